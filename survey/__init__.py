@@ -1,0 +1,62 @@
+"""``survey``: secret confidence votes, peer appraisals and nominations of officials."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the application."""
+    app = Flask(__name__, instance_relative_config=True, template_folder=str(TEMPLATES))
+    app.config.from_object("survey.config.DefaultConfig")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)  # instance/config.py
+        app.config.from_prefixed_env("SURVEY")  # SURVEY_DATABASE_URL=...
+    else:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path, 'survey.sqlite')}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path, "secret_key"))
+
+    from survey import db, web
+    from survey.extensions import babel, csrf, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    web.init_app(app)
+
+    from survey.auth.views import bp as auth_bp
+    from survey.ballots.views import bp as ballots_bp
+    from survey.reports.views import bp as reports_bp
+    from survey.rounds.views import bp as rounds_bp
+
+    for bp in (auth_bp, rounds_bp, ballots_bp, reports_bp):
+        app.register_blueprint(bp)
+    return app
+
+
+def _instance_secret(path: Path) -> str:
+    """A random signing key kept in the instance folder, created once (mode 0600)."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker won the race
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        return key

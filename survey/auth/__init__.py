@@ -1,0 +1,1 @@
+"""Organizer accounts: voters never log in."""

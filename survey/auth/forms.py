@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from survey.auth.models import Role
+from survey.i18n import _l
+
+ROLE_LABELS = {
+    Role.admin.value: _l("Quản trị viên"),
+    Role.organizer.value: _l("Cán bộ tổ chức"),
+    Role.observer.value: _l("Người xem kết quả (Ban Thường vụ)"),
+}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=200)])
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        _l("Tên đăng nhập"),
+        validators=[
+            DataRequired(),
+            Length(min=2, max=80),
+            Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Chỉ dùng chữ không dấu, số, dấu . _ -")),
+        ],
+    )
+    role = SelectField(_l("Vai trò"), choices=ROLE_LABELS)
+    password = PasswordField(
+        _l("Mật khẩu"),
+        validators=[DataRequired(), Length(min=10, max=200, message=_l("Ít nhất 10 ký tự."))],
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu"),
+        validators=[EqualTo("password", message=_l("Hai mật khẩu không khớp."))],
+    )
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """Re-entering the password before a step that cannot be undone."""
+
+    password = PasswordField(_l("Nhập lại mật khẩu của bạn để xác nhận"),
+                             validators=[DataRequired(), Length(max=200)])

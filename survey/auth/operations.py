@@ -1,0 +1,53 @@
+"""Account use cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey.auth.models import Role, User
+from survey.errors import InvalidInput
+from survey.i18n import _l
+
+MIN_PASSWORD = 10
+
+
+def create_user(session: Session, username: str, password: str, role: str, now: datetime) -> User:
+    username = username.strip()
+    if role not in Role.__members__:
+        raise InvalidInput(_l("Vai trò không hợp lệ: %(role)s", role=role))
+    if not username:
+        raise InvalidInput(_l("Cần có tên đăng nhập."))
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(_l("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD))
+    exists = session.scalar(
+        select(User.id).where(func.lower(User.username) == username.lower())
+    )
+    if exists is not None:
+        raise InvalidInput(_l("Tên đăng nhập “%(name)s” đã có.", name=username))
+    user = User(username=username, role=role, created_at=now)
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = session.scalar(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    )
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+def has_users(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(User)) > 0
+
+
+def set_active(session: Session, user: User, active: bool, actor: User) -> None:
+    if user.id == actor.id and not active:
+        raise InvalidInput(_l("Không thể tự khóa tài khoản của mình."))
+    user.active = active

@@ -1,0 +1,91 @@
+"""Login, logout and account management."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from survey.auth import operations
+from survey.auth.forms import ROLE_LABELS, LoginForm, UserForm
+from survey.auth.models import User
+from survey.db import begin_write, get_session
+from survey.errors import SurveyError
+from survey.i18n import _
+from survey.web import admin_required, flash_error
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc:
+        return target
+    return url_for("rounds.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in an organizer, administrator or reader."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = operations.authenticate(get_session(), form.username.data, form.password.data)
+        if user is None:
+            flash_error(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+            return render_template("auth/login.html", form=form), 401
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out."""
+    logout_user()
+    flash(_("Đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_required
+def users():
+    """List accounts and add one."""
+    db = get_session()
+    form = UserForm()
+    if form.validate_on_submit():
+        begin_write(db)
+        try:
+            operations.create_user(
+                db, form.username.data, form.password.data, form.role.data, datetime.now(UTC)
+            )
+        except SurveyError as exc:
+            db.rollback()
+            flash_error(exc)
+        else:
+            db.commit()
+            flash(_("Đã tạo tài khoản %(name)s.", name=form.username.data), "info")
+            return redirect(url_for("auth.users"))
+    accounts = db.scalars(select(User).order_by(User.username)).all()
+    return render_template("auth/users.html", form=form, users=accounts, roles=ROLE_LABELS)
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def set_active(user_id: int):
+    """Lock or unlock an account."""
+    db = begin_write(get_session())
+    user = db.get(User, user_id)
+    if user is None:
+        abort(404)
+    try:
+        operations.set_active(db, user, request.form.get("active") == "1", current_user)
+    except SurveyError as exc:
+        db.rollback()
+        flash_error(exc)
+    else:
+        db.commit()
+    return redirect(url_for("auth.users"))

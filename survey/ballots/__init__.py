@@ -1,0 +1,1 @@
+"""Cards, QR links and casting: the package where ballot secrecy lives."""

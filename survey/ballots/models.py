@@ -1,0 +1,62 @@
+"""Cards and ballots: stored so that nothing can link the two.
+
+A :class:`Card` records *that* it was used (a flag, never a time). A :class:`Ballot` records
+*what* was chosen, under a random key, with no card reference, time, address or order.
+"""
+
+from __future__ import annotations
+
+from secrets import token_hex
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.db import Base
+
+
+def new_ballot_id() -> str:
+    return token_hex(16)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    __table_args__ = (UniqueConstraint("round_id", "serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    #: The number printed on the card, for issuing and voiding by hand.
+    serial: Mapped[int]
+    #: SHA-256 of the secret in the QR link; the secret itself is never stored.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Activated by the organizer when handed out; only issued cards vote.
+    issued: Mapped[bool] = mapped_column(default=False)
+    #: Lost or withdrawn; never votes again.
+    voided: Mapped[bool] = mapped_column(default=False)
+    #: A flag, not a timestamp: a time could be matched against a ballot.
+    used: Mapped[bool] = mapped_column(default=False)
+
+
+class Ballot(Base):
+    """What one card chose: no card reference, no time, a random key."""
+
+    __tablename__ = "ballots"
+    __table_args__ = {"sqlite_with_rowid": False}  # a rowid would leak insertion order
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_ballot_id)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    marks: Mapped[list[Mark]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class Mark(Base):
+    """One line of a ballot; a blank line has no row."""
+
+    __tablename__ = "marks"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    ballot_id: Mapped[str] = mapped_column(
+        ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_id: Mapped[int] = mapped_column(
+        ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    choice: Mapped[str] = mapped_column(String(16))

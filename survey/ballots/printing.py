@@ -1,0 +1,330 @@
+"""The printable sheet of voting cards: an A4 PDF, eight cards a page, QR codes drawn as vectors.
+
+The card codes exist only in this output (the server keeps their hashes), so this module only
+renders what it is given and never stores or logs anything.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import gettext as _
+from fpdf import FPDF
+from fpdf.enums import RenderStyle
+
+from survey.ballots.cards import qr_matrix
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+
+# Sheet geometry, in millimetres. The page margin keeps every card inside the printable area
+# of office printers (4-5 mm is unprintable on most), and the cards tile the rest exactly.
+PAGE_W, PAGE_H = 210.0, 297.0
+MARGIN = 10.0
+COLS, ROWS = 2, 4
+PER_PAGE = COLS * ROWS
+CARD_W = (PAGE_W - 2 * MARGIN) / COLS  # 95 mm
+CARD_H = (PAGE_H - 2 * MARGIN) / ROWS  # 69.25 mm
+PAD = 5.0
+
+# The QR box includes the 4-module quiet zone; a version 3-5 symbol inside it is 31-33 mm wide.
+QR_BOX = 40.0
+QR_LEFT = 1.0  # the quiet zone is white anyway, so it may lie in the card's padding
+QR_TOP = 17.0
+COLUMN_LEFT = QR_LEFT + QR_BOX + 1.5  # the text column right of the QR code
+CODE_BASELINE = 62.5
+
+PT = 25.4 / 72  # one point in millimetres
+ELLIPSIS = "…"
+_DARK_RUN = re.compile("X+")
+
+SANS, MONO = "DejaVuSans", "DejaVuSansMono"
+GREY, CUT_GREY = 85, 165
+
+
+@dataclass(frozen=True)
+class PrintedCard:
+    """One card as printed: the only place where its code appears in clear."""
+
+    serial: int
+    #: the code in its typed form, ``ABCD-EFGH-JKLM-NPQR-STUV``
+    code: str
+    #: the QR content, ``http://192.168.1.10:8000/v#ABCD-EFGH-JKLM-NPQR-STUV``
+    url: str
+    #: named cards: the member's full name, printed on the card
+    holder: str | None = None
+
+
+def cards_pdf(*, title: str, body: str, vote_address: str, cards: Sequence[PrintedCard]) -> bytes:
+    """The A4 sheets for ``cards``, in the given order, eight to a page.
+
+    :param title: the round's title, printed on every card (at most two lines).
+    :param body: the organising body, printed above the title; may be empty.
+    :param vote_address: the address to type by hand when the QR code cannot be scanned.
+    :raises ValueError: if ``cards`` is empty.
+    """
+    if not cards:
+        raise ValueError("no cards to print")
+    title, body = _clean(title), _clean(body)
+    sheet = _Sheet(title=title, body=body, vote_address=_clean(vote_address))
+    pages = math.ceil(len(cards) / PER_PAGE)
+    for page in range(pages):
+        chunk = cards[page * PER_PAGE : (page + 1) * PER_PAGE]
+        sheet.add_page(chunk, page=page + 1, pages=pages)
+    return bytes(sheet.pdf.output())
+
+
+def _clean(text: str) -> str:
+    """One line of NFC text: decomposed Vietnamese (from some keyboards) has no shaping here."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+class _Sheet:
+    """The PDF being built, with what every card shares laid out once."""
+
+    def __init__(self, *, title: str, body: str, vote_address: str) -> None:
+        pdf = FPDF(orientation="P", unit="mm", format="A4")
+        pdf.add_font(SANS, "", FONT_DIR / "DejaVuSans.ttf")
+        pdf.add_font(SANS, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        pdf.add_font(MONO, "", FONT_DIR / "DejaVuSansMono.ttf")
+        pdf.set_auto_page_break(False)
+        pdf.set_margins(0, 0, 0)
+        pdf.set_title(title)
+        if body:
+            pdf.set_author(body)
+        pdf.set_subject(_("Thẻ biểu quyết"))
+        pdf.set_creator("survey")
+        pdf.set_lang("vi")
+        self.pdf = pdf
+        inner = CARD_W - 2 * PAD
+        column = CARD_W - PAD - COLUMN_LEFT
+
+        # Shared by every card, so wrapped once.
+        pdf.set_font(SANS, "", 6.5)
+        self.body_line = _wrap(pdf, body.upper(), inner, 1)[0] if body else ""
+        pdf.set_font(SANS, "B", 9)
+        self.title_lines = _wrap(pdf, title, inner, 2)
+        self.column = column
+        self.instruction = _(
+            "Quét mã QR bằng điện thoại, hoặc mở %(address)s và nhập mã.", address=vote_address
+        )
+        self.warning = _("Mỗi thẻ chỉ bỏ phiếu được một lần. Không để người khác xem thẻ.")
+        self.holder_label = _("Họ và tên:")
+        self.code_label = _("Mã thẻ:")
+        pdf.set_font(SANS, "", 8)
+        self.code_label_w = pdf.get_string_width(self.code_label)
+        self._notes: dict[float, tuple[float, list[tuple[str, str]]]] = {}
+
+    def add_page(self, cards: Sequence[PrintedCard], *, page: int, pages: int) -> None:
+        pdf = self.pdf
+        pdf.add_page()
+        for index, card in enumerate(cards):
+            row, col = divmod(index, COLS)
+            self._card(card, MARGIN + col * CARD_W, MARGIN + row * CARD_H)
+        self._cut_lines(len(cards))
+        pdf.set_font(SANS, "", 6.5)
+        pdf.set_text_color(GREY)
+        footer = _(
+            "Trang %(page)s/%(pages)s (thẻ số %(first)s–%(last)s)",
+            page=page,
+            pages=pages,
+            first=cards[0].serial,
+            last=cards[-1].serial,
+        )
+        pdf.text((PAGE_W - pdf.get_string_width(footer)) / 2, PAGE_H - MARGIN + 5, footer)
+
+    def _card(self, card: PrintedCard, x: float, y: float) -> None:
+        pdf = self.pdf
+        left = x + PAD
+
+        # Header: organising body and round title, across the card.
+        baseline = y + PAD + 1.8
+        if self.body_line:
+            pdf.set_font(SANS, "", 6.5)
+            pdf.set_text_color(GREY)
+            pdf.text(left, baseline, self.body_line)
+            baseline += 4.2
+        else:
+            baseline += 2.0
+        pdf.set_font(SANS, "B", 9)
+        pdf.set_text_color(0)
+        for line in self.title_lines:
+            pdf.text(left, baseline, line)
+            baseline += 3.8
+
+        self._qr(qr_matrix(card.url), x + QR_LEFT, y + QR_TOP)
+
+        # Text column right of the QR code: serial, holder, then the instructions at the bottom.
+        cx = x + COLUMN_LEFT
+        pdf.set_font(SANS, "B", 16)
+        pdf.set_text_color(0)
+        pdf.text(cx, y + QR_TOP + 4.6, _("Thẻ số %(serial)s", serial=card.serial))
+        top = y + QR_TOP + 7.0  # below the serial's baseline
+        holder = _clean(card.holder or "")
+        if holder:
+            pdf.set_font(SANS, "", 7)
+            pdf.set_text_color(GREY)
+            pdf.text(cx, y + QR_TOP + 10.0, self.holder_label)
+            pdf.set_text_color(0)
+            size, lines = self._holder_lines(holder)
+            leading = size * PT * 1.15
+            baseline = y + QR_TOP + 10.2 + leading
+            for line in lines:
+                pdf.text(cx, baseline, line)
+                baseline += leading
+            top = baseline - leading + 2.6  # below the name's descenders
+        size, lines = self._notes_for(y + QR_TOP + QR_BOX - 1.0 - top)
+        leading = size * PT * 1.3
+        baseline = y + QR_TOP + QR_BOX - 1.0 - (len(lines) - 1) * leading
+        pdf.set_text_color(0)
+        for style, line in lines:
+            pdf.set_font(SANS, style, size)
+            pdf.text(cx, baseline, line)
+            baseline += leading
+
+        # The code to type, under the QR code, in a monospaced face that tells 8 from B.
+        pdf.set_font(SANS, "", 8)
+        pdf.set_text_color(GREY)
+        pdf.text(left, y + CODE_BASELINE, self.code_label)
+        pdf.set_font(MONO, "", 12)
+        pdf.set_text_color(0)
+        pdf.text(left + self.code_label_w + 2.0, y + CODE_BASELINE, card.code)
+
+    def _holder_lines(self, holder: str) -> tuple[float, list[str]]:
+        """A name is never cut if it fits in two lines at 8 pt; the font is left set."""
+        pdf = self.pdf
+        for size in (10.0, 9.0, 8.0):
+            pdf.set_font(SANS, "B", size)
+            lines = _wrap(pdf, holder, self.column, 3)
+            if len(lines) <= 2:
+                return size, lines
+        return size, lines
+
+    def _notes_for(self, height: float) -> tuple[float, list[tuple[str, str]]]:
+        """The instructions at the largest size (7.5 pt down to 6 pt) that fits ``height`` mm."""
+        key = round(height, 2)
+        if key not in self._notes:
+            self._notes[key] = self._fit_notes(height)
+        return self._notes[key]
+
+    def _fit_notes(self, height: float) -> tuple[float, list[tuple[str, str]]]:
+        pdf = self.pdf
+        for size in (7.5, 7.0, 6.5, 6.0):
+            leading = size * PT * 1.3
+            fits = int((height - size * PT * 0.75) // leading) + 1  # first line: its cap height
+            lines: list[tuple[str, str]] = []
+            for style, text in (("", self.instruction), ("B", self.warning)):
+                pdf.set_font(SANS, style, size)
+                lines += [(style, line) for line in _wrap(pdf, text, self.column, 99)]
+            if len(lines) <= fits or size == 6.0:
+                if len(lines) > fits:
+                    # An absurdly long address: keep the warning, shorten the instruction.
+                    pdf.set_font(SANS, "", size)
+                    warning = [line for line in lines if line[0] == "B"]
+                    room = max(fits - len(warning), 1)
+                    instruction = _wrap(pdf, self.instruction, self.column, room)
+                    lines = [("", line) for line in instruction] + warning
+                return size, lines
+        raise AssertionError("unreachable")
+
+    def _qr(self, matrix: list[list[bool]], x: float, y: float) -> None:
+        """``matrix`` as filled squares in a ``QR_BOX`` square; its quiet zone stays white.
+
+        Dark modules are merged into horizontal runs, and runs repeated on the next row into one
+        rectangle, which keeps 500 cards to about 90 000 rectangles.
+        """
+        pdf = self.pdf
+        module = QR_BOX / len(matrix)
+        pdf.set_fill_color(0)
+        open_runs: dict[tuple[int, int], int] = {}  # (start, end) -> first row
+        for r, row in enumerate([*matrix, []]):
+            runs = {m.span() for m in _DARK_RUN.finditer("".join("X" if d else " " for d in row))}
+            for run in [run for run in open_runs if run not in runs]:
+                first = open_runs.pop(run)
+                pdf.rect(
+                    x + run[0] * module,
+                    y + first * module,
+                    (run[1] - run[0]) * module,
+                    (r - first) * module,
+                    style=RenderStyle.F,
+                )
+            for run in runs:
+                open_runs.setdefault(run, r)
+
+    def _cut_lines(self, count: int) -> None:
+        """Light dashed lines around and between the ``count`` cards on this page."""
+        pdf = self.pdf
+        pdf.set_draw_color(CUT_GREY)
+        pdf.set_line_width(0.2)
+        pdf.set_dash_pattern(dash=2.0, gap=1.5)
+        rows = math.ceil(count / COLS)
+        in_last_row = count - (rows - 1) * COLS
+        for r in range(rows + 1):
+            width = COLS if r < rows else in_last_row
+            y = MARGIN + r * CARD_H
+            pdf.line(MARGIN, y, MARGIN + width * CARD_W, y)
+        for c in range(COLS + 1):
+            height = rows if c <= in_last_row else rows - 1
+            x = MARGIN + c * CARD_W
+            pdf.line(x, MARGIN, x, MARGIN + height * CARD_H)
+        pdf.set_dash_pattern()
+
+
+def _wrap(pdf: FPDF, text: str, width: float, max_lines: int) -> list[str]:
+    """``text`` broken into lines of at most ``width`` mm in the current font.
+
+    Lines beyond ``max_lines`` are dropped and the last kept line ends with an ellipsis.
+    A word wider than a line (a long address) is broken, after a ``/`` or ``.`` if possible.
+    """
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if pdf.get_string_width(candidate) <= width:
+            current = candidate
+            continue
+        if pdf.get_string_width(word) > width:
+            # Start the long word on this line rather than leave a stub of a line behind.
+            head = f"{current} " if current else ""
+            cut = _prefix_fitting(pdf, word, width - pdf.get_string_width(head), separator=True)
+            if cut or current:
+                lines.append(head + word[:cut] if cut else current)
+            word = word[cut:]
+            while pdf.get_string_width(word) > width:
+                cut = _prefix_fitting(pdf, word, width) or 1
+                lines.append(word[:cut])
+                word = word[cut:]
+        elif current:
+            lines.append(current)
+        current = word
+        if len(lines) >= max_lines:
+            return _ellipsize(pdf, lines[:max_lines], width)
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _prefix_fitting(pdf: FPDF, word: str, width: float, *, separator: bool = False) -> int:
+    """How much of ``word`` fits ``width``, preferably cut after a URL separator.
+
+    With ``separator``, only such a cut will do (0 if there is none).
+    """
+    cut = len(word)
+    while cut and pdf.get_string_width(word[:cut]) > width:
+        cut -= 1
+    after = max(word.rfind(ch, 0, cut) for ch in "/.:-?#&=") + 1
+    if separator:
+        return after
+    return after if after > cut // 2 else cut
+
+
+def _ellipsize(pdf: FPDF, lines: list[str], width: float) -> list[str]:
+    """``lines`` with an ellipsis closing the last one, dropping whole words to make room."""
+    last = lines[-1]
+    while pdf.get_string_width(last.rstrip(" ,.;:–-") + ELLIPSIS) > width:
+        last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+    return [*lines[:-1], last.rstrip(" ,.;:–-") + ELLIPSIS]

@@ -1,0 +1,165 @@
+"""The ``survey`` command: serve, demo, and every data command of the domain packages."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from survey import create_app
+from survey.i18n import _
+
+ADMIN = "admin"
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def session_scope():
+    """A session whose transaction commits at the end of the ``with`` block, or rolls back."""
+    return current_app.extensions["survey.sessionmaker"].begin()
+
+
+def ensure_admin() -> str | None:
+    """Create the ``admin`` account on first start; return its password (shown once)."""
+    from survey.auth.operations import create_user, has_users
+
+    with session_scope() as session:
+        if has_users(session):
+            return None
+        password = secrets.token_urlsafe(12)
+        create_user(session, ADMIN, password, "admin", datetime.now(UTC))
+        return password
+
+
+def configured_base_url(host: str, port: int) -> str:
+    from survey.net import guess_base_url
+
+    return current_app.config.get("BASE_URL") or guess_base_url(host, port)
+
+
+@click.command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int,
+              help="Worker processes (more than 1 only with PostgreSQL).")
+@click.option("--threads", default=16, show_default=True, type=int,
+              help="Threads per worker.")
+@with_appcontext
+def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+    """Create or upgrade the database and run the production server."""
+    from survey.db import upgrade
+
+    upgrade()
+    password = ensure_admin()
+    base = configured_base_url(host, port)
+    os.environ["SURVEY_DETECTED_BASE_URL"] = base  # the workers build their app from the env
+    click.echo(_("Cơ sở dữ liệu: %(url)s", url=_safe_url(current_app.config["DATABASE_URL"])))
+    if password:
+        click.echo("")
+        click.echo(_("Tài khoản quản trị đã được tạo (mật khẩu chỉ hiện một lần):"))
+        click.echo(_("  Tên đăng nhập: %(name)s", name=ADMIN))
+        click.echo(_("  Mật khẩu:      %(password)s", password=password))
+        click.echo("")
+    click.echo(_("Máy chủ đang chạy. Điện thoại trong mạng LAN mở: %(url)s/v", url=base))
+    click.echo(_("Trang quản lý: %(url)s/login", url=base))
+    sys.stdout.flush()
+    if sys.platform == "win32":  # pragma: no cover - gunicorn does not run on Windows
+        import waitress
+
+        waitress.serve(create_app(), host=host, port=port, threads=threads)
+        return
+    from survey.server import run
+
+    run(host=host, port=port, workers=workers, threads=threads)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.command("demo")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the cards (default: the instance folder).")
+@click.option("--cards", "count", default=15, show_default=True, type=int)
+@click.option("--base-url", help="Address phones use (default: this machine's LAN address).")
+@click.option("--port", default=8000, show_default=True, type=int,
+              help="The port 'survey serve' listens on.")
+@with_appcontext
+def demo_command(pdf_path: Path | None, count: int, base_url: str | None, port: int) -> None:
+    """Set up an open demo round with printed cards, ready to vote on a phone."""
+    import qrcode
+
+    from survey.ballots.cards import card_url
+    from survey.ballots.operations import create_cards, issue_cards
+    from survey.ballots.printing import PrintedCard, cards_pdf
+    from survey.db import upgrade
+    from survey.rounds.importing import parse_subjects
+    from survey.rounds.operations import create_round, open_round, record_attendance
+
+    upgrade()
+    password = ensure_admin()
+    base = (base_url or configured_base_url("0.0.0.0", port)).rstrip("/")
+    subjects = parse_subjects(
+        Path(__file__).with_name("data").joinpath("demo-subjects.csv").read_bytes(),
+        "demo.csv",
+    )
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        round_ = create_round(
+            session,
+            title=_("Lấy phiếu tín nhiệm (thử nghiệm) đối với Ủy viên Ban Thường vụ"),
+            body=_("Ban Chấp hành Đảng bộ thành phố (thử nghiệm)"),
+            place=_("Hội trường"),
+            held_on=date.today(),
+            subjects=subjects.rows,
+            now=now,
+        )
+        record_attendance(session, round_, summoned=count, present=count)
+        cards = create_cards(session, round_, count)
+        issue_cards(session, round_)
+        open_round(session, round_, now)
+        round_id, title, body = round_.id, round_.title, round_.body
+    printed = [PrintedCard(c.serial, c.code, card_url(base, c.code)) for c in cards]
+    pdf_path = pdf_path or Path(current_app.instance_path, f"demo-cards-{round_id}.pdf")
+    pdf_path.write_bytes(
+        cards_pdf(title=title, body=body, vote_address=f"{base}/v", cards=printed)
+    )
+    if password:
+        click.echo(_("Tài khoản quản trị: %(name)s / %(password)s (chỉ hiện một lần)",
+                     name=ADMIN, password=password))
+    click.echo(_("Đợt thử nghiệm số %(id)d đang mở, %(n)d thẻ đã kích hoạt.", id=round_id, n=count))
+    click.echo(_("Thẻ in sẵn: %(path)s", path=pdf_path))
+    click.echo(_("Chạy 'survey serve' rồi quét mã QR này bằng điện thoại (thẻ số 1):"))
+    qr = qrcode.QRCode(border=2)
+    qr.add_data(printed[0].url)
+    qr.print_ascii(out=sys.stdout, invert=True)
+    click.echo(printed[0].url)
+
+
+def main() -> None:
+    """Entry point of the ``survey`` console script."""
+    cli = FlaskGroup(create_app=create_app, add_default_commands=False, add_version_option=False,
+                     help=_("Lấy phiếu tín nhiệm bí mật trên điện thoại."))
+    cli.add_command(serve_command)
+    cli.add_command(demo_command)
+    from survey.auth.cli import user_cli
+    from survey.ballots.cli import cards_cli
+    from survey.db import init_command
+    from survey.reports.cli import tally_command
+    from survey.rounds.cli import round_cli
+
+    for command in (init_command, user_cli, round_cli, cards_cli, tally_command):
+        cli.add_command(command)
+    cli.main(prog_name="survey")

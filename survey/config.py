@@ -1,0 +1,38 @@
+"""Default configuration: safe defaults only, never a secret.
+
+Every key can be overridden by an environment variable with the ``SURVEY_`` prefix
+(``SURVEY_DATABASE_URL``, ``SURVEY_BASE_URL``, ...) or by ``instance/config.py``.
+"""
+
+from __future__ import annotations
+
+
+class DefaultConfig:
+    #: Set from ``SURVEY_SECRET_KEY``; otherwise a random key is generated once and kept in
+    #: the instance folder (``secret_key``, mode 0600).
+    SECRET_KEY: str | None = None
+    #: ``None`` means an SQLite file in the instance folder.
+    DATABASE_URL: str | None = None
+    #: The address phones use, e.g. ``http://192.168.1.10:8000``. ``None``: the server's LAN
+    #: address and port, found at start.
+    BASE_URL: str | None = None
+
+    #: A round with fewer ballots collected shows no figures (frozen into a round at creation).
+    MIN_BALLOTS = 5
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+    SESSION_COOKIE_NAME = "survey_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: Set ``SURVEY_SESSION_COOKIE_SECURE=true`` behind a TLS proxy.
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    REMEMBER_COOKIE_DURATION = 0
+
+    WTF_CSRF_TIME_LIMIT = None  # a ballot left open on a phone during a long debate still works
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # subject lists; nothing larger is ever uploaded
+
+    #: Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    PROXY_COUNT = 0

@@ -1,0 +1,67 @@
+"""Counts from the database, as plain tuples and ``tally`` dataclasses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey.ballots.models import Ballot, Card, Mark
+from survey.rounds.models import Round, Subject
+from survey.tally.confidence import (
+    Denominator,
+    RoundFigures,
+    RoundResult,
+    SubjectCounts,
+    tally_round,
+)
+
+
+def collected(session: Session, round_id: int) -> int:
+    return session.scalar(select(func.count()).where(Ballot.round_id == round_id)) or 0
+
+
+def issued(session: Session, round_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Card.round_id == round_id, Card.issued.is_(True), Card.voided.is_(False)
+            )
+        )
+        or 0
+    )
+
+
+def mark_counts(session: Session, round_id: int) -> dict[int, dict[str, int]]:
+    """``{subject_id: {choice: count}}`` from one ``GROUP BY``."""
+    rows = session.execute(
+        select(Mark.subject_id, Mark.choice, func.count())
+        .join(Subject, Subject.id == Mark.subject_id)
+        .where(Subject.round_id == round_id)
+        .group_by(Mark.subject_id, Mark.choice)
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for subject_id, choice, n in rows:
+        counts[subject_id][choice] = n
+    return counts
+
+
+def round_figures(session: Session, round_: Round) -> RoundFigures:
+    return RoundFigures(
+        summoned=round_.summoned,
+        present=round_.present,
+        issued=issued(session, round_.id),
+        collected=collected(session, round_.id),
+    )
+
+
+def confidence_result(session: Session, round_: Round) -> RoundResult:
+    """The tally of a confidence round, subjects in ballot order."""
+    counts = mark_counts(session, round_.id)
+    return tally_round(
+        round_figures(session, round_),
+        [SubjectCounts.from_mapping(counts.get(s.id, {})) for s in round_.subjects],
+        denominator=Denominator(round_.denominator),
+        min_ballots=round_.min_ballots,
+    )

@@ -1,0 +1,1 @@
+"""Rounds, subjects, attendance and the lifecycle draft → open → closed → published."""

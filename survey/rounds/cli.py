@@ -1,0 +1,155 @@
+"""``survey round``: script a whole round from the command line."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from survey.cli import echo_json
+from survey.errors import SurveyError
+from survey.i18n import _, _l
+from survey.rounds import operations
+from survey.rounds.importing import parse_subjects
+from survey.rounds.models import Round, RoundKind
+
+round_cli = AppGroup("round", help="Tạo và điều hành các đợt lấy phiếu.")
+
+
+def _round_json(round_: Round) -> dict:
+    return {
+        "id": round_.id,
+        "title": round_.title,
+        "kind": round_.kind,
+        "status": round_.state.value,
+        "subjects": len(round_.subjects),
+        "summoned": round_.summoned,
+        "present": round_.present,
+    }
+
+
+class RoundStep:
+    """Run ``fn(session, round_)`` on round ``round_id`` in one transaction, or fail cleanly."""
+
+    def __init__(self, round_id: int) -> None:
+        self.round_id = round_id
+
+    def __call__(self, fn):
+        try:
+            with current_app.extensions["survey.sessionmaker"].begin() as session:
+                round_ = operations.get_round(session, self.round_id)
+                fn(session, round_)
+                return _round_json(round_)
+        except SurveyError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@round_cli.command("create")
+@click.option("--kind", type=click.Choice([k.value for k in RoundKind]), default="confidence",
+              show_default=True)
+@click.option("--title", required=True)
+@click.option("--subjects", "subjects_file", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="CSV or XLSX with a 'Họ và tên' column.")
+@click.option("--summoned", type=click.IntRange(min=1))
+@click.option("--body", default="", help="The organising body.")
+@click.option("--body-kind", type=click.Choice(["party", "state"]), default="party",
+              show_default=True)
+@click.option("--place", default="")
+@click.option("--date", "held_on", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--denominator", type=click.Choice(["collected", "present", "summoned"]),
+              default="collected", show_default=True)
+@click.option("--min-ballots", type=click.IntRange(min=1), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def create_command(kind, title, subjects_file, summoned, body, body_kind, place, held_on,
+                   denominator, min_ballots, as_json) -> None:
+    """Create a draft round, optionally with its subject list."""
+    rows = ()
+    if subjects_file is not None:
+        parsed = parse_subjects(subjects_file.read_bytes(), subjects_file.name)
+        if not parsed.ok:
+            for error in parsed.errors:
+                click.echo(error.message, err=True)
+            raise click.ClickException(_("Tệp danh sách có lỗi; chưa nhập gì."))
+        rows = parsed.rows
+    try:
+        with current_app.extensions["survey.sessionmaker"].begin() as session:
+            round_ = operations.create_round(
+                session, title=title, kind=kind, subjects=rows, summoned=summoned, body=body,
+                body_kind=body_kind, place=place,
+                held_on=held_on.date() if held_on else None, denominator=denominator,
+                min_ballots=min_ballots or current_app.config["MIN_BALLOTS"],
+                now=datetime.now(UTC),
+            )
+            data = _round_json(round_)
+    except SurveyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(_("Đã tạo đợt số %(id)d với %(n)d người được lấy phiếu.",
+                     id=data["id"], n=data["subjects"]))
+
+
+@round_cli.command("attendance")
+@click.argument("round_id", type=int)
+@click.option("--summoned", type=click.IntRange(min=1), required=True)
+@click.option("--present", type=click.IntRange(min=0), required=True)
+@click.option("--json", "as_json", is_flag=True)
+def attendance_command(round_id: int, summoned: int, present: int, as_json: bool) -> None:
+    """Record how many were summoned and how many are present."""
+    data = RoundStep(round_id)(
+        lambda s, r: operations.record_attendance(s, r, summoned=summoned, present=present)
+    )
+    data["quorum"] = 3 * present >= 2 * summoned
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(_("Triệu tập %(s)d, có mặt %(p)d: %(q)s.", s=summoned, p=present,
+                     q=_("đủ 2/3") if data["quorum"] else _("không đủ 2/3")))
+
+
+def _transition(name: str, operation, done: str):
+    @round_cli.command(name)
+    @click.argument("round_id", type=int)
+    @click.option("--json", "as_json", is_flag=True)
+    def command(round_id: int, as_json: bool) -> None:
+        data = RoundStep(round_id)(lambda s, r: operation(s, r, datetime.now(UTC)))
+        if name == "close":
+            from survey.db import compact
+
+            compact()
+        if as_json:
+            echo_json(data)
+        else:
+            click.echo(str(done) % {"id": round_id})
+
+    command.__doc__ = {
+        "open": "Open voting (needs a quorum).",
+        "close": "Close voting now; no ballot is accepted afterwards.",
+        "publish": "Release the results to Standing Committee readers.",
+    }[name]
+    return command
+
+
+_transition("open", operations.open_round, _l("Đã mở bỏ phiếu đợt %(id)s."))
+_transition("close", operations.close_round, _l("Đã kết thúc bỏ phiếu đợt %(id)s."))
+_transition("publish", operations.publish_round, _l("Đã công bố kết quả đợt %(id)s."))
+
+
+@round_cli.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def list_command(as_json: bool) -> None:
+    """List rounds, newest first."""
+    with current_app.extensions["survey.sessionmaker"]() as session:
+        data = [_round_json(r) for r in operations.list_rounds(session)]
+    if as_json:
+        echo_json({"rounds": data})
+        return
+    for item in data:
+        click.echo(f"{item['id']:>4}  {item['status']:<9}  {item['title']}")
+
+
+__all__ = ["round_cli", "date"]

@@ -1,0 +1,151 @@
+"""Rounds and their subjects; the lifecycle lives on :class:`Round`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.db import Base
+from survey.errors import QuorumError, RoundStateError
+from survey.i18n import _l
+
+
+class RoundState(StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    published = "published"
+
+
+class RoundKind(StrEnum):
+    confidence = "confidence"
+
+
+class BodyKind(StrEnum):
+    party = "party"  # header "ĐẢNG CỘNG SẢN VIỆT NAM"
+    state = "state"  # header "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+
+STATE_LABELS = {
+    RoundState.draft: _l("Đang chuẩn bị"),
+    RoundState.open: _l("Đang bỏ phiếu"),
+    RoundState.closed: _l("Đã kết thúc"),
+    RoundState.published: _l("Đã công bố"),
+}
+
+
+def quorum_met(summoned: int, present: int) -> bool:
+    """At least two thirds of those summoned are present (DOMAIN.md), in integers."""
+    return summoned > 0 and 3 * present >= 2 * summoned
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    #: The organising body, e.g. "Ban Chấp hành Đảng bộ thành phố".
+    body: Mapped[str] = mapped_column(String(300), default="")
+    body_kind: Mapped[str] = mapped_column(String(16), default=BodyKind.party)
+    kind: Mapped[str] = mapped_column(String(32), default=RoundKind.confidence)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    held_on: Mapped[date | None]
+    #: Attendance as recorded by the organizer; ``None`` until recorded.
+    summoned: Mapped[int | None]
+    present: Mapped[int | None]
+    #: Which count percentages are taken of (``collected`` by default, DOMAIN.md).
+    denominator: Mapped[str] = mapped_column(String(16), default="collected")
+    #: Fewer ballots collected than this and no figure is shown; frozen from creation.
+    min_ballots: Mapped[int] = mapped_column(default=5)
+    created_at: Mapped[datetime]
+    #: Set when the organizer opens the round; cards vote from then on.
+    opened_at: Mapped[datetime | None]
+    #: Set when the organizer closes it; no ballot is accepted afterwards.
+    closed_at: Mapped[datetime | None]
+    #: Set when results are released to Standing Committee readers.
+    published_at: Mapped[datetime | None]
+
+    subjects: Mapped[list[Subject]] = relationship(
+        back_populates="round", order_by="Subject.order", cascade="all, delete-orphan"
+    )
+
+    @property
+    def state(self) -> RoundState:
+        if self.opened_at is None:
+            return RoundState.draft
+        if self.closed_at is None:
+            return RoundState.open
+        return RoundState.closed if self.published_at is None else RoundState.published
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def results_ready(self) -> bool:
+        return self.state in (RoundState.closed, RoundState.published)
+
+    @property
+    def absent(self) -> int | None:
+        if self.summoned is None or self.present is None:
+            return None
+        return self.summoned - self.present
+
+    @property
+    def has_quorum(self) -> bool:
+        if self.summoned is None or self.present is None:
+            return False
+        return quorum_met(self.summoned, self.present)
+
+    def require_draft(self) -> None:
+        if self.state is not RoundState.draft:
+            raise RoundStateError(
+                _l("Đợt lấy phiếu đã mở: danh sách và quy tắc không thể thay đổi nữa.")
+            )
+
+    def open(self, now: datetime) -> None:
+        """Open voting; needs subjects and a quorum of those summoned."""
+        self.require_draft()
+        if not self.subjects:
+            raise RoundStateError(_l("Chưa có người được lấy phiếu nào trong danh sách."))
+        if self.summoned is None or self.present is None:
+            raise QuorumError(_l("Chưa ghi số người được triệu tập và số người có mặt."))
+        if not self.has_quorum:
+            raise QuorumError(
+                _l(
+                    "Không đủ số người có mặt: cần ít nhất 2/3 của %(summoned)d người "
+                    "được triệu tập, hiện có %(present)d.",
+                    summoned=self.summoned,
+                    present=self.present,
+                )
+            )
+        self.opened_at = now
+
+    def close(self, now: datetime) -> None:
+        if self.state is not RoundState.open:
+            raise RoundStateError(_l("Chỉ có thể kết thúc một đợt đang bỏ phiếu."))
+        self.closed_at = now
+
+    def publish(self, now: datetime) -> None:
+        if self.state is not RoundState.closed:
+            raise RoundStateError(_l("Chỉ có thể công bố một đợt đã kết thúc."))
+        self.published_at = now
+
+
+class Subject(Base):
+    """An official on the ballot."""
+
+    __tablename__ = "subjects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    #: 1-based position on the ballot (the organizer's order, by rank).
+    order: Mapped[int]
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[str] = mapped_column(String(250), default="")
+    unit: Mapped[str] = mapped_column(String(250), default="")
+
+    round: Mapped[Round] = relationship(back_populates="subjects")
