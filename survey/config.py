@@ -30,6 +30,8 @@ class DefaultConfig:
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     REMEMBER_COOKIE_DURATION = 0
+    #: An organizer idle this many seconds is signed out.
+    IDLE_TIMEOUT = 30 * 60
 
     WTF_CSRF_TIME_LIMIT = None  # a ballot left open on a phone during a long debate still works
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # subject lists; nothing larger is ever uploaded

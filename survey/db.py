@@ -106,6 +106,7 @@ def import_models() -> None:
     import survey.auth.models  # noqa: F401
     import survey.ballots.models  # noqa: F401
     import survey.rounds.models  # noqa: F401
+    import survey.security.models  # noqa: F401
 
 
 def create_all(engine: Engine | None = None) -> None:

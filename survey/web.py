@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, abort, render_template, request
-from flask_login import current_user, login_required
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
+from flask_login import current_user, login_required, logout_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from survey.db import get_session
@@ -36,13 +48,18 @@ ERROR_MESSAGES = {
 
 
 def select_locale() -> str:
+    """Vietnamese unless the user chose another language; the CLI speaks Vietnamese."""
+    if not has_request_context():
+        return "vi"
     lang = request.cookies.get("lang")
     return lang if lang in LOCALES else "vi"
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_idle_timeout)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.add_url_rule("/healthz", "healthz", healthz)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Hãy đăng nhập để tiếp tục.")
@@ -78,6 +95,29 @@ def _security_headers(response: Response) -> Response:
         # Ballots, card codes and results must never sit in a browser or proxy cache.
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def _idle_timeout() -> None:
+    """Sign an organizer out after ``IDLE_TIMEOUT`` seconds without a request."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return
+    now = int(time.time())
+    last = session.get("seen", now)
+    if now - last > current_app.config["IDLE_TIMEOUT"]:
+        logout_user()
+        session.clear()
+        flash(str(_l("Phiên làm việc đã hết hạn vì lâu không thao tác. Hãy đăng nhập lại.")),
+              "info")
+        return
+    if now - last >= 30:  # rewrite the cookie at most every 30 s
+        session["seen"] = now
+    session.setdefault("seen", now)
+
+
+def _database_unavailable(exc: OperationalError) -> tuple[str, int]:
+    """Disk full, database locked for too long, server gone: nothing was stored; say so."""
+    current_app.logger.error("database unavailable: %s", type(exc.orig).__name__)
+    return render_template("error.html", code=503, message=ERROR_MESSAGES[503]), 503
 
 
 def _http_error(exc: HTTPException) -> tuple[str, int]:

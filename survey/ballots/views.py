@@ -92,7 +92,7 @@ def landing():
 @bp.post("/v")
 def claim():
     """Check the card and show the ballot."""
-    form = ClaimForm()
+    form = ClaimForm(formdata=request.form)
     if not form.validate_on_submit():
         return render_template("ballots/landing.html", form=form), 400
     code = normalize_code(form.code.data)
@@ -108,7 +108,7 @@ def claim():
 
 
 def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str]]:
-    form = VoteForm()
+    form = VoteForm(formdata=request.form)
     if not form.validate_on_submit():
         abort(400)
     chosen = _choices()
@@ -144,7 +144,7 @@ def review():
 @bp.post("/v/cast")
 def cast():
     """Record the ballot and spend the card, in one transaction."""
-    form = VoteForm()
+    form = VoteForm(formdata=request.form)
     if not form.validate_on_submit():
         abort(400)
     db = begin_write(get_session())

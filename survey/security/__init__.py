@@ -1,0 +1,1 @@
+"""Throttling of failed attempts and the hash-chained audit log."""

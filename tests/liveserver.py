@@ -1,0 +1,115 @@
+"""Start the real production server (``survey serve``) in a subprocess, and talk to it."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    database_url: str
+    instance: Path
+    workers: int = 1
+    threads: int = 16
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> LiveServer:
+        self.instance.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.instance / f"server-{self.port}.log"
+        env = os.environ | {
+            "SURVEY_DATABASE_URL": self.database_url,
+            "SURVEY_SECRET_KEY": "live-test",
+            "SURVEY_BASE_URL": self.url,
+            "SURVEY_INSTANCE_PATH": str(self.instance),
+        }
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(self.workers),
+             "--threads", str(self.threads)],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+    def kill(self) -> None:
+        """SIGKILL the whole server (master and workers), as a power cut would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Phone:
+    """A voter's browser: keeps cookies, follows the page's CSRF token."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def request(self, path: str, data: dict | None = None, timeout: float = 60):
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=timeout) as response:
+                return response.status, response.geturl(), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.geturl(), error.read().decode()
+
+    def token(self) -> str:
+        _, _, html = self.request("/v")
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+        assert match, html
+        return match.group(1)
+
+    def cast(self, code: str, choices: dict[int, str]) -> tuple[int, str, str]:
+        """Claim and cast in two requests, as the review page's "Gửi phiếu" does."""
+        token = self.token()
+        data = {"csrf_token": token, "code": code} | {f"s{k}": v for k, v in choices.items()}
+        return self.request("/v/cast", data)
