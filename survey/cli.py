@@ -6,6 +6,8 @@ import json
 import os
 import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.orm import Session
 
 from survey import create_app
 from survey.i18n import _
@@ -24,9 +27,15 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def session_scope():
-    """A session whose transaction commits at the end of the ``with`` block, or rolls back."""
-    return current_app.extensions["survey.sessionmaker"].begin()
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A writing session: committed at the end of the ``with`` block, or rolled back."""
+    from survey.db import begin_write
+
+    with current_app.extensions["survey.sessionmaker"]() as session:
+        begin_write(session)
+        yield session
+        session.commit()
 
 
 def ensure_admin() -> str | None:
@@ -110,6 +119,9 @@ def demo_command(pdf_path: Path | None, count: int, base_url: str | None, port: 
 
     upgrade()
     password = ensure_admin()
+    if password:  # shown before anything else can fail: it is never shown again
+        click.echo(_("Tài khoản quản trị: %(name)s / %(password)s (chỉ hiện một lần)",
+                     name=ADMIN, password=password))
     base = (base_url or configured_base_url("0.0.0.0", port)).rstrip("/")
     subjects = parse_subjects(
         Path(__file__).with_name("data").joinpath("demo-subjects.csv").read_bytes(),
@@ -130,15 +142,17 @@ def demo_command(pdf_path: Path | None, count: int, base_url: str | None, port: 
         cards = create_cards(session, round_, count)
         issue_cards(session, round_)
         open_round(session, round_, now)
-        round_id, title, body = round_.id, round_.title, round_.body
-    printed = [PrintedCard(c.serial, c.code, card_url(base, c.code)) for c in cards]
-    pdf_path = pdf_path or Path(current_app.instance_path, f"demo-cards-{round_id}.pdf")
-    pdf_path.write_bytes(
-        cards_pdf(title=title, body=body, vote_address=f"{base}/v", cards=printed)
-    )
-    if password:
-        click.echo(_("Tài khoản quản trị: %(name)s / %(password)s (chỉ hiện một lần)",
-                     name=ADMIN, password=password))
+        round_id = round_.id
+        printed = [PrintedCard(c.serial, c.code, card_url(base, c.code)) for c in cards]
+        pdf_path = pdf_path or Path(current_app.instance_path, f"demo-cards-{round_id}.pdf")
+        pdf = cards_pdf(title=round_.title, body=round_.body, vote_address=f"{base}/v",
+                        cards=printed)
+        try:  # inside the transaction: no round whose card codes nobody has
+            pdf_path.write_bytes(pdf)
+        except OSError as exc:
+            raise click.ClickException(
+                _("Không ghi được tệp %(path)s: %(error)s", path=pdf_path, error=exc.strerror)
+            ) from exc
     click.echo(_("Đợt thử nghiệm số %(id)d đang mở, %(n)d thẻ đã kích hoạt.", id=round_id, n=count))
     click.echo(_("Thẻ in sẵn: %(path)s", path=pdf_path))
     click.echo(_("Chạy 'survey serve' rồi quét mã QR này bằng điện thoại (thẻ số 1):"))

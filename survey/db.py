@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -138,20 +140,30 @@ def init_command() -> None:
     click.echo(_("Cơ sở dữ liệu đã sẵn sàng."))
 
 
-def compact(engine: Engine | None = None) -> None:
+def compact(engine: Engine | None = None, attempts: int = 10) -> bool:
     """After a close: rebuild the SQLite file so no freed page keeps a pre-close ballot.
 
     ``secure_delete`` zeroes freed content, ``VACUUM`` rewrites every page, and the WAL is
     checkpointed and truncated so no old frame survives beside the database. No-op elsewhere.
+
+    :returns: whether the WAL could be truncated (a reader holding an old snapshot prevents it;
+        the next close or start tries again).
     """
     engine = engine or current_app.extensions["survey.engine"]
     if engine.dialect.name != "sqlite":
-        return
+        return True
     raw = engine.raw_connection()
     try:
-        cursor = raw.driver_connection.cursor()
-        cursor.execute("VACUUM")
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        cursor.close()
+        connection = raw.driver_connection
+        connection.execute("PRAGMA busy_timeout=2000")
+        connection.execute("VACUUM")
+        for attempt in range(attempts):
+            busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return True
+            time.sleep(0.2 * (attempt + 1))
+        logging.getLogger(__name__).warning("WAL not truncated after close: readers are busy")
+        return False
     finally:
+        raw.driver_connection.execute("PRAGMA busy_timeout=30000")
         raw.close()

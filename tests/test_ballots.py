@@ -28,7 +28,7 @@ def vote(client, code, choices):
 
 
 def count(session, model, round_id):
-    session.expire_all()
+    session.rollback()  # end the read snapshot (SQLite WAL keeps it)
     return session.scalar(select(func.count()).select_from(model).where(model.round_id == round_id))
 
 

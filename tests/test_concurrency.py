@@ -35,7 +35,7 @@ def test_same_card_from_many_threads_votes_once(app, session, make_round):
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [303] + [409] * (THREADS - 1)
     assert all("đã được dùng" in r.text for r in responses if r.status_code == 409)
-    session.expire_all()
+    session.rollback()  # end the read snapshot (SQLite WAL keeps it)
     assert session.scalar(select(func.count()).select_from(Ballot)) == 1
     assert session.scalar(select(func.count()).where(Card.used.is_(True))) == 1
 
@@ -46,7 +46,7 @@ def test_many_cards_at_once_all_count(app, session, make_round):
     requests = [("/v/cast", {"code": c, f"s{sid}": "low"}) for c in round_.codes]
     responses = _post_all(app, requests)
     assert [r.status_code for r in responses] == [303] * THREADS
-    session.expire_all()
+    session.rollback()  # end the read snapshot (SQLite WAL keeps it)
     assert session.scalar(select(func.count()).select_from(Ballot)) == THREADS
     assert session.scalar(select(func.count()).where(Card.used.is_(True))) == THREADS
 
@@ -80,7 +80,7 @@ def test_close_during_casts_leaves_consistent_counts(app, session, make_round):
         results = [f.result() for f in futures]
     statuses = results[:-1]
     assert set(statuses) <= {303, 409}
-    session.expire_all()
+    session.rollback()  # end the read snapshot (SQLite WAL keeps it)
     ballots = session.scalar(select(func.count()).select_from(Ballot))
     used = session.scalar(select(func.count()).where(Card.used.is_(True)))
     assert ballots == used == statuses.count(303) <= n

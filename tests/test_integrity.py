@@ -22,7 +22,7 @@ LEVELS = [level.value for level in Level]
 
 
 def _rows(session, model):
-    session.expire_all()
+    session.rollback()  # end the read snapshot (SQLite WAL keeps it)
     return session.scalar(select(func.count()).select_from(model))
 
 
@@ -76,7 +76,7 @@ def test_disk_full_gives_503_and_keeps_the_card(app, client, session, make_round
         response = client.post("/v/cast", data=data)
         assert response.status_code == 503
         assert "hết chỗ lưu trữ" in response.text and "Không có gì bị thay đổi" in response.text
-        session.expire_all()
+        session.rollback()  # end the read snapshot (SQLite WAL keeps it)
         mine = select(func.count()).where(Ballot.round_id == round_.id)
         assert session.scalar(mine) == 0
         assert session.scalar(
@@ -90,7 +90,7 @@ def test_disk_full_gives_503_and_keeps_the_card(app, client, session, make_round
     session.close()
     # space is back: the same card now votes
     assert client.post("/v/cast", data=data).status_code == 303
-    session.expire_all()
+    session.rollback()  # end the read snapshot (SQLite WAL keeps it)
     assert session.scalar(select(func.count()).where(Ballot.round_id == round_.id)) == 1
 
 

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from survey.auth.models import Role
+from survey.db import begin_write
 from survey.errors import SurveyError
 from survey.i18n import _
 
@@ -29,8 +30,10 @@ def add_command(username: str, role: str, password_stdin: bool) -> None:
     else:
         password = click.prompt(_("Mật khẩu"), hide_input=True, confirmation_prompt=True)
     try:
-        with current_app.extensions["survey.sessionmaker"].begin() as session:
+        with current_app.extensions["survey.sessionmaker"]() as session:
+            begin_write(session)  # SQLite: BEGIN IMMEDIATE, as the views do
             create_user(session, username, password, role, datetime.now(UTC))
+            session.commit()
     except SurveyError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(_("Đã tạo tài khoản %(name)s (%(role)s).", name=username, role=role))

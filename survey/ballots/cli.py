@@ -12,6 +12,7 @@ from survey.ballots import operations
 from survey.ballots.cards import card_url
 from survey.ballots.printing import PrintedCard, cards_pdf
 from survey.cli import echo_json
+from survey.db import begin_write
 from survey.errors import SurveyError
 from survey.i18n import _
 from survey.rounds.operations import get_round
@@ -38,17 +39,25 @@ def create_command(round_id: int, count: int, pdf_path: Path | None, base_url: s
     """Create COUNT cards; their codes are shown only in this output."""
     base = _base_url(base_url)
     try:
-        with current_app.extensions["survey.sessionmaker"].begin() as session:
+        with current_app.extensions["survey.sessionmaker"]() as session:
+            begin_write(session)  # BEGIN IMMEDIATE on SQLite: a concurrent cast waits, not fails
             round_ = get_round(session, round_id)
             cards = operations.create_cards(session, round_, count)
-            title, body = round_.title, round_.body
+            printed = [PrintedCard(c.serial, c.code, card_url(base, c.code)) for c in cards]
+            if pdf_path is not None:
+                # before the commit: cards whose codes were never printed must not exist
+                pdf_path.write_bytes(
+                    cards_pdf(title=round_.title, body=round_.body, vote_address=f"{base}/v",
+                              cards=printed)
+                )
+            session.commit()
     except SurveyError as exc:
         raise click.ClickException(str(exc)) from exc
-    printed = [PrintedCard(c.serial, c.code, card_url(base, c.code)) for c in cards]
-    if pdf_path is not None:
-        pdf_path.write_bytes(
-            cards_pdf(title=title, body=body, vote_address=f"{base}/v", cards=printed)
-        )
+    except OSError as exc:
+        raise click.ClickException(
+            _("Không ghi được tệp in thẻ %(path)s (%(error)s); chưa tạo thẻ nào.",
+              path=pdf_path, error=exc.strerror or exc)
+        ) from exc
     if as_json:
         echo_json({
             "round": round_id,
@@ -72,11 +81,13 @@ def issue_command(round_id: int, all_: bool, serials: str | None, as_json: bool)
     if all_ == bool(serials):
         raise click.UsageError(_("Dùng một trong hai: --all hoặc --serials."))
     try:
-        with current_app.extensions["survey.sessionmaker"].begin() as session:
+        with current_app.extensions["survey.sessionmaker"]() as session:
+            begin_write(session)
             round_ = get_round(session, round_id)
             wanted = operations.parse_serials(serials) if serials else None
             n = operations.issue_cards(session, round_, wanted)
             counts = operations.card_counts(session, round_id)
+            session.commit()
     except SurveyError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -89,11 +100,18 @@ def issue_command(round_id: int, all_: bool, serials: str | None, as_json: bool)
 @cards_cli.command("void")
 @click.argument("round_id", type=int)
 @click.argument("serial", type=int)
-def void_command(round_id: int, serial: int) -> None:
+@click.option("--json", "as_json", is_flag=True)
+def void_command(round_id: int, serial: int, as_json: bool) -> None:
     """Void a lost card."""
     try:
-        with current_app.extensions["survey.sessionmaker"].begin() as session:
+        with current_app.extensions["survey.sessionmaker"]() as session:
+            begin_write(session)
             operations.void_card(session, get_round(session, round_id), serial)
+            counts = operations.card_counts(session, round_id)
+            session.commit()
     except SurveyError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(_("Đã hủy thẻ số %(serial)d.", serial=serial))
+    if as_json:
+        echo_json({"round": round_id, "voided": serial, "issued": counts.issued})
+    else:
+        click.echo(_("Đã hủy thẻ số %(serial)d.", serial=serial))

@@ -40,5 +40,13 @@ def tally_command(round_id: int, fmt: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
     else:
-        out.write_text(("\ufeff" if fmt == "csv" else "") + text, encoding="utf-8")
+        try:
+            # newline="": the CSV already ends its rows in CRLF; Windows must not add a CR
+            out.write_text(("\ufeff" if fmt == "csv" else "") + text, encoding="utf-8",
+                           newline="")
+        except OSError as exc:
+            raise click.ClickException(
+                _("Không ghi được tệp %(path)s (%(error)s).", path=out,
+                  error=exc.strerror or exc)
+            ) from exc
         click.echo(_("Đã ghi %(path)s", path=out), err=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -10,11 +10,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from survey.cli import echo_json
+from survey.db import begin_write
 from survey.errors import SurveyError
 from survey.i18n import _, _l
 from survey.rounds import operations
 from survey.rounds.importing import parse_subjects
-from survey.rounds.models import Round, RoundKind
+from survey.rounds.models import Round, RoundKind, quorum_met
 
 round_cli = AppGroup("round", help="Tạo và điều hành các đợt lấy phiếu.")
 
@@ -39,10 +40,13 @@ class RoundStep:
 
     def __call__(self, fn):
         try:
-            with current_app.extensions["survey.sessionmaker"].begin() as session:
+            with current_app.extensions["survey.sessionmaker"]() as session:
+                begin_write(session)  # SQLite: BEGIN IMMEDIATE; a concurrent cast waits
                 round_ = operations.get_round(session, self.round_id)
                 fn(session, round_)
-                return _round_json(round_)
+                data = _round_json(round_)
+                session.commit()
+                return data
         except SurveyError as exc:
             raise click.ClickException(str(exc)) from exc
 
@@ -75,7 +79,8 @@ def create_command(kind, title, subjects_file, summoned, body, body_kind, place,
             raise click.ClickException(_("Tệp danh sách có lỗi; chưa nhập gì."))
         rows = parsed.rows
     try:
-        with current_app.extensions["survey.sessionmaker"].begin() as session:
+        with current_app.extensions["survey.sessionmaker"]() as session:
+            begin_write(session)
             round_ = operations.create_round(
                 session, title=title, kind=kind, subjects=rows, summoned=summoned, body=body,
                 body_kind=body_kind, place=place,
@@ -84,6 +89,7 @@ def create_command(kind, title, subjects_file, summoned, body, body_kind, place,
                 now=datetime.now(UTC),
             )
             data = _round_json(round_)
+            session.commit()
     except SurveyError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -103,7 +109,7 @@ def attendance_command(round_id: int, summoned: int, present: int, as_json: bool
     data = RoundStep(round_id)(
         lambda s, r: operations.record_attendance(s, r, summoned=summoned, present=present)
     )
-    data["quorum"] = 3 * present >= 2 * summoned
+    data["quorum"] = quorum_met(summoned, present)
     if as_json:
         echo_json(data)
     else:
@@ -111,8 +117,9 @@ def attendance_command(round_id: int, summoned: int, present: int, as_json: bool
                      q=_("đủ 2/3") if data["quorum"] else _("không đủ 2/3")))
 
 
-def _transition(name: str, operation, done: str):
-    @round_cli.command(name)
+def _transition(name: str, operation, done: str, summary: str):
+    # help= and not __doc__: the decorator has already read the docstring of ``command``
+    @round_cli.command(name, help=summary)
     @click.argument("round_id", type=int)
     @click.option("--json", "as_json", is_flag=True)
     def command(round_id: int, as_json: bool) -> None:
@@ -126,17 +133,15 @@ def _transition(name: str, operation, done: str):
         else:
             click.echo(str(done) % {"id": round_id})
 
-    command.__doc__ = {
-        "open": "Open voting (needs a quorum).",
-        "close": "Close voting now; no ballot is accepted afterwards.",
-        "publish": "Release the results to Standing Committee readers.",
-    }[name]
     return command
 
 
-_transition("open", operations.open_round, _l("Đã mở bỏ phiếu đợt %(id)s."))
-_transition("close", operations.close_round, _l("Đã kết thúc bỏ phiếu đợt %(id)s."))
-_transition("publish", operations.publish_round, _l("Đã công bố kết quả đợt %(id)s."))
+_transition("open", operations.open_round, _l("Đã mở bỏ phiếu đợt %(id)s."),
+            "Open voting on ROUND_ID (needs a quorum).")
+_transition("close", operations.close_round, _l("Đã kết thúc bỏ phiếu đợt %(id)s."),
+            "Close voting on ROUND_ID now; no ballot is accepted afterwards.")
+_transition("publish", operations.publish_round, _l("Đã công bố kết quả đợt %(id)s."),
+            "Release the results of ROUND_ID to Standing Committee readers.")
 
 
 @round_cli.command("list")
@@ -151,5 +156,3 @@ def list_command(as_json: bool) -> None:
     for item in data:
         click.echo(f"{item['id']:>4}  {item['status']:<9}  {item['title']}")
 
-
-__all__ = ["round_cli", "date"]
