@@ -56,6 +56,11 @@ def select_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     app.before_request(_idle_timeout)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
@@ -150,10 +155,35 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def audit(db: Any, action: str, round_id: int | None = None, **details: Any) -> None:
+    """Record an organizer action in the audit log, in the view's transaction."""
+    from datetime import UTC, datetime
+
+    from survey.security.audit import record
+
+    record(db, actor=current_user.username, action=action, now=datetime.now(UTC),
+           round_id=round_id, details=details)
+
+
+def throttle() -> Any:
+    """The app's shared counter of failed attempts."""
+    from survey.security.throttle import Throttle
+
+    if "survey.throttle" not in current_app.extensions:
+        current_app.extensions["survey.throttle"] = Throttle(
+            current_app.extensions["survey.engine"], current_app.config["SECRET_KEY"]
+        )
+    return current_app.extensions["survey.throttle"]
+
+
+def client_address() -> str:
+    return request.remote_addr or "-"
+
+
 def flash_error(message: object) -> None:
     from flask import flash
 
     flash(str(message), "error")
 
 
-__all__ = ["_", "admin_required", "organizer_required", "flash_error"]
+__all__ = ["_", "admin_required", "audit", "organizer_required", "flash_error", "throttle"]

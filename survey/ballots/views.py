@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import (
     Blueprint,
     Response,
@@ -11,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 
@@ -32,8 +35,9 @@ from survey.i18n import _
 from survey.reports.export import LEVEL_LABELS
 from survey.rounds.models import Round
 from survey.rounds.operations import get_round
+from survey.security.throttle import CARD_PER_ADDRESS, CARD_PER_BROWSER, Limit
 from survey.tally.confidence import Level
-from survey.web import flash_error, organizer_required
+from survey.web import audit, client_address, flash_error, organizer_required, throttle
 
 bp = Blueprint("ballots", __name__)
 
@@ -52,8 +56,31 @@ def base_url() -> str:
 # -- voter pages ---------------------------------------------------------------------------------
 
 
+def _guess_checks() -> list[tuple[Limit, str]]:
+    """Whose failed codes count: this browser (its own budget) and its address (a large one)."""
+    checks = [(CARD_PER_ADDRESS, client_address())]
+    if "cid" in session:
+        checks.append((CARD_PER_BROWSER, session["cid"]))
+    return checks
+
+
+def _too_many():
+    """Refuse while this browser or address has used up its failed attempts."""
+    wait = throttle().blocked(_guess_checks())
+    if not wait:
+        return None
+    minutes = max(1, (wait + 59) // 60)
+    message = _("Đã nhập sai mã quá nhiều lần. Hãy chờ %(minutes)d phút rồi thử lại, hoặc báo "
+                "ban kiểm phiếu.", minutes=minutes)
+    response = render_template("ballots/rejected.html", reason="throttled", message=message)
+    return response, 429, {"Retry-After": str(wait)}
+
+
 def _rejected(exc: CardRejected):
     status = 404 if exc.reason in NOT_FOUND_REASONS else 409
+    if exc.reason in NOT_FOUND_REASONS:  # a guess, or a typing mistake: count it
+        session.setdefault("cid", secrets.token_hex(16))
+        throttle().fail(_guess_checks())
     return render_template("ballots/rejected.html", reason=exc.reason, message=str(exc)), status
 
 
@@ -92,6 +119,8 @@ def landing():
 @bp.post("/v")
 def claim():
     """Check the card and show the ballot."""
+    if blocked := _too_many():
+        return blocked
     form = ClaimForm(formdata=request.form)
     if not form.validate_on_submit():
         return render_template("ballots/landing.html", form=form), 400
@@ -108,6 +137,8 @@ def claim():
 
 
 def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str]]:
+    if _too_many():
+        abort(429)
     form = VoteForm(formdata=request.form)
     if not form.validate_on_submit():
         abort(400)
@@ -144,6 +175,8 @@ def review():
 @bp.post("/v/cast")
 def cast():
     """Record the ballot and spend the card, in one transaction."""
+    if blocked := _too_many():
+        return blocked
     form = VoteForm(formdata=request.form)
     if not form.validate_on_submit():
         abort(400)
@@ -205,6 +238,8 @@ def create_cards(round_id: int):
     db = get_session()
     try:
         cards = operations.create_cards(db, round_, form.count.data)
+        audit(db, "cards.create", round_.id, count=len(cards),
+              serials=f"{cards[0].serial}-{cards[-1].serial}")
     except SurveyError as exc:
         db.rollback()
         flash_error(exc)
@@ -252,6 +287,7 @@ def issue_cards(round_id: int):
     try:
         serials = operations.parse_serials(form.serials.data) if form.serials.data else None
         n = operations.issue_cards(db, round_, serials)
+        audit(db, "cards.issue", round_.id, serials=form.serials.data or "all", issued=n)
     except SurveyError as exc:
         db.rollback()
         flash_error(exc)
@@ -274,8 +310,10 @@ def change_card(round_id: int, action: str):
     try:
         if action == "void":
             operations.void_card(db, round_, form.serial.data)
+            audit(db, "cards.void", round_.id, serial=form.serial.data)
         else:
             card = operations.replace_card(db, round_, form.serial.data)
+            audit(db, "cards.replace", round_.id, serial=form.serial.data, new=card.serial)
     except SurveyError as exc:
         db.rollback()
         flash_error(exc)
