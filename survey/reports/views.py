@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template
+from flask import Blueprint, Response, abort, jsonify, make_response, render_template
 from flask_login import current_user, login_required
 
 from survey.db import get_session
 from survey.errors import NotFound
-from survey.i18n import _, _l
-from survey.reports.export import LEVEL_LABELS, result_csv, result_json
+from survey.i18n import _
+from survey.reports.export import BAND_LABELS, LEVEL_LABELS, result_csv, result_json
 from survey.reports.queries import confidence_result
 from survey.rounds.models import Round, RoundState
 from survey.rounds.operations import get_round
-from survey.tally.confidence import Band, Level
+from survey.tally.confidence import Level
 
 bp = Blueprint("reports", __name__)
 
-BAND_LABELS = {
-    Band.over_half_low: _l("Trên 1/2 đến dưới 2/3 tín nhiệm thấp"),
-    Band.two_thirds_low: _l("Từ 2/3 trở lên tín nhiệm thấp"),
-}
 
 
 def _readable_round(round_id: int) -> Round:
@@ -30,7 +26,10 @@ def _readable_round(round_id: int) -> Round:
         abort(404)
     if current_user.can_organize:
         if not round_.results_ready:
-            abort(409, _("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
+            # a page of our own: the app's error handler shows only a generic 409 text
+            message = _("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu.")
+            page = render_template("error.html", code=409, message=message)
+            abort(make_response(page, 409))
     elif round_.state is not RoundState.published:
         abort(404)
     return round_

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.i18n import _l
@@ -20,13 +27,18 @@ DENOMINATORS = {
 }
 
 
+def _choices(labels: dict) -> list[SelectChoice]:
+    """``SelectChoice`` objects: WTForms 3.3 deprecates a dict whose labels are lazy strings."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
 class RoundDetailsForm(FlaskForm):
     title = StringField(_l("Tên đợt lấy phiếu"), validators=[DataRequired(), Length(max=300)])
     body = StringField(_l("Cơ quan tổ chức"), validators=[Length(max=300)])
-    body_kind = SelectField(_l("Loại cơ quan (tiêu đề biên bản)"), choices=BODY_KINDS)
+    body_kind = SelectField(_l("Loại cơ quan (tiêu đề biên bản)"), choices=_choices(BODY_KINDS))
     place = StringField(_l("Địa điểm"), validators=[Length(max=200)])
     held_on = DateField(_l("Ngày"), validators=[Optional()])
-    denominator = SelectField(_l("Tỷ lệ phần trăm tính trên"), choices=DENOMINATORS)
+    denominator = SelectField(_l("Tỷ lệ phần trăm tính trên"), choices=_choices(DENOMINATORS))
     min_ballots = IntegerField(
         _l("Số phiếu tối thiểu để hiện kết quả"),
         default=5,

@@ -12,7 +12,7 @@ from survey.auth.forms import ConfirmPasswordForm
 from survey.ballots.forms import CreateCardsForm, IssueCardsForm, SerialForm
 from survey.ballots.operations import card_counts, turnout
 from survey.db import begin_write, compact, get_session
-from survey.errors import NotFound, SurveyError
+from survey.errors import NotFound, RoundStateError, SurveyError
 from survey.i18n import _, _l
 from survey.rounds import operations
 from survey.rounds.forms import (
@@ -24,7 +24,13 @@ from survey.rounds.forms import (
     RoundDetailsForm,
     SubjectForm,
 )
-from survey.rounds.importing import ImportResult, SubjectRow, parse_subjects
+from survey.rounds.importing import (
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    ImportResult,
+    SubjectRow,
+    parse_subjects,
+)
 from survey.rounds.models import Round, RoundState
 from survey.web import flash_error, organizer_required
 
@@ -124,6 +130,7 @@ def edit(round_id: int):
     """Edit a draft round's details."""
     round_ = _load(round_id, write=request.method == "POST")
     form = RoundDetailsForm(obj=round_)
+    status = 200
     if form.validate_on_submit():
         db = get_session()
         try:
@@ -141,11 +148,12 @@ def edit(round_id: int):
         except SurveyError as exc:
             db.rollback()
             flash_error(exc)
+            status = 409 if isinstance(exc, RoundStateError) else 422
         else:
             db.commit()
             flash(_("Đã lưu."), "info")
             return _back(round_)
-    return render_template("rounds/edit.html", round=round_, form=form)
+    return render_template("rounds/edit.html", round=round_, form=form), status
 
 
 @bp.route("/rounds/<int:round_id>/subjects", methods=["GET", "POST"])
@@ -154,6 +162,7 @@ def subjects(round_id: int):
     """The ballot's list: add, remove, reorder, import from a file."""
     round_ = _load(round_id, write=request.method == "POST")
     form = SubjectForm()
+    status = 200
     if form.validate_on_submit():
         db = get_session()
         try:
@@ -164,9 +173,14 @@ def subjects(round_id: int):
         except SurveyError as exc:
             db.rollback()
             flash_error(exc)
+            status = 409 if isinstance(exc, RoundStateError) else 422
         else:
             db.commit()
             return redirect(url_for("rounds.subjects", round_id=round_.id) + "#add")
+    return _subjects_page(round_, form), status
+
+
+def _subjects_page(round_: Round, form: SubjectForm) -> str:
     return render_template(
         "rounds/subjects.html", round=round_, form=form, import_form=ImportForm(formdata=None),
         button=EmptyForm(),
@@ -201,6 +215,11 @@ def change_subject(round_id: int, subject_id: int, action: str):
 def import_preview(round_id: int):
     """Show what a subject file holds, naming each bad row; nothing is imported yet."""
     round_ = _load(round_id)
+    try:
+        round_.require_draft()  # no preview, and no confirm button, for a frozen list
+    except RoundStateError as exc:
+        flash_error(exc)
+        return _subjects_page(round_, SubjectForm(formdata=None)), 409
     form = ImportForm()
     upload = form.subjects_file.data
     if not form.validate_on_submit() or not upload or not upload.filename:
@@ -228,10 +247,17 @@ def import_confirm(round_id: int):
     rows: list[SubjectRow] = []
     try:
         data = json.loads(form.rows.data or "")
-        for line, (name, position, unit) in enumerate(data, start=1):
-            if not isinstance(name, str) or not name.strip() or len(name) > 120:
+        for line, row in enumerate(data, start=1):
+            # the rows came back from the browser: exactly three strings each, as previewed
+            if not (isinstance(row, list) and len(row) == 3
+                    and all(isinstance(cell, str) for cell in row)):
                 raise ValueError
-            rows.append(SubjectRow(line, name, str(position)[:250], str(unit)[:250]))
+            name, position, unit = (" ".join(cell.split()) for cell in row)
+            if not name or len(name) > MAX_NAME_LENGTH:
+                raise ValueError
+            rows.append(
+                SubjectRow(line, name, position[:MAX_TEXT_LENGTH], unit[:MAX_TEXT_LENGTH])
+            )
     except (ValueError, TypeError):
         rows = []
     if not form.validate_on_submit() or not rows:
@@ -339,12 +365,13 @@ def delete(round_id: int):
             operations.delete_round(db, round_)
         except SurveyError as exc:
             db.rollback()
-            flash_error(exc)
-            return _back(round_)
+            return render_template(
+                "rounds/delete.html", round=round_, form=form, refusal=str(exc)
+            ), 409
         db.commit()
         flash(_("Đã xóa đợt lấy phiếu."), "info")
         return redirect(url_for("rounds.index"))
-    return render_template("rounds/delete.html", round=round_, form=form)
+    return render_template("rounds/delete.html", round=round_, form=form, refusal=None)
 
 
 @bp.get("/rounds/<int:round_id>/turnout")
