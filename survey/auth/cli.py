@@ -13,6 +13,7 @@ from survey.auth.models import Role
 from survey.db import begin_write
 from survey.errors import SurveyError
 from survey.i18n import _
+from survey.security.audit import record_cli
 
 user_cli = AppGroup("user", help="Tài khoản cán bộ tổ chức, quản trị và người xem.")
 
@@ -33,6 +34,7 @@ def add_command(username: str, role: str, password_stdin: bool) -> None:
         with current_app.extensions["survey.sessionmaker"]() as session:
             begin_write(session)  # SQLite: BEGIN IMMEDIATE, as the views do
             create_user(session, username, password, role, datetime.now(UTC))
+            record_cli(session, "user.create", user=username, role=role)
             session.commit()
     except SurveyError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -15,7 +15,8 @@ from survey.auth.models import User
 from survey.db import begin_write, get_session
 from survey.errors import SurveyError
 from survey.i18n import _
-from survey.web import admin_required, flash_error
+from survey.security.throttle import LOGIN_PER_ADDRESS, LOGIN_PER_USER
+from survey.web import admin_required, audit, client_address, flash_error, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -32,11 +33,23 @@ def login():
     """Sign in an organizer, administrator or reader."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = operations.authenticate(get_session(), form.username.data, form.password.data)
+        checks = [(LOGIN_PER_USER, form.username.data.strip().lower()),
+                  (LOGIN_PER_ADDRESS, client_address())]
+        if wait := throttle().blocked(checks):
+            flash_error(_("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",
+                          minutes=max(1, (wait + 59) // 60)))
+            return render_template("auth/login.html", form=form), 429
+        db = begin_write(get_session())
+        user = operations.authenticate(db, form.username.data, form.password.data)
         if user is None:
+            db.rollback()
+            throttle().fail(checks)
             flash_error(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             return render_template("auth/login.html", form=form), 401
         login_user(user)
+        audit(db, "auth.login")
+        db.commit()
+        throttle().forget(checks[:1])  # after the commit: it writes on its own connection
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -59,9 +72,10 @@ def users():
     if form.validate_on_submit():
         begin_write(db)
         try:
-            operations.create_user(
+            created = operations.create_user(
                 db, form.username.data, form.password.data, form.role.data, datetime.now(UTC)
             )
+            audit(db, "user.create", user=created.username, role=created.role)
         except SurveyError as exc:
             db.rollback()
             flash_error(exc)
@@ -83,6 +97,7 @@ def set_active(user_id: int):
         abort(404)
     try:
         operations.set_active(db, user, request.form.get("active") == "1", current_user)
+        audit(db, "user.unlock" if user.active else "user.lock", user=user.username)
     except SurveyError as exc:
         db.rollback()
         flash_error(exc)

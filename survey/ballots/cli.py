@@ -16,6 +16,7 @@ from survey.db import begin_write
 from survey.errors import SurveyError
 from survey.i18n import _
 from survey.rounds.operations import get_round
+from survey.security.audit import record_cli
 
 cards_cli = AppGroup("cards", help="Thẻ bỏ phiếu có mã QR.")
 
@@ -43,6 +44,8 @@ def create_command(round_id: int, count: int, pdf_path: Path | None, base_url: s
             begin_write(session)  # BEGIN IMMEDIATE on SQLite: a concurrent cast waits, not fails
             round_ = get_round(session, round_id)
             cards = operations.create_cards(session, round_, count)
+            record_cli(session, "cards.create", round_id, count=count,
+                       serials=f"{cards[0].serial}-{cards[-1].serial}")
             printed = [PrintedCard(c.serial, c.code, card_url(base, c.code)) for c in cards]
             if pdf_path is not None:
                 # before the commit: cards whose codes were never printed must not exist
@@ -86,6 +89,7 @@ def issue_command(round_id: int, all_: bool, serials: str | None, as_json: bool)
             round_ = get_round(session, round_id)
             wanted = operations.parse_serials(serials) if serials else None
             n = operations.issue_cards(session, round_, wanted)
+            record_cli(session, "cards.issue", round_id, serials=serials or "all", issued=n)
             counts = operations.card_counts(session, round_id)
             session.commit()
     except SurveyError as exc:
@@ -107,6 +111,7 @@ def void_command(round_id: int, serial: int, as_json: bool) -> None:
         with current_app.extensions["survey.sessionmaker"]() as session:
             begin_write(session)
             operations.void_card(session, get_round(session, round_id), serial)
+            record_cli(session, "cards.void", round_id, serial=serial)
             counts = operations.card_counts(session, round_id)
             session.commit()
     except SurveyError as exc:

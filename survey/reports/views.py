@@ -12,6 +12,7 @@ from survey.reports.export import BAND_LABELS, LEVEL_LABELS, result_csv, result_
 from survey.reports.queries import confidence_result
 from survey.rounds.models import Round, RoundState
 from survey.rounds.operations import get_round
+from survey.security import audit
 from survey.tally.confidence import Level
 
 bp = Blueprint("reports", __name__)
@@ -49,6 +50,7 @@ def results(round_id: int):
         levels=list(Level),
         labels=LEVEL_LABELS,
         bands=BAND_LABELS,
+        audit_head=audit.head(get_session()),
     )
 
 

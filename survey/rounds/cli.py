@@ -16,6 +16,7 @@ from survey.i18n import _, _l
 from survey.rounds import operations
 from survey.rounds.importing import parse_subjects
 from survey.rounds.models import Round, RoundKind, quorum_met
+from survey.security.audit import record_cli
 
 round_cli = AppGroup("round", help="Tạo và điều hành các đợt lấy phiếu.")
 
@@ -35,15 +36,17 @@ def _round_json(round_: Round) -> dict:
 class RoundStep:
     """Run ``fn(session, round_)`` on round ``round_id`` in one transaction, or fail cleanly."""
 
-    def __init__(self, round_id: int) -> None:
+    def __init__(self, round_id: int, action: str) -> None:
         self.round_id = round_id
+        self.action = action
 
     def __call__(self, fn):
         try:
             with current_app.extensions["survey.sessionmaker"]() as session:
                 begin_write(session)  # SQLite: BEGIN IMMEDIATE; a concurrent cast waits
                 round_ = operations.get_round(session, self.round_id)
-                fn(session, round_)
+                details = fn(session, round_) or {}
+                record_cli(session, self.action, round_.id, **details)
                 data = _round_json(round_)
                 session.commit()
                 return data
@@ -88,6 +91,8 @@ def create_command(kind, title, subjects_file, summoned, body, body_kind, place,
                 min_ballots=min_ballots or current_app.config["MIN_BALLOTS"],
                 now=datetime.now(UTC),
             )
+            record_cli(session, "round.create", round_.id, title=round_.title,
+                       subjects=len(round_.subjects))
             data = _round_json(round_)
             session.commit()
     except SurveyError as exc:
@@ -106,9 +111,11 @@ def create_command(kind, title, subjects_file, summoned, body, body_kind, place,
 @click.option("--json", "as_json", is_flag=True)
 def attendance_command(round_id: int, summoned: int, present: int, as_json: bool) -> None:
     """Record how many were summoned and how many are present."""
-    data = RoundStep(round_id)(
-        lambda s, r: operations.record_attendance(s, r, summoned=summoned, present=present)
-    )
+    def record(session, round_):
+        operations.record_attendance(session, round_, summoned=summoned, present=present)
+        return {"summoned": summoned, "present": present}
+
+    data = RoundStep(round_id, "round.attendance")(record)
     data["quorum"] = quorum_met(summoned, present)
     if as_json:
         echo_json(data)
@@ -123,7 +130,9 @@ def _transition(name: str, operation, done: str, summary: str):
     @click.argument("round_id", type=int)
     @click.option("--json", "as_json", is_flag=True)
     def command(round_id: int, as_json: bool) -> None:
-        data = RoundStep(round_id)(lambda s, r: operation(s, r, datetime.now(UTC)))
+        data = RoundStep(round_id, f"round.{name}")(
+            lambda s, r: operation(s, r, datetime.now(UTC))
+        )
         if name == "close":
             from survey.db import compact
 

@@ -32,7 +32,7 @@ from survey.rounds.importing import (
     parse_subjects,
 )
 from survey.rounds.models import Round, RoundState
-from survey.web import flash_error, organizer_required
+from survey.web import audit, flash_error, organizer_required
 
 bp = Blueprint("rounds", __name__)
 
@@ -91,6 +91,7 @@ def new():
                 subjects=rows,
                 now=_now(),
             )
+            audit(db, "round.create", round_.id, title=round_.title, subjects=len(rows))
         except SurveyError as exc:
             db.rollback()
             flash_error(exc)
@@ -145,6 +146,8 @@ def edit(round_id: int):
                 denominator=form.denominator.data,
                 min_ballots=form.min_ballots.data,
             )
+            audit(db, "round.update", round_.id, title=round_.title,
+                  denominator=round_.denominator, min_ballots=round_.min_ballots)
         except SurveyError as exc:
             db.rollback()
             flash_error(exc)
@@ -166,10 +169,11 @@ def subjects(round_id: int):
     if form.validate_on_submit():
         db = get_session()
         try:
-            operations.add_subject(
+            subject = operations.add_subject(
                 db, round_, name=form.name.data, position=form.position.data or "",
                 unit=form.unit.data or "",
             )
+            audit(db, "subject.add", round_.id, name=subject.name, order=subject.order)
         except SurveyError as exc:
             db.rollback()
             flash_error(exc)
@@ -200,6 +204,7 @@ def change_subject(round_id: int, subject_id: int, action: str):
             operations.remove_subject(db, round_, subject_id)
         else:
             operations.move_subject(db, round_, subject_id, -1 if action == "up" else 1)
+        audit(db, f"subject.{action}", round_.id, subject=subject_id)
     except NotFound:
         abort(404)
     except SurveyError as exc:
@@ -266,6 +271,7 @@ def import_confirm(round_id: int):
     db = get_session()
     try:
         operations.replace_subjects(db, round_, rows)
+        audit(db, "subject.import", round_.id, subjects=len(rows))
     except SurveyError as exc:
         db.rollback()
         flash_error(exc)
@@ -289,6 +295,8 @@ def attendance(round_id: int):
         operations.record_attendance(
             db, round_, summoned=form.summoned.data, present=form.present.data
         )
+        audit(db, "round.attendance", round_.id, summoned=round_.summoned,
+              present=round_.present)
     except SurveyError as exc:
         db.rollback()
         flash_error(exc)
@@ -320,11 +328,15 @@ def transition(round_id: int, step: str):
         db = get_session()
         if not current_user.check_password(form.password.data):
             db.rollback()
+            begin_write(db)
+            audit(db, f"round.{step}.refused", round_.id, reason="password")
+            db.commit()
             flash_error(_("Mật khẩu không đúng."))
             status = 403
         else:
             try:
                 operation(db, round_, _now())
+                audit(db, f"round.{step}", round_.id)
             except SurveyError as exc:
                 db.rollback()
                 flash_error(exc)
@@ -362,7 +374,9 @@ def delete(round_id: int):
     if form.validate_on_submit():
         db = get_session()
         try:
+            title = round_.title
             operations.delete_round(db, round_)
+            audit(db, "round.delete", round_id, title=title)
         except SurveyError as exc:
             db.rollback()
             return render_template(

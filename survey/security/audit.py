@@ -65,6 +65,20 @@ def record(
     return entry
 
 
+def record_cli(session: Session, action: str, round_id: int | None = None,
+               **details: Any) -> AuditEntry:
+    """Record an action taken from the command line, as ``cli:<system user>``."""
+    import getpass
+    from datetime import UTC
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return record(session, actor=f"cli:{user}", action=action, now=datetime.now(UTC),
+                  round_id=round_id, details=details)
+
+
 def head(session: Session) -> str | None:
     """The hash of the newest entry: printed in the minutes."""
     return session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))

@@ -1,0 +1,99 @@
+"""The web surface: headers, cookies, idle sign-out, login throttling, local assets only."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from survey import TEMPLATES
+from survey.security.throttle import LOGIN_PER_USER
+from tests.conftest import PASSWORD, make_test_app
+
+STATIC = Path(__file__).resolve().parent.parent / "survey" / "static"
+
+
+def test_healthz_is_tiny(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.data == b"ok\n"
+
+
+def test_security_headers_on_every_kind_of_page(client, logged_in, make_round):
+    round_ = make_round(cards=1, open_=True)
+    pages = [client.get("/v"), client.get("/"), client.get(f"/rounds/{round_.id}"),
+             client.post("/v", data={"code": round_.codes[0]}), client.get("/nowhere")]
+    for response in pages:
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Cache-Control"] == "no-store"
+    assert pages[-1].status_code == 404 and "Không tìm thấy trang này." in pages[-1].text
+
+
+def test_templates_have_no_inline_script_style_or_remote_asset():
+    for path in TEMPLATES.rglob("*.html"):
+        html = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"\son[a-z]+\s*=", html), path  # onclick= etc.
+        assert not re.search(r"\sstyle\s*=", html), path
+        assert not re.search(r"(src|href)=[\"']?(https?:)?//", html), path
+    for path in STATIC.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", path.read_text()), path
+        assert "@import" not in path.read_text()
+
+
+def test_session_cookie_flags(client, make_user):
+    make_user()
+    response = client.post("/login", data={"username": "organizer", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_secure_cookie_behind_tls(database_url, tmp_path):
+    app = make_test_app(database_url, SESSION_COOKIE_SECURE=True)
+    try:
+        with app.app_context():
+            from survey.db import create_all
+
+            create_all()
+        response = app.test_client().post("/v", data={"code": "x"})
+        assert "Secure" in response.headers.get("Set-Cookie", "Secure")
+    finally:
+        app.extensions["survey.engine"].dispose()
+
+
+def test_idle_organizer_is_signed_out(client, logged_in, monkeypatch):
+    import survey.web
+
+    assert client.get("/").status_code == 200
+    start = survey.web.time.time()
+    monkeypatch.setattr(survey.web.time, "time", lambda: start + 31 * 60)
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    page = client.get(response.headers["Location"])
+    assert "Phiên làm việc đã hết hạn" in page.text
+
+
+def test_active_organizer_stays_signed_in(client, logged_in, monkeypatch):
+    import survey.web
+
+    start = survey.web.time.time()
+    for minutes in (10, 20, 30, 40, 50):  # a request every 10 minutes
+        monkeypatch.setattr(survey.web.time, "time", lambda m=minutes: start + m * 60)
+        assert client.get("/").status_code == 200
+
+
+def test_login_is_throttled_per_user_not_per_room(client, make_user):
+    make_user("chairman")
+    make_user("secretary")
+    for _ in range(LOGIN_PER_USER.failures):
+        response = client.post("/login", data={"username": "chairman", "password": "nope"})
+        assert response.status_code == 401
+    locked = client.post("/login", data={"username": "Chairman", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in locked.text
+    # a colleague at the same address is not locked out
+    other = client.post("/login", data={"username": "secretary", "password": PASSWORD})
+    assert other.status_code == 302
