@@ -54,27 +54,40 @@ def test_verify_detects_an_edited_or_deleted_entry(app, session, runner):
         audit.record(session, actor="thu.ky", action=f"test.{i}", now=NOW, round_id=1,
                      details={"n": i})
     session.commit()
-    good = audit.verify(session)
-    assert good.ok and good.entries == 5
-    result = runner.invoke(audit_cli, ["verify", "--head", good.head])
+    printed = audit.verify(session)  # the head the minutes printed
+    assert printed.ok and printed.entries == 5
+    audit.record(session, actor="thu.ky", action="round.publish", now=NOW, round_id=1)
+    session.commit()
+    # later actions do not invalidate a head printed earlier
+    result = runner.invoke(audit_cli, ["verify", "--head", printed.head])
     assert result.exit_code == 0 and "nguyên vẹn" in result.output
 
-    session.execute(text("UPDATE audit_log SET details = :d WHERE id = 3"), {"d": '{"n":9}'})
+    edit = text("UPDATE audit_log SET details = :d WHERE id = 3")
+    session.execute(edit, {"d": '{"n":9}'})
     session.commit()
-    edited = audit.verify(session)
-    assert edited.broken == (3,)
+    assert audit.verify(session).broken == (3,)
     result = runner.invoke(audit_cli, ["verify"])
     assert result.exit_code == 1 and "số 3" in result.output
+    session.execute(edit, {"d": '{"n":2}'})  # put it back
+    session.commit()
+    assert audit.verify(session).ok
 
-    session.execute(text("UPDATE audit_log SET details = :d WHERE id = 3"), {"d": '{"n":2}'})
     session.execute(text("DELETE FROM audit_log WHERE id = 2"))
     session.commit()
     assert audit.verify(session).missing == (2,)
 
-    session.execute(text("DELETE FROM audit_log WHERE id = 5"))  # the newest entry
+
+def test_verify_detects_a_cut_tail_by_the_printed_head(app, session, runner):
+    for i in range(4):
+        audit.record(session, actor="thu.ky", action=f"test.{i}", now=NOW)
     session.commit()
-    result = runner.invoke(audit_cli, ["verify", "--head", good.head])
-    assert result.exit_code == 1  # caught by the head printed in the minutes
+    printed = audit.head(session)
+    session.execute(text("DELETE FROM audit_log WHERE id = 4"))  # the newest entry, cut off
+    session.commit()
+    assert audit.verify(session).ok  # the rest of the chain is intact...
+    result = runner.invoke(audit_cli, ["verify", "--head", printed])
+    assert result.exit_code == 1  # ...but the head printed in the minutes is gone
+    assert printed in result.output
 
 
 def test_appends_from_many_threads_keep_one_chain(app):

@@ -92,6 +92,8 @@ class Verification:
     broken: tuple[int, ...]
     #: Gaps in the ids (a deleted entry in the middle).
     missing: tuple[int, ...]
+    #: Every hash of the chain, oldest first: a head printed earlier must be one of them.
+    hashes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -101,6 +103,7 @@ class Verification:
 def verify(session: Session) -> Verification:
     entries: Iterable[AuditEntry] = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
     previous, count, broken, missing, last_id = GENESIS, 0, [], [], None
+    hashes: list[str] = []
     for entry in entries:
         count += 1
         if last_id is not None and entry.id != last_id + 1:
@@ -111,7 +114,10 @@ def verify(session: Session) -> Verification:
         if expected != entry.hash:
             broken.append(entry.id)
         previous, last_id = entry.hash, entry.id
-    return Verification(count, previous if count else None, tuple(broken), tuple(missing))
+        hashes.append(entry.hash)
+    return Verification(
+        count, previous if count else None, tuple(broken), tuple(missing), tuple(hashes)
+    )
 
 
 def entries_for_round(session: Session, round_id: int) -> list[AuditEntry]:

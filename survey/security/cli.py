@@ -13,8 +13,9 @@ audit_cli = AppGroup("audit", help="Nhật ký thao tác của cán bộ tổ ch
 
 
 @audit_cli.command("verify")
-@click.option("--head", "expected_head", help="The head hash printed in the minutes.")
-def verify_command(expected_head: str | None) -> None:
+@click.option("--head", "expected_head", multiple=True,
+              help="A head hash printed in minutes; it must still be in the chain. Repeatable.")
+def verify_command(expected_head: tuple[str, ...]) -> None:
     """Recompute the hash chain; exit 1 if any entry was edited or deleted."""
     with current_app.extensions["survey.sessionmaker"]() as session:
         result = audit.verify(session)
@@ -23,8 +24,11 @@ def verify_command(expected_head: str | None) -> None:
         problems.append(_("Mục bị sửa hoặc chuỗi bị đứt từ mục số %(id)d.", id=result.broken[0]))
     if result.missing:
         problems.append(_("Thiếu mục số: %(ids)s.", ids=", ".join(map(str, result.missing[:20]))))
-    if expected_head and expected_head != result.head:
-        problems.append(_("Mã đầu chuỗi khác với mã đã in (%(head)s).", head=result.head))
+    known = set(result.hashes)
+    for head in expected_head:
+        if head not in known:
+            problems.append(_("Mã %(head)s đã in trong biên bản không còn trong nhật ký: các mục "
+                              "đến thời điểm đó đã bị sửa hoặc xóa.", head=head))
     if problems:
         for problem in problems:
             click.echo(problem, err=True)
