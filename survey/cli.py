@@ -171,10 +171,11 @@ def main() -> None:
     from survey.auth.cli import user_cli
     from survey.ballots.cli import cards_cli
     from survey.db import init_command
-    from survey.reports.cli import tally_command
+    from survey.reports.cli import recount_command, report_command, tally_command
     from survey.rounds.cli import round_cli
     from survey.security.cli import audit_cli
 
-    for command in (init_command, user_cli, round_cli, cards_cli, tally_command, audit_cli):
+    for command in (init_command, user_cli, round_cli, cards_cli, tally_command, report_command,
+                    recount_command, audit_cli):
         cli.add_command(command)
     cli.main(prog_name="survey")

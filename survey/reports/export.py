@@ -9,6 +9,7 @@ from typing import Any
 from survey.i18n import _, _l
 from survey.rounds.models import Round
 from survey.tally.confidence import Band, Level, RoundResult
+from survey.tally.recount import SubjectEntry, tally_document
 
 LEVEL_LABELS = {
     Level.high: _l("Tín nhiệm cao"),
@@ -27,53 +28,30 @@ def level_label(level: Level) -> str:
     return str(LEVEL_LABELS[level])
 
 
-def result_json(round_: Round, result: RoundResult) -> dict[str, Any]:
-    """The round's tally as plain JSON types; percentages are strings with 2 decimals."""
-    figures = result.figures
-    subjects = []
-    for index, subject in enumerate(round_.subjects):
-        item: dict[str, Any] = {
-            "order": subject.order,
-            "name": subject.name,
-            "position": subject.position,
-            "unit": subject.unit,
-            "issued": figures.issued,
-            "collected": figures.collected,
-        }
-        if result.suppressed:
-            item.update(valid=None, invalid=None, counts=None, percent=None, band=None)
-        else:
-            line = result.subjects[index]
-            item.update(
-                valid=line.valid,
-                invalid=line.invalid,
-                counts=line.counts.as_dict(),
-                percent={key: str(value) for key, value in line.percent.items()},
-                band=line.band.value if line.band else None,
-            )
-        subjects.append(item)
+def subject_entries(round_: Round) -> list[SubjectEntry]:
+    """The round's subjects in ballot order, as the pure tally code lists them."""
+    return [SubjectEntry(s.order, s.name, s.position, s.unit) for s in round_.subjects]
+
+
+def round_info(round_: Round) -> dict[str, Any]:
+    """The ``round`` object of the tally JSON."""
     return {
-        "round": {
-            "id": round_.id,
-            "title": round_.title,
-            "body": round_.body,
-            "kind": round_.kind,
-            "status": round_.state.value,
-            "place": round_.place,
-            "date": round_.held_on.isoformat() if round_.held_on else None,
-        },
-        "summoned": figures.summoned,
-        "present": figures.present,
-        "absent": round_.absent,
-        "quorum": round_.has_quorum,
-        "issued": figures.issued,
-        "collected": figures.collected,
-        "denominator": result.denominator.value,
-        "denominator_value": result.base,
-        "min_ballots": result.min_ballots,
-        "suppressed": result.suppressed,
-        "subjects": subjects,
+        "id": round_.id,
+        "title": round_.title,
+        "body": round_.body,
+        "kind": round_.kind,
+        "status": round_.state.value,
+        "place": round_.place,
+        "date": round_.held_on.isoformat() if round_.held_on else None,
     }
+
+
+def result_json(round_: Round, result: RoundResult) -> dict[str, Any]:
+    """The round's tally as plain JSON types; percentages are strings with 2 decimals.
+
+    Built by :func:`survey.tally.recount.tally_document`, as ``survey recount`` builds its own.
+    """
+    return tally_document(round_info(round_), subject_entries(round_), result)
 
 
 def result_csv(round_: Round, result: RoundResult) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String
@@ -68,8 +68,24 @@ class Round(Base):
     #: Set when results are released to Standing Committee readers.
     published_at: Mapped[datetime | None]
 
+    # -- what the minutes of the count print (editable until published; see survey.reports) --
+    #: The superior body, first line of the header (e.g. "Đảng bộ tỉnh Điện Biên"); may be empty.
+    parent_body: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: The place name before the date in the header ("Điện Biên Phủ, ngày … tháng … năm …").
+    locality: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: Who chaired the conference, as the minutes name them.
+    chair: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: When the conference began (local time, on ``held_on``).
+    conference_time: Mapped[time | None]
+    #: When the count ended, local wall-clock time; ``None``: the close time.
+    count_ended_at: Mapped[datetime | None]
+
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="round", order_by="Subject.order", cascade="all, delete-orphan"
+    )
+    #: The counting committee (ban kiểm phiếu) as the minutes list it.
+    counting_committee: Mapped[list[CountingMember]] = relationship(
+        order_by="CountingMember.order", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property
@@ -149,3 +165,25 @@ class Subject(Base):
     unit: Mapped[str] = mapped_column(String(250), default="")
 
     round: Mapped[Round] = relationship(back_populates="subjects")
+
+
+class CommitteeRole(StrEnum):
+    """Roles in the counting committee, in the order the minutes list them."""
+
+    head = "head"  # Trưởng ban
+    member = "member"  # Ủy viên
+    secretary = "secretary"  # Thư ký
+
+
+class CountingMember(Base):
+    """A member of a round's counting committee (ban kiểm phiếu), who signs the minutes."""
+
+    __tablename__ = "counting_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    #: 1-based position in the minutes' list.
+    order: Mapped[int]
+    name: Mapped[str] = mapped_column(String(120))
+    #: A :class:`CommitteeRole` value.
+    role: Mapped[str] = mapped_column(String(16), default=CommitteeRole.member)

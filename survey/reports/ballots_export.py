@@ -1,0 +1,88 @@
+"""The anonymised ballots of a closed round as one file, and its SHA-256 fingerprint.
+
+The file (format in :mod:`survey.tally.recount`, documented in docs/formats.md) holds what a
+ballot says and nothing else: no ballot id, card, time or position in the order of voting.
+
+It must come out byte for byte the same every time, since its fingerprint is printed in the
+minutes. At the close every ballot was rewritten under a fresh random id (see
+``survey.ballots.operations.shuffle_ballots``), so listing the ballots sorted by those ids gives
+an order that is stable from then on and random with respect to the order of casting. The ids
+themselves are not written. The sort is done in Python, so that the database's collation
+cannot change it. Only values frozen at the close (title, subjects, attendance, cards issued,
+rules) go into the header; nothing that can change afterwards (publication, the minutes'
+details, the language of the user).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.ballots.models import Ballot, Mark
+from survey.errors import RoundStateError
+from survey.i18n import _l
+from survey.reports.export import subject_entries
+from survey.reports.queries import issued
+from survey.rounds.models import Round
+from survey.tally.recount import encode, sha256_hex
+
+__all__ = ["ballot_file", "ballot_file_name", "fingerprint", "sha256_hex"]
+
+
+def ballot_file(session: Session, round_: Round) -> bytes:
+    """The ballot file's bytes.
+
+    :raises RoundStateError: if the round is not closed yet, or too few ballots were collected
+        for any figure to be shown (a handful of ballots would reveal how people voted).
+    """
+    if not round_.results_ready:
+        raise RoundStateError(_l("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
+    ids = sorted(session.scalars(select(Ballot.id).where(Ballot.round_id == round_.id)))
+    if len(ids) < round_.min_ballots:
+        raise RoundStateError(
+            _l(
+                "Số phiếu thu về ít hơn mức tối thiểu %(min)d: không xuất phiếu để bảo vệ bí "
+                "mật của người bỏ phiếu.",
+                min=round_.min_ballots,
+            )
+        )
+    position = {subject.id: index for index, subject in enumerate(round_.subjects)}
+    marks: dict[str, list[str | None]] = defaultdict(lambda: [None] * len(position))
+    rows = session.execute(
+        select(Mark.ballot_id, Mark.subject_id, Mark.choice)
+        .join(Ballot, Ballot.id == Mark.ballot_id)
+        .where(Ballot.round_id == round_.id)
+    )
+    for ballot_id, subject_id, choice in rows:
+        marks[ballot_id][position[subject_id]] = choice
+    return encode(
+        round_info={
+            "id": round_.id,
+            "title": round_.title,
+            "body": round_.body,
+            "place": round_.place,
+            "date": round_.held_on.isoformat() if round_.held_on else None,
+        },
+        kind=round_.kind,
+        summoned=round_.summoned,
+        present=round_.present,
+        issued=issued(session, round_.id),
+        denominator=round_.denominator,
+        min_ballots=round_.min_ballots,
+        subjects=subject_entries(round_),
+        ballots=[marks[ballot_id] for ballot_id in ids],
+    )
+
+
+def fingerprint(session: Session, round_: Round) -> str | None:
+    """SHA-256 of the ballot file, or ``None`` when no file can be given (too few ballots)."""
+    try:
+        return sha256_hex(ballot_file(session, round_))
+    except RoundStateError:
+        return None
+
+
+def ballot_file_name(round_: Round) -> str:
+    return f"phieu-{round_.id}.jsonl"

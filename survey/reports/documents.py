@@ -1,0 +1,440 @@
+"""Everything the documents of a closed round show, gathered once.
+
+:func:`build_report` reads the database and returns a :class:`RoundReport`; the minutes and the
+summary (HTML and PDF), and the spreadsheets, are rendered from that object alone, so every
+document of a round shows the same figures.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, tzinfo
+from decimal import Decimal
+from enum import StrEnum
+
+from flask_babel import format_decimal
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.i18n import _, _l
+from survey.reports.ballots_export import fingerprint
+from survey.reports.export import BAND_LABELS, LEVEL_LABELS
+from survey.reports.queries import blank_ballots, confidence_result
+from survey.rounds.models import BodyKind, CommitteeRole, Round, RoundState
+from survey.security import audit
+from survey.tally.confidence import (
+    Band,
+    Level,
+    RoundFigures,
+    RoundResult,
+    SubjectResult,
+    percent,
+)
+
+ROLE_LABELS = {
+    CommitteeRole.head: _l("Trưởng ban"),
+    CommitteeRole.member: _l("Ủy viên"),
+    CommitteeRole.secretary: _l("Thư ký"),
+}
+
+#: What each band means for the official (Regulation 96-QĐ/TW, DOMAIN.md "thresholds").
+BAND_CONSEQUENCES = {
+    Band.over_half_low: _l(
+        "Không quy hoạch vào chức vụ cao hơn; có thể xin thôi giữ chức vụ đang đảm nhiệm; "
+        "nếu không xin thôi thì cấp có thẩm quyền tiến hành bỏ phiếu tín nhiệm."
+    ),
+    Band.two_thirds_low: _l(
+        "Cấp có thẩm quyền xem xét, cho thôi giữ chức vụ mà không chờ hết nhiệm kỳ hoặc hết "
+        "thời hạn bổ nhiệm."
+    ),
+}
+
+#: "Percentages of …", as the method notes and the table notes say it.
+DENOMINATOR_LABELS = {
+    "collected": _l("tổng số phiếu thu về"),
+    "present": _l("số người có mặt"),
+    "summoned": _l("số người được triệu tập"),
+}
+
+
+class Order(StrEnum):
+    """How the summary sorts its results table."""
+
+    ballot = "ballot"  # the ballot's order (by rank)
+    low = "low"  # by share of "tín nhiệm thấp", highest first
+
+
+ORDER_LABELS = {
+    Order.ballot: _l("Theo thứ tự trên phiếu"),
+    Order.low: _l("Theo tỷ lệ tín nhiệm thấp (cao xuống thấp)"),
+}
+
+
+def number(value: Decimal) -> str:
+    """A percentage as the user's language writes it: ``54,05`` in Vietnamese."""
+    return format_decimal(value, format="#,##0.00")
+
+
+def signed(value: Decimal) -> str:
+    """A change in percentage points with its sign: ``+5,20``, ``−1,00``, ``0,00``."""
+    if value > 0:
+        return "+" + number(value)
+    if value < 0:
+        return "−" + number(-value)
+    return number(value)
+
+
+def level_label(level: Level | str) -> str:
+    return str(LEVEL_LABELS[Level(level)])
+
+
+def band_label(band: Band) -> str:
+    return str(BAND_LABELS[band])
+
+
+def band_consequence(band: Band) -> str:
+    return str(BAND_CONSEQUENCES[band])
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLE_LABELS.get(CommitteeRole(self.role), self.role))
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The same official's result in an earlier round."""
+
+    round_id: int
+    title: str
+    held_on: date | None
+    closed_on: date
+    base: int
+    percent: dict[str, Decimal]
+    band: Band | None
+
+    @property
+    def date(self) -> date:
+        return self.held_on or self.closed_on
+
+
+@dataclass(frozen=True)
+class Line:
+    """One subject: who, and (unless suppressed) the result and the change since before."""
+
+    order: int
+    name: str
+    position: str
+    unit: str
+    result: SubjectResult | None
+    earlier: Earlier | None = None
+
+    @property
+    def band(self) -> Band | None:
+        return self.result.band if self.result else None
+
+    def count(self, level: Level | str) -> int:
+        assert self.result is not None
+        return getattr(self.result.counts, Level(level).value)
+
+    def percent(self, level: Level | str) -> Decimal:
+        assert self.result is not None
+        return self.result.percent[Level(level).value]
+
+    def change(self, level: Level | str) -> Decimal | None:
+        """Percentage points gained since the earlier round (``None`` without one)."""
+        if self.earlier is None or self.result is None:
+            return None
+        key = Level(level).value
+        return self.result.percent[key] - self.earlier.percent[key]
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    round_id: int
+    kind: str
+    state: RoundState
+    title: str
+    body: str
+    parent_body: str
+    body_kind: str
+    locality: str
+    place: str
+    held_on: date | None
+    conference_time: time | None
+    chair: str
+    committee: tuple[Member, ...]
+    figures: RoundFigures
+    result: RoundResult
+    #: Ballots with no mark on any line; ``None`` when figures are suppressed.
+    blank: int | None
+    lines: tuple[Line, ...]
+    #: When the count ended, local wall-clock time.
+    count_ended_at: datetime
+    #: SHA-256 of the ballot file; ``None`` when figures are suppressed (no file is given).
+    fingerprint: str | None
+    audit_head: str | None
+    levels: tuple[Level, ...] = field(default=tuple(Level))
+
+    # -- derived figures ---------------------------------------------------------------------
+
+    @property
+    def is_party(self) -> bool:
+        return self.body_kind == BodyKind.party
+
+    @property
+    def suppressed(self) -> bool:
+        return self.result.suppressed
+
+    @property
+    def absent(self) -> int | None:
+        if self.figures.summoned is None or self.figures.present is None:
+            return None
+        return self.figures.summoned - self.figures.present
+
+    @property
+    def quorum(self) -> bool:
+        summoned, present = self.figures.summoned, self.figures.present
+        return bool(summoned and present is not None and 3 * present >= 2 * summoned)
+
+    @property
+    def present_percent(self) -> Decimal | None:
+        if not self.figures.summoned or self.figures.present is None:
+            return None
+        return percent(self.figures.present, self.figures.summoned)
+
+    @property
+    def valid_ballots(self) -> int | None:
+        return None if self.blank is None else self.figures.collected - self.blank
+
+    @property
+    def date(self) -> date:
+        """The date of the minutes: the conference's, or the day the count ended."""
+        return self.held_on or self.count_ended_at.date()
+
+    @property
+    def denominator_label(self) -> str:
+        return str(DENOMINATOR_LABELS[self.result.denominator.value])
+
+    @property
+    def head(self) -> Member | None:
+        return next((m for m in self.committee if m.role == CommitteeRole.head), None)
+
+    @property
+    def signers(self) -> tuple[Member, ...]:
+        """The committee in signing order: the head first, then the others as listed."""
+        head = self.head
+        return tuple([head] if head else []) + tuple(m for m in self.committee if m is not head)
+
+    def banded(self, band: Band) -> list[Line]:
+        return [line for line in self.lines if line.band is band]
+
+    def sorted_lines(self, order: Order | str = Order.ballot) -> list[Line]:
+        if Order(order) is Order.ballot or self.suppressed:
+            return list(self.lines)
+        # the same denominator for everyone: the count orders as the share does
+        return sorted(self.lines, key=lambda line: (-line.count(Level.low), line.order))
+
+    @property
+    def has_earlier(self) -> bool:
+        return any(line.earlier for line in self.lines)
+
+    # -- text the documents share ------------------------------------------------------------
+
+    def date_text(self) -> str:
+        d = self.date
+        return _("ngày %(d)02d tháng %(m)02d năm %(y)d", d=d.day, m=d.month, y=d.year)
+
+    def place_date_text(self) -> str:
+        locality = self.locality or "……………"
+        return _("%(place)s, %(date)s", place=locality, date=self.date_text())
+
+    def opening_text(self) -> str:
+        """The minutes' first sentence: when, where, who held the conference."""
+        when = self.date_text()
+        if self.conference_time:
+            when = _(
+                "vào lúc %(h)02d giờ %(m)02d phút, %(date)s",
+                h=self.conference_time.hour,
+                m=self.conference_time.minute,
+                date=when,
+            )
+        text = _("Hôm nay, %(when)s", when=when)
+        if self.place:
+            text += _(", tại %(place)s", place=self.place)
+        body = self.body or _("cơ quan, đơn vị")
+        return text + _(", %(body)s tổ chức hội nghị: %(title)s.", body=body, title=self.title)
+
+    def ended_text(self) -> str:
+        end = self.count_ended_at
+        return _(
+            "Việc kiểm phiếu kết thúc vào lúc %(h)02d giờ %(m)02d phút, ngày %(d)02d tháng "
+            "%(mo)02d năm %(y)d.",
+            h=end.hour,
+            m=end.minute,
+            d=end.day,
+            mo=end.month,
+            y=end.year,
+        )
+
+    def method_lines(self) -> list[str]:
+        """The summary's method section: denominator, rounding, thresholds, minimum."""
+        return [
+            _(
+                "Tỷ lệ phần trăm tính trên %(what)s (%(n)d), theo Quy định 96-QĐ/TW: mỗi mức "
+                "tín nhiệm được chia cho con số này.",
+                what=self.denominator_label,
+                n=self.result.base,
+            ),
+            _(
+                "Tỷ lệ được tính từ số nguyên, làm tròn đến 2 chữ số thập phân theo quy tắc "
+                "làm tròn nửa lên (0,005 thành 0,01)."
+            ),
+            _(
+                "Một dòng không đánh dấu (hoặc đánh dấu nhiều mức trên phiếu giấy) chỉ không "
+                "hợp lệ đối với người ở dòng đó; các dòng khác của phiếu vẫn được tính."
+            ),
+            _(
+                "Trên 1/2 đến dưới 2/3 tín nhiệm thấp: 2 × số phiếu tín nhiệm thấp > %(n)d và "
+                "3 × số phiếu tín nhiệm thấp < 2 × %(n)d. Đúng 1/2 không thuộc ngưỡng nào.",
+                n=self.result.base,
+            ),
+            _(
+                "Từ 2/3 trở lên tín nhiệm thấp: 3 × số phiếu tín nhiệm thấp ≥ 2 × %(n)d. Các "
+                "ngưỡng được xét bằng số nguyên, không qua tỷ lệ đã làm tròn.",
+                n=self.result.base,
+            ),
+            _(
+                "Kết quả chỉ được hiển thị khi thu về ít nhất %(min)d phiếu, để bảo vệ bí mật "
+                "của người bỏ phiếu.",
+                min=self.result.min_ballots,
+            ),
+        ]
+
+
+def _key(text: str) -> str:
+    """A name or body as compared across rounds: NFC, case-folded, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def local_time(moment: datetime, tz: tzinfo) -> datetime:
+    """A stored UTC timestamp as local wall-clock time (naive)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz).replace(tzinfo=None)
+
+
+#: How many earlier rounds are searched for a subject's previous rating.
+EARLIER_ROUNDS = 20
+
+
+def earlier_ratings(
+    session: Session, round_: Round, *, published_only: bool
+) -> dict[int, Earlier]:
+    """The latest earlier rating of each subject, by ballot position.
+
+    An earlier round counts if it is of the same kind and the same organising body and was
+    closed before this one (and, for readers, published); a subject is the same official if the
+    name is the same and appears once in that round. Rounds whose figures are suppressed are
+    passed over.
+    """
+    if round_.closed_at is None:
+        return {}
+    query = (
+        select(Round)
+        .where(
+            Round.id != round_.id,
+            Round.kind == round_.kind,
+            Round.closed_at.is_not(None),
+            Round.closed_at < round_.closed_at,
+        )
+        .order_by(Round.closed_at.desc(), Round.id.desc())
+        .limit(EARLIER_ROUNDS)
+    )
+    if published_only:
+        query = query.where(Round.published_at.is_not(None))
+    body = _key(round_.body)
+    wanted = {_key(s.name): index for index, s in enumerate(round_.subjects)}
+    found: dict[int, Earlier] = {}
+    for other in session.scalars(query):
+        if _key(other.body) != body:
+            continue
+        names = [_key(s.name) for s in other.subjects]
+        matches = {n: i for i, n in enumerate(names) if n in wanted and names.count(n) == 1}
+        matches = {n: i for n, i in matches.items() if wanted[n] not in found}
+        if not matches:
+            continue
+        result = confidence_result(session, other)
+        if result.suppressed:
+            continue
+        assert other.closed_at is not None
+        for name, index in matches.items():
+            line = result.subjects[index]
+            found[wanted[name]] = Earlier(
+                round_id=other.id,
+                title=other.title,
+                held_on=other.held_on,
+                closed_on=other.closed_at.date(),
+                base=result.base,
+                percent=dict(line.percent),
+                band=line.band,
+            )
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def build_report(
+    session: Session, round_: Round, *, tz: tzinfo, published_only_history: bool
+) -> RoundReport:
+    """Gather a closed round's documents' content.
+
+    :param tz: the local time zone, for the time the count ended.
+    :param published_only_history: compare with earlier *published* rounds only (readers).
+    """
+    assert round_.results_ready and round_.closed_at is not None
+    result = confidence_result(session, round_)
+    earlier = (
+        {}
+        if result.suppressed
+        else earlier_ratings(session, round_, published_only=published_only_history)
+    )
+    lines = tuple(
+        Line(
+            order=subject.order,
+            name=subject.name,
+            position=subject.position,
+            unit=subject.unit,
+            result=None if result.suppressed else result.subjects[index],
+            earlier=earlier.get(index),
+        )
+        for index, subject in enumerate(round_.subjects)
+    )
+    return RoundReport(
+        round_id=round_.id,
+        kind=round_.kind,
+        state=round_.state,
+        title=round_.title,
+        body=round_.body,
+        parent_body=round_.parent_body,
+        body_kind=round_.body_kind,
+        locality=round_.locality,
+        place=round_.place,
+        held_on=round_.held_on,
+        conference_time=round_.conference_time,
+        chair=round_.chair,
+        committee=tuple(Member(m.name, m.role) for m in round_.counting_committee),
+        figures=result.figures,
+        result=result,
+        blank=None if result.suppressed else blank_ballots(session, round_.id),
+        lines=lines,
+        count_ended_at=round_.count_ended_at or local_time(round_.closed_at, tz),
+        fingerprint=None if result.suppressed else fingerprint(session, round_),
+        audit_head=audit.head(session),
+    )

@@ -1,0 +1,340 @@
+"""The ballot file of a closed round, and the recount from that file alone.
+
+After the close the anonymised ballots can be written to one file (JSON Lines, UTF-8) whose
+SHA-256 is printed in the minutes; anyone holding the file can recompute the tally on another
+computer (``survey recount FILE``) and compare the fingerprint with the printed one, as a
+counting committee re-counts paper ballots. The format is defined here, writer and reader side
+by side, so that the two cannot drift apart. See docs/formats.md, "Ballot file".
+
+Pure code: standard library and :mod:`survey.tally` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from survey.tally.confidence import (
+    Denominator,
+    Level,
+    RoundFigures,
+    RoundResult,
+    SubjectCounts,
+    tally_round,
+)
+
+FORMAT = "survey-ballots"
+VERSION = 1
+KINDS = ("confidence",)
+LEVELS = tuple(level.value for level in Level)
+
+
+class RecountError(ValueError):
+    """The file is not a ballot file this code can count.
+
+    ``code`` names the problem for a translated message; ``params`` fill it in; ``str()`` is a
+    plain English description.
+    """
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class SubjectEntry:
+    """A line of the ballot as the file lists it."""
+
+    order: int
+    name: str
+    position: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class BallotFile:
+    """What a ballot file holds: the round's counts and rules, its subjects, its ballots."""
+
+    round: Mapping[str, Any]
+    kind: str
+    summoned: int | None
+    present: int | None
+    issued: int
+    collected: int
+    denominator: Denominator
+    min_ballots: int
+    subjects: tuple[SubjectEntry, ...]
+    #: One tuple per ballot, one entry per subject in ballot order; ``None`` is a blank line.
+    ballots: tuple[tuple[str | None, ...], ...]
+
+
+def sha256_hex(data: bytes) -> str:
+    """The fingerprint of a ballot file: SHA-256 of its exact bytes, 64 lowercase hex digits."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _line(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def encode(
+    *,
+    round_info: Mapping[str, Any],
+    kind: str,
+    summoned: int | None,
+    present: int | None,
+    issued: int,
+    denominator: str,
+    min_ballots: int,
+    subjects: Sequence[SubjectEntry],
+    ballots: Iterable[Sequence[str | None]],
+) -> bytes:
+    """The ballot file's bytes: a header line, then one line per ballot, in the order given.
+
+    The caller decides the order of ``ballots`` (it must not follow the order of casting) and
+    must pass only values that do not change after the close, so that the same round always
+    gives the same bytes and so the same fingerprint.
+    """
+    rows = [list(ballot) for ballot in ballots]
+    for row in rows:
+        if len(row) != len(subjects) or any(v is not None and v not in LEVELS for v in row):
+            raise ValueError("a ballot does not match the subjects or levels")
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": kind,
+        "round": dict(round_info),
+        "summoned": summoned,
+        "present": present,
+        "issued": issued,
+        "collected": len(rows),
+        "denominator": denominator,
+        "min_ballots": min_ballots,
+        "levels": list(LEVELS),
+        "subjects": [
+            {"order": s.order, "name": s.name, "position": s.position, "unit": s.unit}
+            for s in subjects
+        ],
+    }
+    return _line(header) + b"".join(_line(row) for row in rows)
+
+
+def _count(value: Any, name: str, *, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RecountError("bad_header", f"header field {name!r} is not a count", field=name)
+    return value
+
+
+def decode(data: bytes) -> BallotFile:
+    """Read a ballot file, checking every line.
+
+    :raises RecountError: if the file is not a well-formed ballot file.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecountError("not_utf8", "the file is not UTF-8 text") from exc
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        raise RecountError("empty", "the file is empty")
+    try:
+        header = json.loads(lines[0])
+    except ValueError as exc:
+        raise RecountError("bad_line", "line 1 is not JSON", line=1) from exc
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise RecountError("not_ballot_file", "this is not a ballot file of survey")
+    if header.get("version") != VERSION:
+        raise RecountError(
+            "bad_version", "unknown ballot file version", version=header.get("version")
+        )
+    kind = header.get("kind")
+    if kind not in KINDS:
+        raise RecountError("bad_kind", "unknown kind of round", kind=kind)
+    if header.get("levels") != list(LEVELS):
+        raise RecountError("bad_header", "header field 'levels' is wrong", field="levels")
+    try:
+        denominator = Denominator(header.get("denominator"))
+    except ValueError as exc:
+        raise RecountError(
+            "bad_header", "header field 'denominator' is wrong", field="denominator"
+        ) from exc
+    round_info = header.get("round")
+    if not isinstance(round_info, dict):
+        raise RecountError("bad_header", "header field 'round' is wrong", field="round")
+    raw_subjects = header.get("subjects")
+    if not isinstance(raw_subjects, list) or not raw_subjects:
+        raise RecountError("bad_header", "header field 'subjects' is wrong", field="subjects")
+    subjects = []
+    for number, item in enumerate(raw_subjects, start=1):
+        if (
+            not isinstance(item, dict)
+            or item.get("order") != number
+            or not isinstance(item.get("name"), str)
+            or not isinstance(item.get("position", ""), str)
+            or not isinstance(item.get("unit", ""), str)
+        ):
+            raise RecountError("bad_header", "header field 'subjects' is wrong", field="subjects")
+        subjects.append(
+            SubjectEntry(number, item["name"], item.get("position", ""), item.get("unit", ""))
+        )
+    min_ballots = _count(header.get("min_ballots"), "min_ballots")
+    assert min_ballots is not None
+    issued = _count(header.get("issued"), "issued")
+    collected = _count(header.get("collected"), "collected")
+    assert issued is not None and collected is not None
+    summoned = _count(header.get("summoned"), "summoned", optional=True)
+    present = _count(header.get("present"), "present", optional=True)
+
+    ballots = []
+    allowed = set(LEVELS)
+    for number, line in enumerate(lines[1:], start=2):
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise RecountError("bad_line", f"line {number} is not JSON", line=number) from exc
+        if (
+            not isinstance(row, list)
+            or len(row) != len(subjects)
+            or any(v is not None and v not in allowed for v in row)
+        ):
+            raise RecountError(
+                "bad_ballot", f"line {number} is not a ballot of this round", line=number
+            )
+        ballots.append(tuple(row))
+    if len(ballots) != collected:
+        raise RecountError(
+            "count_mismatch",
+            f"{len(ballots)} ballots in the file, the header says {collected}",
+            found=len(ballots),
+            expected=collected,
+        )
+    return BallotFile(
+        round=round_info,
+        kind=kind,
+        summoned=summoned,
+        present=present,
+        issued=issued,
+        collected=collected,
+        denominator=denominator,
+        min_ballots=min_ballots,
+        subjects=tuple(subjects),
+        ballots=tuple(ballots),
+    )
+
+
+def subject_counts(ballots: Iterable[Sequence[str | None]], width: int) -> list[SubjectCounts]:
+    """Marks per level for each of ``width`` subjects; a blank line counts nowhere."""
+    counts = [dict.fromkeys(LEVELS, 0) for _ in range(width)]
+    for ballot in ballots:
+        for index, mark in enumerate(ballot):
+            if mark is not None:
+                counts[index][mark] += 1
+    return [SubjectCounts.from_mapping(c) for c in counts]
+
+
+def blank_ballots(ballots: Iterable[Sequence[str | None]]) -> int:
+    """Ballots with no mark on any line (wholly blank)."""
+    return sum(1 for ballot in ballots if all(mark is None for mark in ballot))
+
+
+def recount(ballot_file: BallotFile) -> RoundResult:
+    """The tally computed from the file alone, with the round's own rules."""
+    figures = RoundFigures(
+        summoned=ballot_file.summoned,
+        present=ballot_file.present,
+        issued=ballot_file.issued,
+        collected=len(ballot_file.ballots),
+    )
+    return tally_round(
+        figures,
+        subject_counts(ballot_file.ballots, len(ballot_file.subjects)),
+        denominator=ballot_file.denominator,
+        min_ballots=ballot_file.min_ballots,
+    )
+
+
+def quorum_met(summoned: int | None, present: int | None) -> bool:
+    """At least two thirds of those summoned are present, in integers (DOMAIN.md)."""
+    if summoned is None or present is None:
+        return False
+    return summoned > 0 and 3 * present >= 2 * summoned
+
+
+def tally_document(
+    round_info: Mapping[str, Any],
+    subjects: Sequence[SubjectEntry],
+    result: RoundResult,
+) -> dict[str, Any]:
+    """The tally as the JSON object of ``survey tally --format json`` (docs/formats.md).
+
+    ``round_info`` is the ``round`` object (id, title, body, kind, status, place, date).
+    """
+    figures = result.figures
+    items = []
+    for index, subject in enumerate(subjects):
+        item: dict[str, Any] = {
+            "order": subject.order,
+            "name": subject.name,
+            "position": subject.position,
+            "unit": subject.unit,
+            "issued": figures.issued,
+            "collected": figures.collected,
+        }
+        if result.suppressed:
+            item.update(valid=None, invalid=None, counts=None, percent=None, band=None)
+        else:
+            line = result.subjects[index]
+            item.update(
+                valid=line.valid,
+                invalid=line.invalid,
+                counts=line.counts.as_dict(),
+                percent={key: str(value) for key, value in line.percent.items()},
+                band=line.band.value if line.band else None,
+            )
+        items.append(item)
+    absent = (
+        None
+        if figures.summoned is None or figures.present is None
+        else figures.summoned - figures.present
+    )
+    return {
+        "round": dict(round_info),
+        "summoned": figures.summoned,
+        "present": figures.present,
+        "absent": absent,
+        "quorum": quorum_met(figures.summoned, figures.present),
+        "issued": figures.issued,
+        "collected": figures.collected,
+        "denominator": result.denominator.value,
+        "denominator_value": result.base,
+        "min_ballots": result.min_ballots,
+        "suppressed": result.suppressed,
+        "subjects": items,
+    }
+
+
+def recount_document(ballot_file: BallotFile) -> dict[str, Any]:
+    """The recount as the same JSON object as ``survey tally --format json``.
+
+    The file does not know whether the round was published since: ``round.status`` is
+    ``"closed"``, the state in which the count was made.
+    """
+    info = ballot_file.round
+    round_info = {
+        "id": info.get("id"),
+        "title": info.get("title"),
+        "body": info.get("body"),
+        "kind": ballot_file.kind,
+        "status": "closed",
+        "place": info.get("place"),
+        "date": info.get("date"),
+    }
+    return tally_document(round_info, ballot_file.subjects, recount(ballot_file))
