@@ -5,19 +5,30 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
-import random
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from survey.ballots.cards import hash_code, new_code, normalize_code
 from survey.ballots.models import Ballot, Card, Mark, new_ballot_id
 from survey.errors import CardRejected, InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
-from survey.rounds.models import Round, RoundState
+from survey.rounds.models import Round, RoundState, Subject
 from survey.tally.confidence import Level
 
 #: Most cards one request may create (a National Assembly sitting needs about 500).
@@ -179,16 +190,15 @@ def round_for_card(session: Session, code: str) -> Round:
     canonical = normalize_code(code)
     if canonical is None:
         raise _reject("malformed")
-    card = session.execute(
-        select(Card.round_id, Card.issued, Card.voided, Card.used).where(
-            Card.code_hash == hash_code(canonical)
-        )
+    row = session.execute(  # the card and its round in one round trip
+        select(Round, Card.issued, Card.voided, Card.used)
+        .join(Card, Card.round_id == Round.id)
+        .where(Card.code_hash == hash_code(canonical))
     ).one_or_none()
-    if card is None:
+    if row is None:
         raise _reject("unknown")
-    round_ = session.get(Round, card.round_id)
-    assert round_ is not None
-    _check_card(round_, card.issued, card.voided, card.used)
+    round_, issued, voided, used = row
+    _check_card(round_, issued, voided, used)
     return round_
 
 
@@ -216,28 +226,25 @@ def cast_ballot(session: Session, code: str, choices: Mapping[int, str]) -> None
     canonical = normalize_code(code)
     if canonical is None:
         raise _reject("malformed")
-    card = session.execute(
-        select(Card.id, Card.round_id, Card.issued, Card.voided, Card.used).where(
-            Card.code_hash == hash_code(canonical)
-        )
-    ).one_or_none()
-    if card is None:
-        raise _reject("unknown")
-    # A share lock on the round: a close (which updates the row) waits for this cast to
-    # finish, and a cast that comes after the close sees it. SQLite's BEGIN IMMEDIATE already
-    # serialises writers, so there the lock clause is simply not rendered.
-    round_ = session.execute(
-        select(Round)
-        .where(Round.id == card.round_id)
-        .with_for_update(read=True)
+    # The card, and a share lock on its round: a close (which updates the row) waits for this
+    # cast to finish, and a cast that comes after the close sees it. SQLite's BEGIN IMMEDIATE
+    # already serialises writers, so there the lock clause is simply not rendered.
+    row = session.execute(
+        select(Round, Card.id, Card.issued, Card.voided, Card.used)
+        .join(Card, Card.round_id == Round.id)
+        .where(Card.code_hash == hash_code(canonical))
+        .with_for_update(read=True, of=Round)
         .execution_options(populate_existing=True)
-    ).scalar_one()
-    _check_card(round_, card.issued, card.voided, card.used)
-    check_choices(round_, choices)
+    ).one_or_none()
+    if row is None:
+        raise _reject("unknown")
+    round_, card_id, issued, voided, used = row
+    _check_card(round_, issued, voided, used)
+    _check_choices_stored(session, round_.id, choices)
     spent = session.execute(
         update(Card)
         .where(
-            Card.id == card.id,
+            Card.id == card_id,
             Card.used.is_(False),
             Card.issued.is_(True),
             Card.voided.is_(False),
@@ -247,12 +254,28 @@ def cast_ballot(session: Session, code: str, choices: Mapping[int, str]) -> None
     if spent.rowcount != 1:  # compare-and-set: a second tab or a replay gets 0 rows
         raise _reject("used")
     ballot_id = new_ballot_id()
-    session.execute(insert(Ballot).values(id=ballot_id, round_id=round_.id))
+    # Core inserts (the tables, not the mapped classes): nothing here needs the ORM's
+    # bookkeeping, and a ballot of 45 lines is one executemany.
+    session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_.id))
     if choices:
         session.execute(
-            insert(Mark),
+            insert(Mark.__table__),
             [{"ballot_id": ballot_id, "subject_id": s, "choice": c} for s, c in choices.items()],
         )
+
+
+def _check_choices_stored(session: Session, round_id: int, choices: Mapping[int, str]) -> None:
+    """:func:`check_choices` against the database: one count, no subject loaded."""
+    levels = {level.value for level in Level}
+    if any(choice not in levels for choice in choices.values()):
+        raise _reject("bad_ballot")
+    if not choices:
+        return
+    on_ballot = session.scalar(
+        select(func.count()).where(Subject.round_id == round_id, Subject.id.in_(list(choices)))
+    )
+    if on_ballot != len(choices):
+        raise _reject("bad_ballot")
 
 
 def check_choices(round_: Round, choices: Mapping[int, str]) -> None:
@@ -269,35 +292,80 @@ def turnout(session: Session, round_id: int) -> tuple[int, int]:
     return counts.used, counts.issued
 
 
+#: Ballots given their new id per round trip while a close rewrites a round (bounds memory).
+SHUFFLE_BATCH = 5000
+
+
+def _id_map() -> Table:
+    """The close's temporary table: each ballot's id, and the fresh one it gets.
+
+    It lives only inside the closing transaction (created and dropped there, never in the
+    schema), holds no content of any ballot, and is as random as the ids themselves.
+    """
+    return Table(
+        "shuffle_ids",
+        MetaData(),
+        Column("old_id", String(32), primary_key=True),
+        Column("new_id", String(32), nullable=False, unique=True),
+        prefixes=["TEMPORARY"],
+    )
+
+
 def shuffle_ballots(session: Session, round_id: int) -> int:
     """Rewrite a round's ballots in random order under fresh random ids.
 
     Afterwards no ballot id, row position or transaction stamp from casting time survives,
     so nothing recorded while the round was open can be matched to a stored ballot.
+
+    Set-based, in the caller's one transaction, so that memory does not grow with the round:
+    the fresh ids come from :mod:`secrets` a batch at a time into a temporary table; the
+    ballots and their marks are copied in the database under the new ids, in the order of
+    the new ids (a uniformly random order, which is the physical order on PostgreSQL's heap;
+    SQLite stores these tables in key order anyway); then the old rows are deleted.
     """
-    rows = session.execute(
-        select(Mark.ballot_id, Mark.subject_id, Mark.choice)
-        .join(Ballot, Ballot.id == Mark.ballot_id)
-        .where(Ballot.round_id == round_id)
-    ).all()
-    old_ids = list(session.scalars(select(Ballot.id).where(Ballot.round_id == round_id)))
-    marks: dict[str, list[tuple[int, str]]] = {ballot_id: [] for ballot_id in old_ids}
-    for ballot_id, subject_id, choice in rows:
-        marks[ballot_id].append((subject_id, choice))
-    ballots = list(marks.values())
-    random.SystemRandom().shuffle(ballots)
-    session.execute(delete(Ballot).where(Ballot.round_id == round_id))
-    new_ids = [secrets.token_hex(16) for _ in ballots]
-    if ballots:
-        session.execute(insert(Ballot), [{"id": i, "round_id": round_id} for i in new_ids])
-        mark_rows = [
-            {"ballot_id": ballot_id, "subject_id": s, "choice": c}
-            for ballot_id, lines in zip(new_ids, ballots, strict=True)
-            for s, c in lines
-        ]
-        if mark_rows:
-            session.execute(insert(Mark), mark_rows)
-    return len(ballots)
+    ids = _id_map()
+    connection = session.connection()
+    ids.create(connection)  # if anything below fails, the rollback takes the table away too
+    count = 0
+    last = ""
+    while batch := session.scalars(
+        select(Ballot.id)
+        .where(Ballot.round_id == round_id, Ballot.id > last)
+        .order_by(Ballot.id)
+        .limit(SHUFFLE_BATCH)
+    ).all():
+        session.execute(insert(ids), [{"old_id": old, "new_id": new_ballot_id()} for old in batch])
+        count += len(batch)
+        last = batch[-1]
+    if count:
+        if connection.dialect.name == "postgresql":
+            session.execute(text("ANALYZE shuffle_ids"))  # temporary tables get no autovacuum
+        session.execute(
+            insert(Ballot.__table__).from_select(
+                ["id", "round_id"],
+                select(ids.c.new_id, literal(round_id, Integer)).order_by(ids.c.new_id),
+            )
+        )
+        marks = Mark.__table__
+        session.execute(
+            insert(marks).from_select(
+                ["ballot_id", "subject_id", "choice"],
+                select(ids.c.new_id, marks.c.subject_id, marks.c.choice)
+                .join(ids, ids.c.old_id == marks.c.ballot_id)
+                .order_by(ids.c.new_id, marks.c.subject_id),
+            )
+        )
+        old_ids = select(ids.c.old_id)
+        session.execute(delete(marks).where(marks.c.ballot_id.in_(old_ids)))
+        session.execute(delete(Ballot.__table__).where(Ballot.__table__.c.id.in_(old_ids)))
+    ids.drop(connection)
+    if count and connection.dialect.name == "postgresql":
+        # Every row of the round is new: refresh the planner's statistics now, in this
+        # transaction, so that the tally that follows the close does not scan a million marks
+        # once per subject on estimates taken while the round was filling up.
+        for table in ("ballots", "marks", "subjects"):
+            session.execute(text(f"ANALYZE {table}"))
+    return count
 
 
 def cards_for_codes(session: Session, round_: Round, codes: Iterable[str]) -> list[NewCard]:

@@ -103,10 +103,15 @@ def _choices() -> dict[int, str]:
     return chosen
 
 
+def _labels() -> dict[Level, str]:
+    """The level names in this request's language, translated once, not once per line."""
+    return {level: str(label) for level, label in LEVEL_LABELS.items()}
+
+
 def _ballot_page(round_: Round, form: VoteForm, chosen: dict[int, str], status: int = 200):
     return render_template(
         "ballots/ballot.html", round=round_, form=form, chosen=chosen, levels=list(Level),
-        labels=LEVEL_LABELS,
+        labels=_labels(),
     ), status
 
 
@@ -168,7 +173,7 @@ def review():
     blank = [s for s in round_.subjects if s.id not in chosen]
     return render_template(
         "ballots/review.html", round=round_, form=form, chosen=chosen, blank=blank,
-        labels=LEVEL_LABELS,
+        labels=_labels(),
     )
 
 
