@@ -6,15 +6,45 @@
 # a Debian machine, the local cluster is installed if needed, started, and a test database is
 # created. Where that is impossible the PostgreSQL run is skipped with a message saying so,
 # except under CI (CI=true), where it is a failure.
+#
+# Browser tests (tests/browser, marker "browser"): Playwright drives Debian's Chromium at
+# /usr/bin/chromium; no browser is ever downloaded. As root on Debian, Chromium is installed if
+# missing. Without it the browser tests are skipped with a message saying so, except under CI,
+# where it is a failure. They run in the SQLite pass only: they test what people see and do on
+# the pages, which does not depend on the database, while every database behaviour is tested
+# again on PostgreSQL by the rest of the suite; running them twice would add their time for
+# nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 
 say() { printf '\n== %s\n' "$*"; }
+
+CHROMIUM=/usr/bin/chromium
+
+ensure_chromium() {
+    [ -x "$CHROMIUM" ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing Chromium for the browser tests (Debian package chromium)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+            || echo "apt-get could not install chromium" >&2
+    fi
+    [ -x "$CHROMIUM" ]
+}
+
+BROWSER=()  # pytest arguments that leave the browser tests out, when they cannot run
+if ! ensure_chromium; then
+    if [ "${CI:-}" = "true" ]; then
+        echo "FAILED: Chromium is not at $CHROMIUM (apt-get install chromium), and CI must run the browser tests." >&2
+        exit 1
+    fi
+    say "SKIPPED: the browser tests (tests/browser): no Chromium at $CHROMIUM; install it with 'apt-get install chromium'."
+    BROWSER=(-m "not browser")
+fi
 
 start_postgres() {
     [ "$(id -u)" = 0 ] || return 1
@@ -44,7 +74,7 @@ say "Lint (ruff)"
 WORKERS=${SURVEY_TEST_WORKERS:-auto}
 
 say "Test suite on SQLite"
-env -u SURVEY_TEST_DATABASE_URL .venv/bin/pytest -q -n "$WORKERS" "$@"
+env -u SURVEY_TEST_DATABASE_URL .venv/bin/pytest -q -n "$WORKERS" ${BROWSER[@]+"${BROWSER[@]}"} "$@"
 
 if [ -z "${SURVEY_TEST_DATABASE_URL:-}" ] && ! start_postgres; then
     if [ "${CI:-}" = "true" ]; then
@@ -55,5 +85,11 @@ if [ -z "${SURVEY_TEST_DATABASE_URL:-}" ] && ! start_postgres; then
     exit 0
 fi
 
-say "Test suite on PostgreSQL"
-.venv/bin/pytest -q -n "$WORKERS" "$@"
+say "Test suite on PostgreSQL (without the browser tests: see the top of this file)"
+status=0
+.venv/bin/pytest -q -n "$WORKERS" -m "not browser" "$@" || status=$?
+if [ "$status" = 5 ]; then  # the arguments chose browser tests only: they ran on SQLite
+    say "No test left for the PostgreSQL run with these arguments (browser tests run on SQLite only)."
+elif [ "$status" != 0 ]; then
+    exit "$status"
+fi

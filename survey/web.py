@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Flask,
@@ -14,9 +16,11 @@ from flask import (
     current_app,
     flash,
     has_request_context,
+    redirect,
     render_template,
     request,
     session,
+    url_for,
 )
 from flask_login import current_user, login_required, logout_user
 from flask_wtf.csrf import CSRFError
@@ -25,7 +29,7 @@ from werkzeug.exceptions import HTTPException
 
 from survey.db import get_session
 from survey.extensions import login_manager
-from survey.i18n import _, _l
+from survey.i18n import _, _l, compile_translations
 
 LOCALES = ("vi", "en")
 
@@ -40,20 +44,88 @@ ERROR_MESSAGES = {
     400: _l("Yêu cầu không hợp lệ. Hãy tải lại trang và thử lại."),
     403: _l("Bạn không có quyền xem trang này."),
     404: _l("Không tìm thấy trang này."),
-    405: _l("Thao tác này không được phép ở đây."),
-    409: _l("Thao tác không thực hiện được ở trạng thái hiện tại."),
-    413: _l("Tệp gửi lên quá lớn."),
+    405: _l("Thao tác này không được phép ở đây. Hãy quay lại trang trước và dùng các nút trên "
+            "trang."),
+    409: _l("Thao tác không thực hiện được ở trạng thái hiện tại. Hãy tải lại trang để xem "
+            "trạng thái mới nhất."),
+    413: _l("Tệp gửi lên quá lớn (tối đa 4 MB). Hãy chọn đúng tệp danh sách, hoặc chia nhỏ tệp."),
     500: _l("Máy chủ gặp lỗi. Không có gì bị thay đổi; hãy thử lại sau ít phút."),
     503: _l("Máy chủ đang quá tải hoặc hết chỗ lưu trữ. Không có gì bị thay đổi; hãy thử lại."),
 }
 
 
+#: Documents stay Vietnamese whatever the organizer's screen language: they are the official
+#: record. That is every download (the cards PDF, the minutes PDF, CSV/XLSX/JSON exports) and
+#: the printable page of the minutes, which must read exactly like the PDF that is signed.
+DOCUMENT_PATH = re.compile(r"(/pdf|/minutes|\.(pdf|csv|xlsx|json|jsonl|docx|odt|zip))$")
+
+#: The language cookie: a display preference only, kept a year; it says nothing about a ballot.
+LANG_COOKIE = "lang"
+LANG_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _form_language() -> str | None:
+    """A ``lang`` button pressed on a voter page (the ballot is re-posted, so nothing is lost)."""
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        lang = request.form.get(LANG_COOKIE)
+        if lang in LOCALES:
+            return lang
+    return None
+
+
 def select_locale() -> str:
-    """Vietnamese unless the user chose another language; the CLI speaks Vietnamese."""
-    if not has_request_context():
+    """The page's language: the switch (cookie) first, then the browser's, else Vietnamese.
+
+    The CLI and documents always speak Vietnamese.
+    """
+    if not has_request_context() or DOCUMENT_PATH.search(request.path):
         return "vi"
-    lang = request.cookies.get("lang")
-    return lang if lang in LOCALES else "vi"
+    lang = _form_language() or request.cookies.get(LANG_COOKIE)
+    if lang in LOCALES:
+        return lang
+    return request.accept_languages.best_match(LOCALES) or "vi"
+
+
+def _safe_target(target: str | None) -> str:
+    """A path on this site (never another host), or the landing page that fits."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and "\\" not in target and not urlsplit(target).netloc:
+        return target
+    return url_for("rounds.index")
+
+
+def set_language(code: str) -> Response:
+    """The header's language link: remember the choice and go back to the page."""
+    response = redirect(_safe_target(request.args.get("next")), code=303)
+    _remember_language(response, code)
+    return response
+
+
+def _remember_language(response: Response, code: str) -> None:
+    response.set_cookie(
+        LANG_COOKIE, code, max_age=LANG_COOKIE_AGE, httponly=True, samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+
+
+def language_url(code: str) -> str:
+    """The header link that switches to ``code`` and comes back to this page.
+
+    A page shown in answer to a POST cannot be fetched again: go back to where it started.
+    """
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    elif request.path.startswith("/v"):
+        target = url_for("ballots.landing")
+    else:
+        target = url_for("rounds.index")
+    return url_for("set_language", code=code, next=target)
+
+
+def _language_from_form(response: Response) -> Response:
+    if (lang := _form_language()) is not None:
+        _remember_language(response, lang)
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -64,9 +136,11 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     app.before_request(_idle_timeout)
     app.after_request(_security_headers)
+    app.after_request(_language_from_form)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/lang/<any(vi, en):code>", "set_language", set_language)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Hãy đăng nhập để tiếp tục.")
     login_manager.session_protection = "strong"
@@ -74,6 +148,9 @@ def init_app(app: Flask) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["language_url"] = language_url
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    compile_translations(app)
 
 
 def healthz() -> Response:
