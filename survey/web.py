@@ -15,6 +15,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     has_request_context,
     redirect,
     render_template,
@@ -49,6 +50,7 @@ ERROR_MESSAGES = {
     409: _l("Thao tác không thực hiện được ở trạng thái hiện tại. Hãy tải lại trang để xem "
             "trạng thái mới nhất."),
     413: _l("Tệp gửi lên quá lớn (tối đa 4 MB). Hãy chọn đúng tệp danh sách, hoặc chia nhỏ tệp."),
+    429: _l("Quá nhiều lần thử sai. Hãy chờ vài phút rồi thử lại."),
     500: _l("Máy chủ gặp lỗi. Không có gì bị thay đổi; hãy thử lại sau ít phút."),
     503: _l("Máy chủ đang quá tải hoặc hết chỗ lưu trữ. Không có gì bị thay đổi; hãy thử lại."),
 }
@@ -86,7 +88,7 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or "vi"
 
 
-def _safe_target(target: str | None) -> str:
+def safe_target(target: str | None) -> str:
     """A path on this site (never another host), or the landing page that fits."""
     if target and target.startswith("/") and not target.startswith("//") \
             and "\\" not in target and not urlsplit(target).netloc:
@@ -96,7 +98,7 @@ def _safe_target(target: str | None) -> str:
 
 def set_language(code: str) -> Response:
     """The header's language link: remember the choice and go back to the page."""
-    response = redirect(_safe_target(request.args.get("next")), code=303)
+    response = redirect(safe_target(request.args.get("next")), code=303)
     _remember_language(response, code)
     return response
 
@@ -200,6 +202,8 @@ def _idle_timeout() -> None:
 def _database_unavailable(exc: OperationalError) -> tuple[str, int]:
     """Disk full, database locked for too long, server gone: nothing was stored; say so."""
     current_app.logger.error("database unavailable: %s", type(exc.orig).__name__)
+    if (db := g.get("db_session")) is not None:
+        db.rollback()  # the page below may load the signed-in user again
     return render_template("error.html", code=503, message=ERROR_MESSAGES[503]), 503
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -16,16 +15,9 @@ from survey.db import begin_write, get_session
 from survey.errors import SurveyError
 from survey.i18n import _
 from survey.security.throttle import LOGIN_PER_ADDRESS, LOGIN_PER_USER
-from survey.web import admin_required, audit, client_address, flash_error, throttle
+from survey.web import admin_required, audit, client_address, flash_error, safe_target, throttle
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc:
-        return target
-    return url_for("rounds.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -50,7 +42,7 @@ def login():
         audit(db, "auth.login")
         db.commit()
         throttle().forget(checks[:1])  # after the commit: it writes on its own connection
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_target(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 

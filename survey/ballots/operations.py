@@ -178,7 +178,8 @@ REJECTIONS = {
 }
 
 
-def _reject(reason: str) -> CardRejected:
+def reject(reason: str) -> CardRejected:
+    """The refusal for ``reason``, with its message for the voter."""
     return CardRejected(reason, str(REJECTIONS[reason]))
 
 
@@ -189,14 +190,14 @@ def round_for_card(session: Session, code: str) -> Round:
     """
     canonical = normalize_code(code)
     if canonical is None:
-        raise _reject("malformed")
+        raise reject("malformed")
     row = session.execute(  # the card and its round in one round trip
         select(Round, Card.issued, Card.voided, Card.used)
         .join(Card, Card.round_id == Round.id)
         .where(Card.code_hash == hash_code(canonical))
     ).one_or_none()
     if row is None:
-        raise _reject("unknown")
+        raise reject("unknown")
     round_, issued, voided, used = row
     _check_card(round_, issued, voided, used)
     return round_
@@ -204,15 +205,15 @@ def round_for_card(session: Session, code: str) -> Round:
 
 def _check_card(round_: Round, issued: bool, voided: bool, used: bool) -> None:
     if round_.state is RoundState.draft:
-        raise _reject("not_open")
+        raise reject("not_open")
     if round_.state is not RoundState.open:
-        raise _reject("closed")
+        raise reject("closed")
     if voided:
-        raise _reject("voided")
+        raise reject("voided")
     if not issued:
-        raise _reject("not_issued")
+        raise reject("not_issued")
     if used:
-        raise _reject("used")
+        raise reject("used")
 
 
 def cast_ballot(session: Session, code: str, choices: Mapping[int, str]) -> None:
@@ -225,7 +226,7 @@ def cast_ballot(session: Session, code: str, choices: Mapping[int, str]) -> None
     """
     canonical = normalize_code(code)
     if canonical is None:
-        raise _reject("malformed")
+        raise reject("malformed")
     # The card, and a share lock on its round: a close (which updates the row) waits for this
     # cast to finish, and a cast that comes after the close sees it. SQLite's BEGIN IMMEDIATE
     # already serialises writers, so there the lock clause is simply not rendered.
@@ -237,7 +238,7 @@ def cast_ballot(session: Session, code: str, choices: Mapping[int, str]) -> None
         .execution_options(populate_existing=True)
     ).one_or_none()
     if row is None:
-        raise _reject("unknown")
+        raise reject("unknown")
     round_, card_id, issued, voided, used = row
     _check_card(round_, issued, voided, used)
     _check_choices_stored(session, round_.id, choices)
@@ -252,7 +253,7 @@ def cast_ballot(session: Session, code: str, choices: Mapping[int, str]) -> None
         .values(used=True)
     )
     if spent.rowcount != 1:  # compare-and-set: a second tab or a replay gets 0 rows
-        raise _reject("used")
+        raise reject("used")
     ballot_id = new_ballot_id()
     # Core inserts (the tables, not the mapped classes): nothing here needs the ORM's
     # bookkeeping, and a ballot of 45 lines is one executemany.
@@ -264,26 +265,32 @@ def cast_ballot(session: Session, code: str, choices: Mapping[int, str]) -> None
         )
 
 
+LEVELS = frozenset(level.value for level in Level)
+
+
+def _check_levels(choices: Mapping[int, str]) -> None:
+    if any(choice not in LEVELS for choice in choices.values()):
+        raise reject("bad_ballot")
+
+
 def _check_choices_stored(session: Session, round_id: int, choices: Mapping[int, str]) -> None:
     """:func:`check_choices` against the database: one count, no subject loaded."""
-    levels = {level.value for level in Level}
-    if any(choice not in levels for choice in choices.values()):
-        raise _reject("bad_ballot")
+    _check_levels(choices)
     if not choices:
         return
     on_ballot = session.scalar(
         select(func.count()).where(Subject.round_id == round_id, Subject.id.in_(list(choices)))
     )
     if on_ballot != len(choices):
-        raise _reject("bad_ballot")
+        raise reject("bad_ballot")
 
 
 def check_choices(round_: Round, choices: Mapping[int, str]) -> None:
     """:raises CardRejected: if a line names a subject or level not on this round's ballot."""
+    _check_levels(choices)
     subject_ids = {subject.id for subject in round_.subjects}
-    levels = {level.value for level in Level}
-    if any(sid not in subject_ids or choice not in levels for sid, choice in choices.items()):
-        raise _reject("bad_ballot")
+    if any(sid not in subject_ids for sid in choices):
+        raise reject("bad_ballot")
 
 
 def turnout(session: Session, round_id: int) -> tuple[int, int]:

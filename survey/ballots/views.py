@@ -97,7 +97,7 @@ def _choices() -> dict[int, str]:
             continue  # the code, the CSRF token
         marked = [value for value in values if value != ""]
         if len(marked) > 1:  # two marks on one line
-            raise CardRejected("bad_ballot", str(operations.REJECTIONS["bad_ballot"]))
+            raise operations.reject("bad_ballot")
         if marked:
             chosen[int(key[1:])] = marked[0]
     return chosen
@@ -142,8 +142,6 @@ def claim():
 
 
 def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str]]:
-    if _too_many():
-        abort(429)
     form = VoteForm(formdata=request.form)
     if not form.validate_on_submit():
         abort(400)
@@ -156,6 +154,8 @@ def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str]]:
 @bp.post("/v/ballot")
 def edit_ballot():
     """Back from the review step to the ballot, with the choices kept."""
+    if blocked := _too_many():
+        return blocked
     try:
         round_, form, chosen = _posted_ballot()
     except CardRejected as exc:
@@ -166,6 +166,8 @@ def edit_ballot():
 @bp.post("/v/review")
 def review():
     """Show the choices, and warn of blank lines, before the final submit."""
+    if blocked := _too_many():
+        return blocked
     try:
         round_, form, chosen = _posted_ballot()
     except CardRejected as exc:
