@@ -2,82 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import psutil
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.liveserver import LiveServer
 
 
-@dataclass
-class Server:
-    """``survey serve --workers N --threads T`` on 127.0.0.1, with its own instance folder."""
-
-    database_url: str
-    instance: Path
-    workers: int = 1
-    threads: int = 16
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def log_path(self) -> Path:
-        return self.instance / f"server-{self.port}.log"
-
-    def start(self, timeout: float = 60) -> Server:
-        self.instance.mkdir(parents=True, exist_ok=True)
-        env = os.environ | {
-            "SURVEY_DATABASE_URL": self.database_url,
-            "SURVEY_SECRET_KEY": "bench",
-            "SURVEY_BASE_URL": self.url,
-            "SURVEY_INSTANCE_PATH": str(self.instance),
-        }
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--workers", str(self.workers),
-                 "--threads", str(self.threads)],
-                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited:\n{self.log()[-3000:]}")
-            if self._ready():
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"server did not start:\n{self.log()[-3000:]}")
-
-    def _ready(self) -> bool:
-        """The master answers and every worker has booted (each logs "Booting worker")."""
-        try:
-            with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                if r.status != 200:
-                    return False
-        except OSError:
-            return False
-        return self.log().count("Booting worker") >= self.workers
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+class Server(LiveServer):
+    """The production server as the tests start it, plus a view of its processes."""
 
     def processes(self) -> list[psutil.Process]:
         """The master and its workers."""
@@ -87,21 +21,6 @@ class Server:
             return [master, *master.children(recursive=True)]
         except psutil.NoSuchProcess:
             return []
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
-
-    def __enter__(self) -> Server:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 @dataclass

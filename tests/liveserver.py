@@ -25,50 +25,61 @@ def free_port() -> int:
 
 @dataclass
 class LiveServer:
+    """``survey serve --workers N --threads T`` on 127.0.0.1, with its own instance folder."""
+
     database_url: str
     instance: Path
     workers: int = 1
     threads: int = 16
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
-    log_path: Path | None = None
+    secret_key: str = "live-test"
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> LiveServer:
+    @property
+    def log_path(self) -> Path:
+        return self.instance / f"server-{self.port}.log"
+
+    def start(self, timeout: float = 60) -> LiveServer:
         self.instance.mkdir(parents=True, exist_ok=True)
-        self.log_path = self.instance / f"server-{self.port}.log"
         env = os.environ | {
             "SURVEY_DATABASE_URL": self.database_url,
-            "SURVEY_SECRET_KEY": "live-test",
+            "SURVEY_SECRET_KEY": self.secret_key,
             "SURVEY_BASE_URL": self.url,
             "SURVEY_INSTANCE_PATH": str(self.instance),
         }
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", str(self.workers),
-             "--threads", str(self.threads)],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        log.close()
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
+                 "--port", str(self.port), "--workers", str(self.workers),
+                 "--threads", str(self.threads)],
+                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
+                raise RuntimeError(f"server exited:\n{self.log()[-3000:]}")
+            if self._ready():
+                return self
+            time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"server did not start:\n{self.log()}")
+        raise RuntimeError(f"server did not start:\n{self.log()[-3000:]}")
+
+    def _ready(self) -> bool:
+        """The master answers and every worker has booted (each logs "Booting worker")."""
+        try:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+                if r.status != 200:
+                    return False
+        except OSError:
+            return False
+        return self.log().count("Booting worker") >= self.workers
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path else ""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def kill(self) -> None:
         """SIGKILL the whole server (master and workers), as a power cut would."""
@@ -80,9 +91,15 @@ class LiveServer:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(20)
+                self.process.wait(30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class Phone:
