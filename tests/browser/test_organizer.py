@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     pdf_qr_urls,
     screenshot,
     sign_in,
+    to_review,
 )
 from tests.conftest import DATA, PASSWORD
 
@@ -143,7 +144,7 @@ def test_open_project_turnout_close_and_results(new_page, server, session, make_
     phone.goto(f"{server}/v#{round_.codes[0]}")
     phone.wait_for_url(f"{server}/v")
     phone.get_by_role("radio", name="Tín nhiệm cao").first.check()
-    phone.get_by_role("button", name="Xem lại phiếu").click()
+    to_review(phone, server)
     phone.get_by_role("button", name="Gửi phiếu").click()
     phone.wait_for_url(f"{server}/v/thanks")
 

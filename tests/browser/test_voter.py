@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     no_horizontal_scroll,
     pdf_qr_urls,
     screenshot,
+    to_review,
 )
 
 pytestmark = pytest.mark.browser
@@ -110,7 +111,7 @@ def test_a_blank_line_can_be_filled_from_the_review(phone, server, session, make
     phone.goto(f"{server}/v#{round_.codes[0]}")
     phone.wait_for_url(f"{server}/v")
     choose(phone, first, "Tín nhiệm")
-    phone.get_by_role("button", name="Xem lại phiếu").click()
+    to_review(phone, server)
     phone.get_by_role("button", name=f"Chọn mức cho {second.name}").click()
     phone.wait_for_url(f"{server}/v/ballot#l{second.id}")
     group = phone.get_by_role("group", name=re.compile(re.escape(second.name)))
@@ -118,7 +119,7 @@ def test_a_blank_line_can_be_filled_from_the_review(phone, server, session, make
     assert phone.get_by_role("group", name=re.compile(re.escape(first.name))).get_by_role(
         "radio", name="Tín nhiệm", exact=True).is_checked()  # the earlier answer is kept
     choose(phone, second, "Tín nhiệm cao")
-    phone.get_by_role("button", name="Xem lại phiếu").click()
+    to_review(phone, server)
     assert "Bạn chưa chọn mức cho 10 người." in phone.inner_text("body")
 
 
@@ -129,8 +130,7 @@ def test_lost_connection_keeps_the_answers_and_says_so(phone, server, session, m
     phone.wait_for_url(f"{server}/v")
     for subject in subjects:
         choose(phone, subject, "Tín nhiệm thấp")
-    phone.get_by_role("button", name="Xem lại phiếu").click()
-    phone.wait_for_url(f"{server}/v/review")
+    to_review(phone, server)
 
     phone.context.set_offline(True)  # the Wi-Fi drops just as the voter presses "Gửi phiếu"
     phone.get_by_role("button", name="Gửi phiếu").click()
@@ -157,7 +157,7 @@ def test_server_busy_keeps_the_answers(phone, server, session, make_round):
     phone.goto(f"{server}/v#{round_.codes[0]}")
     phone.wait_for_url(f"{server}/v")
     choose(phone, round_.subjects[0], "Tín nhiệm")
-    phone.get_by_role("button", name="Xem lại phiếu").click()
+    to_review(phone, server)
     phone.route("**/v/cast", lambda route: route.fulfill(status=503, body="busy"))
     phone.get_by_role("button", name="Gửi phiếu").click()
     busy = phone.locator("#cast-busy")
@@ -175,7 +175,7 @@ def test_answer_lost_after_the_ballot_was_stored(phone, server, session, make_ro
     phone.goto(f"{server}/v#{round_.codes[0]}")
     phone.wait_for_url(f"{server}/v")
     choose(phone, round_.subjects[0], "Tín nhiệm cao")
-    phone.get_by_role("button", name="Xem lại phiếu").click()
+    to_review(phone, server)
 
     def reach_server_then_drop(route):
         route.fetch()  # the ballot reaches the server and is stored
@@ -207,7 +207,7 @@ def test_without_javascript_the_voter_types_the_code(new_page, server, session, 
     phone.get_by_role("button", name="Mở lá phiếu").click()
     subject = round_.subjects[0]
     choose(phone, subject, "Tín nhiệm")
-    phone.get_by_role("button", name="Xem lại phiếu").click()
+    to_review(phone, server)
     phone.get_by_role("button", name="Gửi phiếu").click()
     phone.wait_for_url(f"{server}/v/thanks")
     assert stored(session, round_.id) == (1, [(subject.id, "confidence")], [1])
