@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.i18n import _l
-from survey.rounds.models import BodyKind
+from survey.rounds.models import KIND_LABELS, BodyKind
 
 BODY_KINDS = {
     BodyKind.party.value: _l("Cơ quan Đảng (ĐẢNG CỘNG SẢN VIỆT NAM)"),
@@ -47,6 +47,11 @@ class RoundDetailsForm(FlaskForm):
 
 
 class NewRoundForm(RoundDetailsForm):
+    kind = SelectField(
+        _l("Loại đợt"),
+        choices=_choices({k.value: v for k, v in KIND_LABELS.items()}),
+        default="confidence",
+    )
     summoned = IntegerField(
         _l("Số người được triệu tập"), validators=[Optional(), NumberRange(min=1, max=100000)]
     )

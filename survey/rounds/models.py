@@ -21,13 +21,25 @@ class RoundState(StrEnum):
 
 
 class RoundKind(StrEnum):
-    confidence = "confidence"
+    """The four kinds of round (DOMAIN.md "Kinds of round"); fixed when a round is created."""
+
+    confidence = "confidence"  # lấy phiếu tín nhiệm
+    no_confidence = "no_confidence"  # bỏ phiếu tín nhiệm
+    appraisal = "appraisal"  # đánh giá, xếp loại chất lượng
+    nomination = "nomination"  # giới thiệu quy hoạch
 
 
 class BodyKind(StrEnum):
     party = "party"  # header "ĐẢNG CỘNG SẢN VIỆT NAM"
     state = "state"  # header "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
+
+KIND_LABELS = {
+    RoundKind.confidence: _l("Lấy phiếu tín nhiệm"),
+    RoundKind.no_confidence: _l("Bỏ phiếu tín nhiệm"),
+    RoundKind.appraisal: _l("Đánh giá, xếp loại chất lượng"),
+    RoundKind.nomination: _l("Giới thiệu quy hoạch"),
+}
 
 STATE_LABELS = {
     RoundState.draft: _l("Đang chuẩn bị"),
@@ -95,6 +107,10 @@ class Round(Base):
         if self.closed_at is None:
             return RoundState.open
         return RoundState.closed if self.published_at is None else RoundState.published
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[RoundKind(self.kind)])
 
     @property
     def state_label(self) -> str:

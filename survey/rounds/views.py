@@ -83,6 +83,7 @@ def new():
                 title=form.title.data,
                 body=form.body.data or "",
                 body_kind=form.body_kind.data,
+                kind=form.kind.data,
                 place=form.place.data or "",
                 held_on=form.held_on.data,
                 summoned=form.summoned.data,
