@@ -35,11 +35,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from survey import db, web
     from survey.extensions import babel, csrf, login_manager
+    from survey.i18n import install_template_gettext
 
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=web.select_locale)
+    install_template_gettext(app)
     web.init_app(app)
 
     from survey.auth.views import bp as auth_bp

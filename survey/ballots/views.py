@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import OrderedDict
 
 from flask import (
     Blueprint,
@@ -16,6 +18,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from survey.ballots import operations
 from survey.ballots.cards import card_url, normalize_code, qr_svg
@@ -33,7 +37,7 @@ from survey.db import begin_write, get_session
 from survey.errors import CardRejected, NotFound, SurveyError
 from survey.i18n import _
 from survey.reports.export import LEVEL_LABELS
-from survey.rounds.models import Round
+from survey.rounds.models import Round, RoundState
 from survey.rounds.operations import get_round
 from survey.security.throttle import CARD_PER_ADDRESS, CARD_PER_BROWSER, Limit
 from survey.tally.confidence import Level
@@ -108,10 +112,48 @@ def _labels() -> dict[Level, str]:
     return {level: str(label) for level, label in LEVEL_LABELS.items()}
 
 
+#: Rendered ballot lines kept per app (in each worker): (round id, language) → (HTML, lines).
+#: A round's subjects are frozen while it is open, so its empty ballot is the same page for
+#: every voter.
+LINES_CACHE_SIZE = 32
+_lines_lock = threading.Lock()
+
+
+def _lines_cache() -> OrderedDict[tuple[int, str], tuple[Markup, int]]:
+    return current_app.extensions.setdefault("survey.ballot_lines", OrderedDict())
+
+
+def _lines(round_: Round, chosen: dict[int, str]) -> tuple[Markup, int]:
+    """The ballot's lines and their number, cached while the round is open and nothing chosen.
+
+    A hit loads no subject from the database.
+    """
+    locale = str(get_locale())
+    key = (round_.id, locale)
+    cacheable = not chosen and round_.state is RoundState.open
+    cache = _lines_cache()
+    if cacheable:
+        with _lines_lock:
+            if (cached := cache.get(key)) is not None:
+                cache.move_to_end(key)
+                return cached
+    total = len(round_.subjects)
+    html = Markup(render_template(
+        "ballots/_lines.html", round=round_, chosen=chosen, levels=[lv.value for lv in Level],
+        labels=_labels(), total=total, data_lang=Markup(' lang="vi"') if locale != "vi" else "",
+    ))
+    if cacheable:
+        with _lines_lock:
+            cache[key] = (html, total)
+            while len(cache) > LINES_CACHE_SIZE:
+                cache.popitem(last=False)
+    return html, total
+
+
 def _ballot_page(round_: Round, form: VoteForm, chosen: dict[int, str], status: int = 200):
+    lines, total = _lines(round_, chosen)
     return render_template(
-        "ballots/ballot.html", round=round_, form=form, chosen=chosen, levels=list(Level),
-        labels=_labels(),
+        "ballots/ballot.html", round=round_, form=form, chosen=chosen, lines=lines, total=total
     ), status
 
 

@@ -1,0 +1,57 @@
+"""The ballot page is rendered once per open round and language; it must never mix them up."""
+
+from __future__ import annotations
+
+from survey.rounds.importing import SubjectRow
+
+
+def claim(client, code, lang=None):
+    if lang:
+        client.set_cookie("lang", lang)
+    response = client.post("/v", data={"code": code})
+    assert response.status_code == 200
+    return response.text
+
+
+def test_every_voter_gets_the_same_lines_in_their_own_language(app, make_round):
+    round_ = make_round(cards=3, open_=True)
+    first = claim(app.test_client(), round_.codes[0])
+    again = claim(app.test_client(), round_.codes[1])
+    english = claim(app.test_client(), round_.codes[2], lang="en")
+    assert first.count("Tín nhiệm cao") == len(round_.subjects)
+    assert again.count("Tín nhiệm cao") == len(round_.subjects)
+    assert english.count("High confidence") == len(round_.subjects)
+    assert "Tín nhiệm cao" not in english
+    assert english.count(' lang="vi"') >= len(round_.subjects)  # names stay marked Vietnamese
+    for subject in round_.subjects:
+        assert again.count(f'name="s{subject.id}"') == 3
+    assert round_.codes[0].replace("-", "") in first.replace("-", "")  # each page its own card
+    assert round_.codes[1].replace("-", "") in again.replace("-", "")
+    assert round_.codes[0].replace("-", "") not in again.replace("-", "")
+
+
+def test_two_open_rounds_keep_their_own_ballots(app, make_round):
+    one = make_round(cards=1, open_=True)
+    other = make_round(
+        title="Đợt khác", cards=1, open_=True,
+        rows=[SubjectRow(1, "Người Thứ Nhất", "Chức vụ A", ""),
+              SubjectRow(2, "Người Thứ Hai", "Chức vụ B", "")],
+    )
+    page = claim(app.test_client(), one.codes[0])
+    other_page = claim(app.test_client(), other.codes[0])
+    assert one.subjects[0].name in page and "Người Thứ Nhất" not in page
+    assert "Người Thứ Nhất" in other_page and one.subjects[0].name not in other_page
+    assert "Đã chọn 0/2 người" in other_page
+
+
+def test_back_from_review_keeps_the_marks(app, make_round):
+    round_ = make_round(cards=1, open_=True)
+    client = app.test_client()
+    claim(client, round_.codes[0])  # the empty ballot is now cached
+    first, second = round_.subjects[:2]
+    data = {"code": round_.codes[0], f"s{first.id}": "low", f"s{second.id}": "high"}
+    page = client.post("/v/ballot", data=data).text
+    assert f'name="s{first.id}" value="low" checked' in page
+    assert f'name="s{second.id}" value="high" checked' in page
+    assert page.count(" checked") == 2
+    assert claim(app.test_client(), round_.codes[0]).count(" checked") == 0  # cache untouched
