@@ -55,3 +55,46 @@ def test_back_from_review_keeps_the_marks(app, make_round):
     assert f'name="s{second.id}" value="high" checked' in page
     assert page.count(" checked") == 2
     assert claim(app.test_client(), round_.codes[0]).count(" checked") == 0  # cache untouched
+
+
+def review(client, code, choices, lang=None):
+    if lang:
+        client.set_cookie("lang", lang)
+    data = {"code": code} | {f"s{sid}": level for sid, level in choices.items()}
+    response = client.post("/v/review", data=data)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_each_review_shows_that_voters_own_marks(app, make_round):
+    round_ = make_round(cards=3, open_=True)
+    subjects = round_.subjects
+    lows = {s.id: "low" for s in subjects}
+    mixed = {s.id: ("high", "confidence")[i % 2] for i, s in enumerate(subjects[:-2])}
+    first = review(app.test_client(), round_.codes[0], lows)
+    second = review(app.test_client(), round_.codes[1], mixed)
+    english = review(app.test_client(), round_.codes[2], mixed, lang="en")
+    assert first.count('value="low"') == len(subjects) and "Để trống" not in first
+    assert "chưa chọn mức" not in first
+    assert 'value="low"' not in second
+    assert second.count('value="high"') + second.count('value="confidence"') == len(mixed)
+    assert second.count("Để trống (không hợp lệ)") == 2
+    assert "Bạn chưa chọn mức cho 2 người." in second
+    for s in subjects[-2:]:
+        assert f'aria-label="Chọn mức cho {s.name}"' in second
+    assert english.count("Confidence") >= len(mixed) // 2 and "Để trống" not in english
+    # the lines come in ballot order whatever order the form posted them in
+    positions = [second.index(s.name) for s in subjects]
+    assert positions == sorted(positions)
+
+
+def test_a_line_for_another_rounds_subject_is_refused_at_review(app, make_round):
+    one = make_round(cards=1, open_=True)
+    other = make_round(title="Đợt khác", cards=1, open_=True)
+    client = app.test_client()
+    review(client, one.codes[0], {})  # the first round's ballot is cached
+    response = client.post(
+        "/v/review", data={"code": one.codes[0], f"s{other.subjects[0].id}": "low"}
+    )
+    assert response.status_code == 409
+    assert "không thuộc lá phiếu này" in response.text

@@ -5,7 +5,7 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -285,10 +285,10 @@ def _check_choices_stored(session: Session, round_id: int, choices: Mapping[int,
         raise reject("bad_ballot")
 
 
-def check_choices(round_: Round, choices: Mapping[int, str]) -> None:
-    """:raises CardRejected: if a line names a subject or level not on this round's ballot."""
+def check_choices(subject_ids: Collection[int], choices: Mapping[int, str]) -> None:
+    """:raises CardRejected: if a line names a subject not in ``subject_ids`` (the round's
+    ballot) or a level that is not one of the ballot's."""
     _check_levels(choices)
-    subject_ids = {subject.id for subject in round_.subjects}
     if any(sid not in subject_ids for sid in choices):
         raise reject("bad_ballot")
 

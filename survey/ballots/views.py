@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -12,6 +13,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -112,48 +114,87 @@ def _labels() -> dict[Level, str]:
     return {level: str(label) for level, label in LEVEL_LABELS.items()}
 
 
-#: Rendered ballot lines kept per app (in each worker): (round id, language) → (HTML, lines).
-#: A round's subjects are frozen while it is open, so its empty ballot is the same page for
-#: every voter.
-LINES_CACHE_SIZE = 32
-_lines_lock = threading.Lock()
+@dataclass(frozen=True)
+class BallotView:
+    """A round's ballot as HTML pieces, for one language.
 
-
-def _lines_cache() -> OrderedDict[tuple[int, str], tuple[Markup, int]]:
-    return current_app.extensions.setdefault("survey.ballot_lines", OrderedDict())
-
-
-def _lines(round_: Round, chosen: dict[int, str]) -> tuple[Markup, int]:
-    """The ballot's lines and their number, cached while the round is open and nothing chosen.
-
-    A hit loads no subject from the database.
+    Built once per open round and language in each worker (a round's subjects are frozen while
+    it is open, so the empty ballot and every review line are the same for every voter) and
+    then served without loading a subject from the database.
     """
-    locale = str(get_locale())
-    key = (round_.id, locale)
-    cacheable = not chosen and round_.state is RoundState.open
-    cache = _lines_cache()
-    if cacheable:
-        with _lines_lock:
-            if (cached := cache.get(key)) is not None:
-                cache.move_to_end(key)
-                return cached
-    total = len(round_.subjects)
-    html = Markup(render_template(
-        "ballots/_lines.html", round=round_, chosen=chosen, levels=[lv.value for lv in Level],
-        labels=_labels(), total=total, data_lang=Markup(' lang="vi"') if locale != "vi" else "",
+
+    #: The empty ballot's lines.
+    lines: Markup
+    #: Subject ids in ballot order.
+    order: tuple[int, ...]
+    #: ``(subject id, level or None)`` → that line of the review page.
+    review_rows: dict[tuple[int, str | None], Markup]
+    #: The same ids as a set, to check a posted ballot against.
+    subject_ids: frozenset[int] = frozenset()
+
+    @property
+    def total(self) -> int:
+        return len(self.order)
+
+    def review(self, chosen: dict[int, str]) -> Markup:
+        return Markup("").join(self.review_rows[sid, chosen.get(sid)] for sid in self.order)
+
+
+#: How many (round, language) ballots each worker keeps.
+BALLOT_CACHE_SIZE = 32
+_cache_lock = threading.Lock()
+
+
+def _build_view(round_: Round, locale: str) -> BallotView:
+    labels = _labels()
+    levels = [level.value for level in Level]
+    data_lang = Markup(' lang="vi"') if locale != "vi" else ""
+    lines = Markup(render_template(
+        "ballots/_lines.html", round=round_, chosen={}, levels=levels, labels=labels,
+        total=len(round_.subjects), data_lang=data_lang,
     ))
-    if cacheable:
-        with _lines_lock:
-            cache[key] = (html, total)
-            while len(cache) > LINES_CACHE_SIZE:
-                cache.popitem(last=False)
-    return html, total
+    line = get_template_attribute("ballots/_review_line.html", "line")
+    rows = {
+        (s.id, level): Markup(line(s, level, labels, data_lang))
+        for s in round_.subjects
+        for level in [*levels, None]
+    }
+    order = tuple(s.id for s in round_.subjects)
+    return BallotView(lines, order, rows, frozenset(order))
+
+
+def ballot_view(round_: Round) -> BallotView:
+    """The round's :class:`BallotView` in this request's language; cached while it is open."""
+    locale = str(get_locale())
+    if round_.state is not RoundState.open:
+        return _build_view(round_, locale)
+    cache = current_app.extensions.setdefault("survey.ballot_views", OrderedDict())
+    key = (round_.id, locale)
+    with _cache_lock:
+        if (view := cache.get(key)) is not None:
+            cache.move_to_end(key)
+            return view
+    view = _build_view(round_, locale)
+    with _cache_lock:
+        cache[key] = view
+        while len(cache) > BALLOT_CACHE_SIZE:
+            cache.popitem(last=False)
+    return view
 
 
 def _ballot_page(round_: Round, form: VoteForm, chosen: dict[int, str], status: int = 200):
-    lines, total = _lines(round_, chosen)
+    view = ballot_view(round_)
+    if chosen:  # back from the review: the marks are put back on the lines
+        lines = Markup(render_template(
+            "ballots/_lines.html", round=round_, chosen=chosen,
+            levels=[level.value for level in Level], labels=_labels(), total=view.total,
+            data_lang=Markup(' lang="vi"') if str(get_locale()) != "vi" else "",
+        ))
+    else:
+        lines = view.lines
     return render_template(
-        "ballots/ballot.html", round=round_, form=form, chosen=chosen, lines=lines, total=total
+        "ballots/ballot.html", round=round_, form=form, chosen=chosen, lines=lines,
+        total=view.total,
     ), status
 
 
@@ -183,14 +224,15 @@ def claim():
     return _ballot_page(round_, vote, {})
 
 
-def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str]]:
+def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str], BallotView]:
     form = VoteForm(formdata=request.form)
     if not form.validate_on_submit():
         abort(400)
     chosen = _choices()
     round_ = operations.round_for_card(get_session(), form.code.data)
-    operations.check_choices(round_, chosen)
-    return round_, form, chosen
+    view = ballot_view(round_)
+    operations.check_choices(view.subject_ids, chosen)
+    return round_, form, chosen, view
 
 
 @bp.post("/v/ballot")
@@ -199,7 +241,7 @@ def edit_ballot():
     if blocked := _too_many():
         return blocked
     try:
-        round_, form, chosen = _posted_ballot()
+        round_, form, chosen, _view = _posted_ballot()
     except CardRejected as exc:
         return _rejected(exc)
     return _ballot_page(round_, form, chosen)
@@ -211,13 +253,12 @@ def review():
     if blocked := _too_many():
         return blocked
     try:
-        round_, form, chosen = _posted_ballot()
+        round_, form, chosen, view = _posted_ballot()
     except CardRejected as exc:
         return _rejected(exc)
-    blank = [s for s in round_.subjects if s.id not in chosen]
     return render_template(
-        "ballots/review.html", round=round_, form=form, chosen=chosen, blank=blank,
-        labels=_labels(),
+        "ballots/review.html", round=round_, form=form, rows=view.review(chosen),
+        blank=view.total - len(chosen),
     )
 
 
