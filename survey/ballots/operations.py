@@ -5,7 +5,7 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -216,10 +216,18 @@ def _check_card(round_: Round, issued: bool, voided: bool, used: bool) -> None:
         raise reject("used")
 
 
-def cast_ballot(session: Session, code: str, choices: Mapping[int, str]) -> None:
+def cast_ballot(
+    session: Session,
+    code: str,
+    choices: Mapping[int, str],
+    *,
+    ballot_ids: Callable[[Round], Collection[int]] | None = None,
+) -> None:
     """Spend the card ``code`` and record its ballot, in the caller's one transaction.
 
     ``choices`` maps subject id to a level; a subject left out is a blank (invalid) line.
+    ``ballot_ids``, if given, returns the ids of the subjects on a round's ballot (from a cache
+    the caller keeps); otherwise the database is asked.
 
     :raises CardRejected: if the card cannot vote or a choice is not on this ballot; nothing
         has been written then.
@@ -241,7 +249,10 @@ def cast_ballot(session: Session, code: str, choices: Mapping[int, str]) -> None
         raise reject("unknown")
     round_, card_id, issued, voided, used = row
     _check_card(round_, issued, voided, used)
-    _check_choices_stored(session, round_.id, choices)
+    if ballot_ids is None:
+        _check_choices_stored(session, round_.id, choices)
+    else:
+        check_choices(ballot_ids(round_), choices)
     spent = session.execute(
         update(Card)
         .where(

@@ -272,7 +272,9 @@ def cast():
         abort(400)
     db = begin_write(get_session())
     try:
-        operations.cast_ballot(db, form.code.data, _choices())
+        operations.cast_ballot(
+            db, form.code.data, _choices(), ballot_ids=lambda r: ballot_view(r).subject_ids
+        )
     except CardRejected as exc:
         db.rollback()
         return _rejected(exc)
