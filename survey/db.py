@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
+        writers = _WriterQueue()
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", writers.begin)
+        event.listen(engine, "commit", writers.end)
+        event.listen(engine, "rollback", writers.end)
+        event.listen(engine.pool, "checkin", writers.checkin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
@@ -64,9 +69,48 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
-    immediate = conn.get_execution_options().get(IMMEDIATE, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+_HOLDS = "survey_holds_write_turn"
+
+
+class _WriterQueue:
+    """Writers of one process take turns on a lock before ``BEGIN IMMEDIATE``.
+
+    SQLite makes a second writer wait in its busy handler, which sleeps and polls with growing
+    pauses (up to 100 ms): under a burst of casts the waits, not the work, make the latency,
+    and the lock is not handed over in any order. Threads of one worker instead queue on this
+    lock and are woken the moment the previous writer commits; other processes are still
+    kept apart by SQLite's own lock and busy timeout. The turn is given back at commit or
+    rollback, or when the connection returns to the pool; a writer that waits longer than
+    :attr:`TIMEOUT` goes ahead to SQLite's lock anyway, so a lost turn can slow writers down
+    but never stop them.
+    """
+
+    TIMEOUT = 30.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    def begin(self, conn: Any) -> None:
+        if conn.get_execution_options().get(IMMEDIATE, False):
+            got = self.lock.acquire(timeout=self.TIMEOUT)
+            conn.info[_HOLDS] = got
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                self._release(conn.info)
+                raise
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    def end(self, conn: Any) -> None:
+        self._release(conn.info)
+
+    def checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        self._release(record.info)
+
+    def _release(self, info: dict) -> None:
+        if info.pop(_HOLDS, False):
+            self.lock.release()
 
 
 def init_app(app: Flask) -> None:
