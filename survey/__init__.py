@@ -51,6 +51,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     for bp in (auth_bp, rounds_bp, ballots_bp, reports_bp):
         app.register_blueprint(bp)
+
+    from survey.assets import StaticAssets
+
+    app.wsgi_app = StaticAssets(app.wsgi_app, app.static_folder, f"{app.static_url_path}/")
     return app
 
 

@@ -97,3 +97,32 @@ def test_login_is_throttled_per_user_not_per_room(client, make_user):
     # a colleague at the same address is not locked out
     other = client.post("/login", data={"username": "secretary", "password": PASSWORD})
     assert other.status_code == 302
+
+
+def test_assets_are_served_from_memory_with_a_validator(client):
+    css = client.get("/static/css/app.css")
+    assert css.status_code == 200
+    assert css.data == (STATIC / "css" / "app.css").read_bytes()
+    assert css.headers["Content-Type"].startswith("text/css")
+    assert css.headers["X-Content-Type-Options"] == "nosniff"
+    assert css.headers["Cache-Control"] == "no-cache"
+    again = client.get("/static/css/app.css", headers={"If-None-Match": css.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    script = client.get("/static/js/vote.js")
+    assert script.status_code == 200 and "javascript" in script.headers["Content-Type"]
+    assert script.headers["ETag"] != css.headers["ETag"]
+    head = client.head("/static/js/vote.js")
+    assert head.status_code == 200 and head.data == b""
+
+
+def test_asset_paths_cannot_leave_the_static_folder(client):
+    for path in ("/static/../__init__.py", "/static/%2e%2e/__init__.py", "/static/nothing.js",
+                 "/static/css"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert b"create_app" not in response.data
+    font = client.get("/static/fonts/DejaVuSerif.ttf")  # large files still come from Flask
+    try:
+        assert font.status_code == 200 and len(font.data) > 256 * 1024
+    finally:
+        font.close()
