@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from survey.rounds.importing import SubjectRow
 
 
@@ -98,3 +100,25 @@ def test_a_line_for_another_rounds_subject_is_refused_at_review(app, make_round)
     )
     assert response.status_code == 409
     assert "không thuộc lá phiếu này" in response.text
+
+
+def test_landing_pages_carry_each_browsers_own_token(app, make_round):
+    round_ = make_round(cards=2, open_=True)
+    app.config["WTF_CSRF_ENABLED"] = True  # read at each request
+    tokens = []
+    for code in round_.codes:
+        client = app.test_client()
+        page = client.get("/v").text
+        assert "\x00" not in page and "Mở lá phiếu" in page
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        tokens.append(token)
+        assert client.post("/v", data={"code": code, "csrf_token": token}).status_code == 200
+    assert tokens[0] != tokens[1]
+    stranger = app.test_client()
+    stranger.get("/v")
+    refused = stranger.post("/v", data={"code": round_.codes[0], "csrf_token": tokens[0]})
+    assert refused.status_code == 400  # another browser's token is no good
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+    page = english.get("/v").text
+    assert "Open the ballot" in page and "Mở lá phiếu" not in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import (
@@ -21,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from survey.ballots import operations
@@ -198,10 +200,36 @@ def _ballot_page(round_: Round, form: VoteForm, chosen: dict[int, str], status: 
     ), status
 
 
+#: Where the landing page's CSRF token goes in its cached copy.
+_TOKEN_SLOT = "\x00csrf\x00"
+
+
+def _same_for_everyone(name: str, render: Callable[[], str], token: str | None = None) -> str:
+    """A voter page that only the language changes, rendered once per language and worker.
+
+    ``token``, if given, is this request's CSRF token as it appears in the page; each copy
+    served gets its own request's token in its place. Pages with a query string or a message
+    waiting in the session are rendered afresh, so nothing from one request reaches another.
+    """
+    if request.query_string or "_flashes" in session:
+        return render()
+    cache = current_app.extensions.setdefault("survey.voter_pages", {})
+    key = (name, str(get_locale()))
+    if (page := cache.get(key)) is None:
+        html = render()
+        page = cache[key] = html.replace(token, _TOKEN_SLOT) if token else html
+        return html
+    return page.replace(_TOKEN_SLOT, generate_csrf()) if token else page
+
+
 @bp.get("/v")
 def landing():
     """The page a card's QR code opens: its script submits the code from the fragment."""
-    return render_template("ballots/landing.html", form=ClaimForm(formdata=None))
+    return _same_for_everyone(
+        "landing",
+        lambda: render_template("ballots/landing.html", form=ClaimForm(formdata=None)),
+        token=generate_csrf(),
+    )
 
 
 @bp.post("/v")
@@ -285,7 +313,7 @@ def cast():
 @bp.get("/v/thanks")
 def thanks():
     """Confirms that a ballot was recorded; never shows what it said."""
-    return render_template("ballots/thanks.html")
+    return _same_for_everyone("thanks", lambda: render_template("ballots/thanks.html"))
 
 
 # -- organizer pages: cards ----------------------------------------------------------------------
