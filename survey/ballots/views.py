@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from survey.ballots import operations
+from survey.ballots import nomination, operations
 from survey.ballots.cards import card_url, normalize_code, qr_svg
 from survey.ballots.forms import (
     CardsPdfForm,
@@ -27,16 +27,15 @@ from survey.ballots.forms import (
     SerialForm,
     VoteForm,
 )
+from survey.ballots.levels import level_labels
 from survey.ballots.operations import NewCard
 from survey.ballots.printing import PrintedCard, cards_pdf
 from survey.db import begin_write, get_session
 from survey.errors import CardRejected, NotFound, SurveyError
 from survey.i18n import _
-from survey.reports.export import LEVEL_LABELS
-from survey.rounds.models import Round
+from survey.rounds.models import Round, RoundKind
 from survey.rounds.operations import get_round
 from survey.security.throttle import CARD_PER_ADDRESS, CARD_PER_BROWSER, Limit
-from survey.tally.confidence import Level
 from survey.web import audit, client_address, flash_error, organizer_required, throttle
 
 bp = Blueprint("ballots", __name__)
@@ -103,15 +102,36 @@ def _choices() -> dict[int, str]:
     return chosen
 
 
-def _labels() -> dict[Level, str]:
-    """The level names in this request's language, translated once, not once per line."""
-    return {level: str(label) for level, label in LEVEL_LABELS.items()}
+def _write_ins() -> dict[int, list[str]]:
+    """The posted write-in fields (``w<position id>``, one per seat); empty ones are kept out.
+
+    Whether each position takes write-ins is checked by the operation.
+    """
+    names: dict[int, list[str]] = {}
+    for key, values in request.form.lists():
+        if key.startswith("w") and key[1:].isdigit() and len(key) <= 12:
+            if filled := [value for value in values if value.strip()]:
+                names[int(key[1:])] = filled
+    return names
+
+
+def _labels(round_: Round) -> dict[str, str]:
+    """The round's level names in this request's language, translated once, not per line."""
+    return {level: str(label) for level, label in level_labels(round_.kind).items()}
 
 
 def _ballot_page(round_: Round, form: VoteForm, chosen: dict[int, str], status: int = 200):
+    if round_.kind == RoundKind.nomination:
+        write_ins = _write_ins()
+        return render_template(
+            "ballots/nomination.html", round=round_, form=form, chosen=chosen,
+            lines=nomination.line_counts(round_, chosen, write_ins),
+            write_ins=write_ins, labels=_labels(round_),
+        ), status
+    labels = _labels(round_)
     return render_template(
-        "ballots/ballot.html", round=round_, form=form, chosen=chosen, levels=list(Level),
-        labels=_labels(),
+        "ballots/ballot.html", round=round_, form=form, chosen=chosen, levels=list(labels),
+        labels=labels,
     ), status
 
 
@@ -148,6 +168,10 @@ def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str]]:
     chosen = _choices()
     round_ = operations.round_for_card(get_session(), form.code.data)
     operations.check_choices(round_, chosen)
+    write_ins = _write_ins()
+    if write_ins and (round_.kind != RoundKind.nomination
+                      or nomination.bad_write_ins(round_, write_ins)):
+        raise operations.reject("bad_ballot")
     return round_, form, chosen
 
 
@@ -172,10 +196,15 @@ def review():
         round_, form, chosen = _posted_ballot()
     except CardRejected as exc:
         return _rejected(exc)
+    if round_.kind == RoundKind.nomination:
+        return render_template(
+            "ballots/nomination_review.html", round=round_, form=form, chosen=chosen,
+            lines=nomination.line_counts(round_, chosen, _write_ins()), labels=_labels(round_),
+        )
     blank = [s for s in round_.subjects if s.id not in chosen]
     return render_template(
         "ballots/review.html", round=round_, form=form, chosen=chosen, blank=blank,
-        labels=_labels(),
+        labels=_labels(round_),
     )
 
 
@@ -189,7 +218,7 @@ def cast():
         abort(400)
     db = begin_write(get_session())
     try:
-        operations.cast_ballot(db, form.code.data, _choices())
+        operations.cast_ballot(db, form.code.data, _choices(), _write_ins())
     except CardRejected as exc:
         db.rollback()
         return _rejected(exc)

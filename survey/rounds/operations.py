@@ -164,6 +164,11 @@ def record_attendance(session: Session, round_: Round, *, summoned: int, present
 
 
 def open_round(session: Session, round_: Round, now: datetime) -> None:
+    if round_.kind == RoundKind.nomination:
+        from survey.ballots.nomination import check_ready
+
+        round_.require_draft()
+        check_ready(round_)
     round_.open(now)
     session.flush()
 
