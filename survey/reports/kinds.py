@@ -248,7 +248,7 @@ def _verdict(item: dict[str, Any]) -> str:
 def nomination_csv(round_: Round, data: dict[str, Any]) -> str:
     rows = [[_("Chức danh quy hoạch"), _("Số người quy hoạch tối đa"), _("STT"), _("Họ và tên"),
              _("Chức vụ hiện tại"), _("Ghi thêm"), _("Số phiếu đồng ý"),
-             _("Tỷ lệ % trên số người được triệu tập"), _("Kết quả"),
+             _("Tỷ lệ phần trăm trên số người được triệu tập"), _("Kết quả"),
              _("Phiếu không hợp lệ của chức danh")]]
     for position in data["positions"]:
         head = [position["title"], position["seats"]]

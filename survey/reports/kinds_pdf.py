@@ -84,7 +84,7 @@ def _nomination(pdf: _Document, result: nom.RoundResult) -> None:
         "người đạt hơn số người quy hoạch tối đa thì lấy người có số phiếu cao hơn.",
         n=result.base))], size=10.5)
     heading = [_("TT"), _("Họ và tên, chức vụ hiện tại"), _("Số phiếu đồng ý"),
-               _("Tỷ lệ % trên số người được triệu tập"), _("Kết quả")]
+               _("Tỷ lệ phần trăm trên số người được triệu tập"), _("Kết quả")]
     for number_, position in enumerate(result.positions, start=1):
         pdf.ensure(pdf.line_h() * 6)
         pdf.paragraph([("B", f"{number_}. {_t(position.title)}")], after=0.4)

@@ -33,7 +33,7 @@ def nomination_ballot_file(session: Session, round_: Round, ids: list[str]) -> b
     positions = list(round_.positions)
     index = {p.id: i for i, p in enumerate(positions)}
     candidates = {p.id: [s for s in round_.subjects if s.position_id == p.id] for p in positions}
-    place = {s.id: (index[p], n) for p in positions for n, s in enumerate(candidates[p.id], 1)}
+    place = {s.id: (index[p.id], n) for p in positions for n, s in enumerate(candidates[p.id], 1)}
     agreed: dict[str, list[list[int]]] = defaultdict(lambda: [[] for _ in positions])
     written: dict[str, list[list[str]]] = defaultdict(lambda: [[] for _ in positions])
     invalid: dict[str, set[int]] = defaultdict(set)
