@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from survey.ballots.models import Ballot, InvalidLine, Mark, WriteIn
 from survey.ballots.operations import create_cards, issue_cards
+from survey.reports.cli import report_command
 from survey.rounds.models import Position, Round, Subject
 from survey.rounds.nomination import parse_nominations, replace_nominations
 from survey.rounds.operations import close_round, create_round, open_round, record_attendance
@@ -248,3 +249,24 @@ def test_open_needs_positions_and_cli_creates_from_the_sheet(runner, session, tm
     record_attendance(session, empty, summoned=3, present=3)
     session.commit()
     assert "Chưa có chức danh quy hoạch nào" in refused(runner, "round", "open", empty.id)
+
+
+def test_other_documents_of_a_nomination_round_do_not_break(client, session, logged_in, runner,
+                                                           tmp_path):
+    round_, codes = _round(session, cards=5)
+    for code in codes:
+        _vote(client, code, {f"s{round_.subjects[0].id}": "agree"})
+    session.rollback()
+    close_round(session, session.get(Round, round_.id), NOW)
+    session.commit()
+    show = client.get(f"/rounds/{round_.id}")
+    assert show.status_code == 200 and "Tạo đợt bỏ phiếu tín nhiệm" not in show.text
+    for path in ("summary", "summary.pdf", "results.xlsx", "results.csv"):
+        assert client.get(f"/rounds/{round_.id}/{path}").status_code == 200, path
+    for fmt in ("html", "pdf"):
+        out = tmp_path / f"minutes.{fmt}"
+        result = runner.invoke(report_command,
+                               [str(round_.id), "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    assert "Tỷ lệ phần trăm trên số người được triệu tập" in (tmp_path / "minutes.html").read_text()
+    assert (tmp_path / "minutes.pdf").read_bytes().startswith(b"%PDF")
