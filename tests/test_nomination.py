@@ -270,3 +270,37 @@ def test_other_documents_of_a_nomination_round_do_not_break(client, session, log
         assert result.exit_code == 0, result.output
     assert "Tỷ lệ phần trăm trên số người được triệu tập" in (tmp_path / "minutes.html").read_text()
     assert (tmp_path / "minutes.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_new_round_form_takes_the_planning_sheet(client, session, logged_in):
+    from tests.test_rounds import _new_round_form
+
+    data = _new_round_form() | {"kind": "nomination"}
+    data["subjects_file"] = (io.BytesIO((DATA / "quy-hoach-chuc-danh.csv").read_bytes()),
+                             "quy-hoach-chuc-danh.csv")
+    response = client.post("/rounds/new", data=data)
+    assert response.status_code == 302
+    session.rollback()
+    round_ = session.scalars(select(Round).where(Round.kind == "nomination")).one()
+    assert len(round_.positions) == 5 and len(round_.subjects) == 22
+    assert all(s.position_id is not None for s in round_.subjects)
+    show = client.get(f"/rounds/{round_.id}")
+    assert f"/rounds/{round_.id}/positions" in show.text
+
+
+def test_change_from_review_keeps_agrees_and_write_ins(client, session):
+    round_, codes = _round(session, cards=1)
+    secretary, chair = round_.positions
+    an = round_.subjects[0].id
+    client.post("/v", data={"code": codes[0]})
+    data = {"code": codes[0], f"s{an}": "agree", f"w{secretary.id}": ["", "Hà Thị Hoa"]}
+    review = client.post("/v/review", data=data)
+    assert "Hà Thị Hoa" in review.text and "Đã giới thiệu 2/2 người" in review.text
+    back = client.post("/v/ballot", data=data)
+    assert back.status_code == 200
+    assert f'name="s{an}" value="agree" checked' in back.text
+    assert 'value="Hà Thị Hoa"' in back.text and "Đã giới thiệu 2/2 người" in back.text
+    assert 'id="over-%d" role="alert" hidden' % secretary.id in back.text
+    over = client.post("/v/ballot", data=data | {f"s{round_.subjects[1].id}": "agree"})
+    assert 'id="over-%d" role="alert" hidden' % secretary.id not in over.text
+    assert "Đã giới thiệu 3/2 người" in over.text
