@@ -197,7 +197,8 @@ def test_positions_by_hand_and_from_the_sample_sheet(client, session, logged_in)
     position = session.scalars(select(Position).where(Position.round_id == round_.id)).one()
     assert (position.title, position.seats, position.allow_write_ins) == ("Bí thư", 2, True)
     response = client.post(f"/rounds/{round_.id}/positions/{position.id}/candidates",
-                           data={"name": "  Lò  Văn Lâm ", "current": "Trưởng phòng"})
+                           data={f"p{position.id}-name": "  Lò  Văn Lâm ",
+                                 f"p{position.id}-current": "Trưởng phòng"})
     assert response.status_code == 302
     session.rollback()
     subject = session.scalars(select(Subject).where(Subject.round_id == round_.id)).one()
@@ -208,7 +209,7 @@ def test_positions_by_hand_and_from_the_sample_sheet(client, session, logged_in)
     sample = (DATA / "quy-hoach-chuc-danh.csv").read_bytes()
     response = client.post(f"/rounds/{round_.id}/positions/import",
                            data={"sheet": (io.BytesIO(sample), "quy-hoach.csv"),
-                                 "allow_write_ins": "y"},
+                                 "write_ins": "y"},
                            content_type="multipart/form-data")
     assert response.status_code == 302
     session.rollback()
@@ -300,7 +301,41 @@ def test_change_from_review_keeps_agrees_and_write_ins(client, session):
     assert back.status_code == 200
     assert f'name="s{an}" value="agree" checked' in back.text
     assert 'value="Hà Thị Hoa"' in back.text and "Đã giới thiệu 2/2 người" in back.text
-    assert 'id="over-%d" role="alert" hidden' % secretary.id in back.text
+    assert f'id="over-{secretary.id}" role="alert" hidden' in back.text
     over = client.post("/v/ballot", data=data | {f"s{round_.subjects[1].id}": "agree"})
-    assert 'id="over-%d" role="alert" hidden' % secretary.id not in over.text
+    assert f'id="over-{secretary.id}" role="alert" hidden' not in over.text
     assert "Đã giới thiệu 3/2 người" in over.text
+
+
+def test_nomination_pages_label_every_control(client, session, logged_in):
+    from tests.test_a11y_pages import assert_accessible_basics
+
+    round_, codes = _round(session, cards=5)
+    secretary, _chair = round_.positions
+    ballot = client.post("/v", data={"code": codes[0]}).text
+    page = assert_accessible_basics(ballot, "the nomination ballot")
+    candidates = [f for f in page.fieldsets if f["radios"]]
+    assert [f["radios"] for f in candidates] == [{f"s{s.id}"} for s in round_.subjects]
+    data = {"code": codes[0], f"s{round_.subjects[0].id}": "agree",
+            f"w{secretary.id}": "Hà Thị Hoa"}
+    assert_accessible_basics(client.post("/v/review", data=data).text, "the nomination review")
+    positions = client.get(f"/rounds/{round_.id}/positions").text
+    assert_accessible_basics(positions, "the positions page")
+    for code in codes:
+        client.post("/v", data={"code": code})
+        client.post("/v/cast", data=data | {"code": code})
+    session.rollback()
+    close_round(session, session.get(Round, round_.id), NOW)
+    session.commit()
+    for path in ("results", "minutes"):
+        assert_accessible_basics(client.get(f"/rounds/{round_.id}/{path}").text, path)
+
+
+def test_draft_positions_page_labels_every_control(client, session, logged_in):
+    from tests.test_a11y_pages import assert_accessible_basics
+
+    round_ = create_round(session, title="Quy hoạch", now=NOW, kind="nomination")
+    replace_nominations(session, round_, parse_nominations(SHEET, "quy-hoach.csv"))
+    session.commit()
+    html = client.get(f"/rounds/{round_.id}/positions").text
+    assert_accessible_basics(html, "the draft positions page")

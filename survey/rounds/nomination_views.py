@@ -41,7 +41,12 @@ class NominationImportForm(FlaskForm):
         _l("Tệp danh sách quy hoạch (CSV hoặc XLSX)"),
         validators=[FileAllowed(["csv", "xlsx"], _l("Chỉ nhận tệp .csv hoặc .xlsx"))],
     )
-    allow_write_ins = BooleanField(_l("Cho phép ghi thêm người ngoài danh sách"), default=True)
+    write_ins = BooleanField(_l("Cho phép ghi thêm người ngoài danh sách"), default=True)
+
+
+def _candidate_form(position_id: int, **kwargs) -> CandidateForm:
+    """One form per position on the page: the prefix keeps their fields' ids apart."""
+    return CandidateForm(prefix=f"p{position_id}", **kwargs)
 
 
 def _load(round_id: int, *, write: bool = False) -> Round:
@@ -58,7 +63,7 @@ def _page(round_: Round, *, position_form=None, parsed=None, status: int = 200):
     return render_template(
         "rounds/positions.html", round=round_,
         position_form=position_form or PositionForm(formdata=None),
-        candidate_form=CandidateForm(formdata=None),
+        candidate_forms={p.id: _candidate_form(p.id, formdata=None) for p in round_.positions},
         import_form=NominationImportForm(formdata=None), parsed=parsed, button=EmptyForm(),
     ), status
 
@@ -99,7 +104,7 @@ def positions(round_id: int):
 def add_candidate(round_id: int, position_id: int):
     """Add a candidate to a position."""
     round_ = _load(round_id, write=True)
-    form = CandidateForm()
+    form = _candidate_form(position_id)
     if not form.validate_on_submit():
         flash_error(_("Cần có họ và tên."))
         return redirect(url_for("nominations.positions", round_id=round_.id))
@@ -151,7 +156,7 @@ def import_positions(round_id: int):
     db = get_session()
     try:
         nomination.replace_nominations(db, round_, parsed,
-                                       allow_write_ins=form.allow_write_ins.data)
+                                       allow_write_ins=form.write_ins.data)
     except SurveyError as exc:
         db.rollback()
         flash_error(exc)
