@@ -154,3 +154,31 @@ def test_derive_with_nobody_in_the_band_is_refused(runner, session, make_round):
     assert "Không có người nào" in refused(runner, "round", "derive", poll.id)
 
 
+
+
+def test_too_few_ballots_show_no_figures_and_cannot_be_derived_from(
+    client, session, logged_in, runner, make_round
+):
+    poll = make_round(cards=3, open_=True)
+    for code in poll.codes:
+        cast_ballot(session, code, {s.id: "low" for s in poll.subjects})
+    session.commit()
+    close_round(session, poll, NOW)
+    session.commit()
+    assert "quá ít phiếu" in refused(runner, "round", "derive", poll.id)
+
+    vote = make_round(cards=3, open_=True)
+    vote.kind = "no_confidence"
+    session.commit()
+    for code in vote.codes:
+        cast_ballot(session, code, {vote.subjects[0].id: "no_confidence"})
+    session.commit()
+    close_round(session, vote, NOW)
+    session.commit()
+    data = json.loads(run(runner, "tally", vote.id).stdout)
+    assert data["suppressed"] is True
+    assert all(s["counts"] is None and s["dismissal"] is None for s in data["subjects"])
+    page = client.get(f"/rounds/{vote.id}/results")
+    assert page.status_code == 200 and "ít hơn mức tối thiểu" in page.text
+    assert "Đề nghị miễn nhiệm" not in page.text
+    assert client.get(f"/rounds/{vote.id}/minutes.pdf").status_code == 200
