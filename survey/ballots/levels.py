@@ -6,7 +6,6 @@ from survey.i18n import _l
 from survey.reports.export import LEVEL_LABELS
 from survey.rounds.models import RoundKind
 from survey.tally import no_confidence
-from survey.tally.confidence import Level
 
 #: Đồng ý / Không đồng ý on a nomination ballot; only "agree" is stored (a blank line and a
 #: "disagree" line count the same).
@@ -35,6 +34,3 @@ def level_labels(kind: str) -> dict:
 
 def allowed_levels(kind: str) -> frozenset[str]:
     return frozenset(str(level) for level in level_labels(kind))
-
-
-__all__ = ["AGREE", "DISAGREE", "Level", "allowed_levels", "level_labels"]
