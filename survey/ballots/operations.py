@@ -5,7 +5,7 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -24,12 +24,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from survey.ballots import nomination
 from survey.ballots.cards import hash_code, new_code, normalize_code
-from survey.ballots.models import Ballot, Card, Mark, new_ballot_id
+from survey.ballots.levels import allowed_levels
+from survey.ballots.models import Ballot, Card, InvalidLine, Mark, WriteIn, new_ballot_id
 from survey.errors import CardRejected, InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
-from survey.rounds.models import Round, RoundState, Subject
-from survey.tally.confidence import Level
+from survey.rounds.models import Round, RoundKind, RoundState, Subject
 
 #: Most cards one request may create (a National Assembly sitting needs about 500).
 MAX_CARDS = 2000
@@ -220,12 +221,14 @@ def cast_ballot(
     session: Session,
     code: str,
     choices: Mapping[int, str],
+    write_ins: Mapping[int, Sequence[str]] | None = None,
     *,
     ballot_ids: Callable[[Round], Collection[int]] | None = None,
 ) -> None:
     """Spend the card ``code`` and record its ballot, in the caller's one transaction.
 
     ``choices`` maps subject id to a level; a subject left out is a blank (invalid) line.
+    ``write_ins`` (nomination rounds only) maps position id to the names written in.
     ``ballot_ids``, if given, returns the ids of the subjects on a round's ballot (from a cache
     the caller keeps); otherwise the database is asked.
 
@@ -250,9 +253,13 @@ def cast_ballot(
     round_, card_id, issued, voided, used = row
     _check_card(round_, issued, voided, used)
     if ballot_ids is None:
-        _check_choices_stored(session, round_.id, choices)
+        _check_choices_stored(session, round_, choices)
     else:
-        check_choices(ballot_ids(round_), choices)
+        check_choices(round_.kind, ballot_ids(round_), choices)
+    write_ins = write_ins or {}
+    if write_ins and (round_.kind != RoundKind.nomination
+                      or nomination.bad_write_ins(round_, write_ins)):
+        raise reject("bad_ballot")
     spent = session.execute(
         update(Card)
         .where(
@@ -269,37 +276,38 @@ def cast_ballot(
     # Core inserts (the tables, not the mapped classes): nothing here needs the ORM's
     # bookkeeping, and a ballot of 45 lines is one executemany.
     session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_.id))
-    if choices:
+    if round_.kind == RoundKind.nomination:
+        nomination.store_lines(session, round_, ballot_id, choices, write_ins)
+    elif choices:
         session.execute(
             insert(Mark.__table__),
             [{"ballot_id": ballot_id, "subject_id": s, "choice": c} for s, c in choices.items()],
         )
 
 
-LEVELS = frozenset(level.value for level in Level)
-
-
-def _check_levels(choices: Mapping[int, str]) -> None:
-    if any(choice not in LEVELS for choice in choices.values()):
+def _check_levels(kind: str, choices: Mapping[int, str]) -> None:
+    """Each kind has its own levels (:data:`survey.ballots.levels.KIND_LEVELS`)."""
+    levels = allowed_levels(kind)
+    if any(choice not in levels for choice in choices.values()):
         raise reject("bad_ballot")
 
 
-def _check_choices_stored(session: Session, round_id: int, choices: Mapping[int, str]) -> None:
+def _check_choices_stored(session: Session, round_: Round, choices: Mapping[int, str]) -> None:
     """:func:`check_choices` against the database: one count, no subject loaded."""
-    _check_levels(choices)
+    _check_levels(round_.kind, choices)
     if not choices:
         return
     on_ballot = session.scalar(
-        select(func.count()).where(Subject.round_id == round_id, Subject.id.in_(list(choices)))
+        select(func.count()).where(Subject.round_id == round_.id, Subject.id.in_(list(choices)))
     )
     if on_ballot != len(choices):
         raise reject("bad_ballot")
 
 
-def check_choices(subject_ids: Collection[int], choices: Mapping[int, str]) -> None:
+def check_choices(kind: str, subject_ids: Collection[int], choices: Mapping[int, str]) -> None:
     """:raises CardRejected: if a line names a subject not in ``subject_ids`` (the round's
-    ballot) or a level that is not one of the ballot's."""
-    _check_levels(choices)
+    ballot) or a level that is not one of the ``kind``'s."""
+    _check_levels(kind, choices)
     if any(sid not in subject_ids for sid in choices):
         raise reject("bad_ballot")
 
@@ -373,7 +381,20 @@ def shuffle_ballots(session: Session, round_id: int) -> int:
                 .order_by(ids.c.new_id, marks.c.subject_id),
             )
         )
+        for child, columns in ((WriteIn.__table__, ("position_id", "name")),
+                               (InvalidLine.__table__, ("position_id",))):
+            # a nomination's write-ins and invalid lines move with their ballot
+            session.execute(
+                insert(child).from_select(
+                    ["ballot_id", *columns],
+                    select(ids.c.new_id, *(child.c[c] for c in columns))
+                    .join(ids, ids.c.old_id == child.c.ballot_id)
+                    .order_by(ids.c.new_id, *(child.c[c] for c in columns)),
+                )
+            )
         old_ids = select(ids.c.old_id)
+        session.execute(delete(WriteIn.__table__).where(WriteIn.ballot_id.in_(old_ids)))
+        session.execute(delete(InvalidLine.__table__).where(InvalidLine.ballot_id.in_(old_ids)))
         session.execute(delete(marks).where(marks.c.ballot_id.in_(old_ids)))
         session.execute(delete(Ballot.__table__).where(Ballot.__table__.c.id.in_(old_ids)))
     ids.drop(connection)

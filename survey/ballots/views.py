@@ -25,7 +25,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from survey.ballots import operations
+from survey.ballots import nomination, operations
 from survey.ballots.cards import card_url, normalize_code, qr_svg
 from survey.ballots.forms import (
     CardsPdfForm,
@@ -35,16 +35,15 @@ from survey.ballots.forms import (
     SerialForm,
     VoteForm,
 )
+from survey.ballots.levels import level_labels
 from survey.ballots.operations import NewCard
 from survey.ballots.printing import PrintedCard, cards_pdf
 from survey.db import begin_write, get_session
 from survey.errors import CardRejected, NotFound, SurveyError
 from survey.i18n import _
-from survey.reports.export import LEVEL_LABELS
-from survey.rounds.models import Round, RoundState
+from survey.rounds.models import Round, RoundKind, RoundState
 from survey.rounds.operations import get_round
 from survey.security.throttle import CARD_PER_ADDRESS, CARD_PER_BROWSER, Limit
-from survey.tally.confidence import Level
 from survey.web import audit, client_address, flash_error, organizer_required, throttle
 
 bp = Blueprint("ballots", __name__)
@@ -111,9 +110,22 @@ def _choices() -> dict[int, str]:
     return chosen
 
 
-def _labels() -> dict[Level, str]:
-    """The level names in this request's language, translated once, not once per line."""
-    return {level: str(label) for level, label in LEVEL_LABELS.items()}
+def _write_ins() -> dict[int, list[str]]:
+    """The posted write-in fields (``w<position id>``, one per seat); empty ones are kept out.
+
+    Whether each position takes write-ins is checked by the operation.
+    """
+    names: dict[int, list[str]] = {}
+    for key, values in request.form.lists():
+        if key.startswith("w") and key[1:].isdigit() and len(key) <= 12:
+            if filled := [value for value in values if value.strip()]:
+                names[int(key[1:])] = filled
+    return names
+
+
+def _labels(round_: Round) -> dict[str, str]:
+    """The round's level names in this request's language, translated once, not per line."""
+    return {str(level): str(label) for level, label in level_labels(round_.kind).items()}
 
 
 @dataclass(frozen=True)
@@ -148,8 +160,8 @@ _cache_lock = threading.Lock()
 
 
 def _build_view(round_: Round, locale: str) -> BallotView:
-    labels = _labels()
-    levels = [level.value for level in Level]
+    labels = _labels(round_)
+    levels = list(labels)
     data_lang = Markup(' lang="vi"') if locale != "vi" else ""
     lines = Markup(render_template(
         "ballots/_lines.html", round=round_, chosen={}, levels=levels, labels=labels,
@@ -163,6 +175,16 @@ def _build_view(round_: Round, locale: str) -> BallotView:
     }
     order = tuple(s.id for s in round_.subjects)
     return BallotView(lines, order, rows, frozenset(order))
+
+
+def _subject_ids(round_: Round, view: BallotView | None) -> frozenset[int]:
+    """The ids on ``round_``'s ballot: from its prepared view, or (nominations) its subjects."""
+    return view.subject_ids if view is not None else frozenset(s.id for s in round_.subjects)
+
+
+def _ballot_ids(round_: Round) -> frozenset[int]:
+    view = None if round_.kind == RoundKind.nomination else ballot_view(round_)
+    return _subject_ids(round_, view)
 
 
 def ballot_view(round_: Round) -> BallotView:
@@ -185,11 +207,19 @@ def ballot_view(round_: Round) -> BallotView:
 
 
 def _ballot_page(round_: Round, form: VoteForm, chosen: dict[int, str], status: int = 200):
+    if round_.kind == RoundKind.nomination:
+        write_ins = _write_ins()
+        return render_template(
+            "ballots/nomination.html", round=round_, form=form, chosen=chosen,
+            lines=nomination.line_counts(round_, chosen, write_ins),
+            write_ins=write_ins, labels=_labels(round_),
+        ), status
     view = ballot_view(round_)
     if chosen:  # back from the review: the marks are put back on the lines
+        labels = _labels(round_)
         lines = Markup(render_template(
-            "ballots/_lines.html", round=round_, chosen=chosen,
-            levels=[level.value for level in Level], labels=_labels(), total=view.total,
+            "ballots/_lines.html", round=round_, chosen=chosen, levels=list(labels),
+            labels=labels, total=view.total,
             data_lang=Markup(' lang="vi"') if str(get_locale()) != "vi" else "",
         ))
     else:
@@ -252,14 +282,18 @@ def claim():
     return _ballot_page(round_, vote, {})
 
 
-def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str], BallotView]:
+def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str], BallotView | None]:
     form = VoteForm(formdata=request.form)
     if not form.validate_on_submit():
         abort(400)
     chosen = _choices()
     round_ = operations.round_for_card(get_session(), form.code.data)
-    view = ballot_view(round_)
-    operations.check_choices(view.subject_ids, chosen)
+    view = None if round_.kind == RoundKind.nomination else ballot_view(round_)
+    operations.check_choices(round_.kind, _subject_ids(round_, view), chosen)
+    write_ins = _write_ins()
+    if write_ins and (round_.kind != RoundKind.nomination
+                      or nomination.bad_write_ins(round_, write_ins)):
+        raise operations.reject("bad_ballot")
     return round_, form, chosen, view
 
 
@@ -284,6 +318,11 @@ def review():
         round_, form, chosen, view = _posted_ballot()
     except CardRejected as exc:
         return _rejected(exc)
+    if view is None:  # a nomination
+        return render_template(
+            "ballots/nomination_review.html", round=round_, form=form, chosen=chosen,
+            lines=nomination.line_counts(round_, chosen, _write_ins()), labels=_labels(round_),
+        )
     return render_template(
         "ballots/review.html", round=round_, form=form, rows=view.review(chosen),
         blank=view.total - len(chosen),
@@ -301,7 +340,8 @@ def cast():
     db = begin_write(get_session())
     try:
         operations.cast_ballot(
-            db, form.code.data, _choices(), ballot_ids=lambda r: ballot_view(r).subject_ids
+            db, form.code.data, _choices(), _write_ins(),
+            ballot_ids=_ballot_ids,
         )
     except CardRejected as exc:
         db.rollback()

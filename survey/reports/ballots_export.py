@@ -20,12 +20,14 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.ballots.levels import level_labels
 from survey.ballots.models import Ballot, Mark
 from survey.errors import RoundStateError
 from survey.i18n import _l
 from survey.reports.export import subject_entries
+from survey.reports.nomination_file import nomination_ballot_file
 from survey.reports.queries import issued
-from survey.rounds.models import Round
+from survey.rounds.models import Round, RoundKind
 from survey.tally.recount import encode, sha256_hex
 
 __all__ = ["ballot_file", "ballot_file_name", "fingerprint", "sha256_hex"]
@@ -48,6 +50,8 @@ def ballot_file(session: Session, round_: Round) -> bytes:
                 min=round_.min_ballots,
             )
         )
+    if round_.kind == RoundKind.nomination:
+        return nomination_ballot_file(session, round_, ids)
     position = {subject.id: index for index, subject in enumerate(round_.subjects)}
     marks: dict[str, list[str | None]] = defaultdict(lambda: [None] * len(position))
     rows = session.execute(
@@ -73,6 +77,7 @@ def ballot_file(session: Session, round_: Round) -> bytes:
         min_ballots=round_.min_ballots,
         subjects=subject_entries(round_),
         ballots=[marks[ballot_id] for ballot_id in ids],
+        levels=[str(level) for level in level_labels(round_.kind)],
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from survey.errors import SurveyError
 from survey.i18n import _, _l
-from survey.reports import charts
+from survey.reports import charts, kinds
 from survey.reports.ballots_export import ballot_file
 from survey.reports.documents import (
     BAND_CONSEQUENCES,
@@ -24,9 +24,9 @@ from survey.reports.documents import (
     number,
     signed,
 )
-from survey.reports.export import BAND_LABELS, LEVEL_LABELS, result_csv, result_json
+from survey.reports.export import BAND_LABELS, LEVEL_LABELS
+from survey.reports.kinds import tally_csv, tally_json
 from survey.reports.pdf import minutes_pdf, summary_pdf
-from survey.reports.queries import confidence_result
 from survey.reports.xlsx import results_xlsx
 from survey.rounds.models import Round
 from survey.rounds.operations import get_round
@@ -50,11 +50,10 @@ def tally_command(round_id: int, fmt: str, out: Path | None) -> None:
             raise click.ClickException(str(exc)) from exc
         if not round_.results_ready:
             raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
-        result = confidence_result(session, round_)
         if fmt == "json":
-            text = json.dumps(result_json(round_, result), ensure_ascii=False, indent=2) + "\n"
+            text = json.dumps(tally_json(session, round_), ensure_ascii=False, indent=2) + "\n"
         else:
-            text = result_csv(round_, result)
+            text = tally_csv(session, round_)
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -105,7 +104,7 @@ def render_document(session: Session, round_: Round, *, fmt: str, document: str,
     if document == "ballots":
         return ballot_file(session, round_)
     if fmt == "csv":
-        return ("\ufeff" + result_csv(round_, confidence_result(session, round_))).encode()
+        return ("\ufeff" + tally_csv(session, round_)).encode()
     report = build_report(
         session, round_, tz=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
         published_only_history=False,
@@ -120,7 +119,7 @@ def render_document(session: Session, round_: Round, *, fmt: str, document: str,
         lang="vi", title=f"{title} – {round_.title}", report=report, round=round_,
         order=Order(order), lines=report.sorted_lines(order), orders=ORDER_LABELS,
         charts=charts, levels=list(Level), labels=LEVEL_LABELS, bands=BAND_LABELS,
-        consequences=BAND_CONSEQUENCES, number=number, signed=signed,
+        consequences=BAND_CONSEQUENCES, number=number, signed=signed, **kinds.page_labels(),
     )
     return html.encode("utf-8")
 

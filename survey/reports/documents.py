@@ -12,24 +12,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.i18n import _, _l
+from survey.reports import kinds
 from survey.reports.ballots_export import fingerprint
 from survey.reports.export import BAND_LABELS, LEVEL_LABELS
 from survey.reports.queries import blank_ballots, confidence_result
-from survey.rounds.models import BodyKind, CommitteeRole, Round, RoundState
+from survey.rounds.models import BodyKind, CommitteeRole, Round, RoundKind, RoundState
 from survey.security import audit
 from survey.tally.confidence import (
     Band,
+    Denominator,
     Level,
     RoundFigures,
     RoundResult,
     SubjectResult,
     percent,
+    tally_round,
 )
 
 ROLE_LABELS = {
@@ -181,6 +185,11 @@ class RoundReport:
     fingerprint: str | None
     audit_head: str | None
     levels: tuple[Level, ...] = field(default=tuple(Level))
+    #: The tally of a confidence vote or a nomination round (:mod:`survey.reports.kinds`);
+    #: ``None`` for a confidence poll, whose figures are ``result`` and ``lines``.
+    kind_result: Any = None
+    #: ``(name, position, order)`` of each subject of such a round, in ballot order.
+    kind_subjects: tuple[tuple[str, str, int], ...] = ()
 
     # -- derived figures ---------------------------------------------------------------------
 
@@ -399,13 +408,21 @@ def build_report(
     :param published_only_history: compare with earlier *published* rounds only (readers).
     """
     assert round_.results_ready and round_.closed_at is not None
-    result = confidence_result(session, round_)
+    other = kinds.kind_result(session, round_) if round_.kind in kinds.KINDS else None
+    if other is not None:  # the header, counts and signatures are shared; the table is not
+        result = tally_round(
+            other.figures, [], min_ballots=round_.min_ballots,
+            denominator=Denominator.summoned if round_.kind == RoundKind.nomination
+            else Denominator.collected,
+        )
+    else:
+        result = confidence_result(session, round_)
     earlier = (
         {}
-        if result.suppressed
+        if result.suppressed or other is not None
         else earlier_ratings(session, round_, published_only=published_only_history)
     )
-    lines = tuple(
+    lines = () if other is not None else tuple(
         Line(
             order=subject.order,
             name=subject.name,
@@ -437,4 +454,6 @@ def build_report(
         count_ended_at=round_.count_ended_at or local_time(round_.closed_at, tz),
         fingerprint=None if result.suppressed else fingerprint(session, round_),
         audit_head=audit.head(session),
+        kind_result=other,
+        kind_subjects=tuple((s.name, s.position, s.order) for s in round_.subjects),
     )

@@ -234,7 +234,7 @@ def _ballots(pdf: _Document, report: RoundReport) -> None:
                   ("", ".")])
     _bullet(pdf, [("", _("Số phiếu thu về: ")), ("B", _count_text(figures.collected, unit)),
                   ("", ".")])
-    if report.suppressed:
+    if report.suppressed or report.kind == "nomination":  # its lines are invalid per position
         return
     _bullet(pdf, [("", _("Số phiếu hợp lệ: ")), ("B", _count_text(report.valid_ballots, unit)),
                   ("", ".")])
@@ -445,6 +445,10 @@ def minutes_pdf(report: RoundReport) -> bytes:
     pdf.heading(_("III. KẾT QUẢ KIỂM PHIẾU ĐỐI VỚI TỪNG NGƯỜI"))
     if report.suppressed:
         _suppressed_note(pdf, report)
+    elif report.kind_result is not None:
+        from survey.reports.kinds_pdf import kind_tables
+
+        kind_tables(pdf, report)
     else:
         pdf.paragraph([("I", _("Theo thứ tự trên phiếu."))], size=10.5, after=1.5)
         _results_table(pdf, report, report.lines)

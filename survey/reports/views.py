@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 from survey.db import begin_write, get_session
 from survey.errors import NotFound, RoundStateError, SurveyError
 from survey.i18n import _
-from survey.reports import charts, operations
+from survey.reports import charts, kinds, operations
 from survey.reports.ballots_export import ballot_file, ballot_file_name
 from survey.reports.documents import (
     BAND_CONSEQUENCES,
@@ -33,7 +33,7 @@ from survey.reports.documents import (
     number,
     signed,
 )
-from survey.reports.export import BAND_LABELS, LEVEL_LABELS, result_csv, result_json
+from survey.reports.export import BAND_LABELS, LEVEL_LABELS
 from survey.reports.forms import MinutesForm
 from survey.reports.operations import MAX_MEMBERS, MinutesDetails
 from survey.reports.pdf import minutes_pdf, summary_pdf
@@ -71,6 +71,13 @@ def _readable_round(round_id: int) -> Round:
 def results(round_id: int):
     """The results table of a closed round."""
     round_ = _readable_round(round_id)
+    if round_.kind in kinds.KINDS:
+        return render_template(
+            f"reports/results_{round_.kind}.html", round=round_,
+            result=kinds.kind_result(get_session(), round_), number=number,
+            **kinds.page_labels(),
+            audit_head=audit.head(get_session()),
+        )
     result = confidence_result(get_session(), round_)
     return render_template(
         "reports/results.html",
@@ -89,7 +96,7 @@ def results(round_id: int):
 def results_json(round_id: int):
     """The results as the JSON object documented in docs/formats.md."""
     round_ = _readable_round(round_id)
-    return jsonify(result_json(round_, confidence_result(get_session(), round_)))
+    return jsonify(kinds.tally_json(get_session(), round_))
 
 
 @bp.get("/rounds/<int:round_id>/results.csv")
@@ -97,7 +104,7 @@ def results_json(round_id: int):
 def results_csv(round_id: int):
     """The results as CSV, UTF-8 with a BOM so that Excel shows Vietnamese correctly."""
     round_ = _readable_round(round_id)
-    text = result_csv(round_, confidence_result(get_session(), round_))
+    text = kinds.tally_csv(get_session(), round_)
     return Response(
         "\ufeff" + text,
         mimetype="text/csv",
@@ -207,6 +214,7 @@ def _labels() -> dict:
         "consequences": BAND_CONSEQUENCES,
         "number": number,
         "signed": signed,
+        **kinds.page_labels(),
     }
 
 

@@ -13,7 +13,7 @@ from survey.cli import echo_json
 from survey.db import begin_write
 from survey.errors import SurveyError
 from survey.i18n import _, _l
-from survey.rounds import operations
+from survey.rounds import nomination, operations
 from survey.rounds.importing import parse_subjects
 from survey.rounds.models import Round, RoundKind, quorum_met
 from survey.security.audit import record_cli
@@ -74,7 +74,15 @@ def create_command(kind, title, subjects_file, summoned, body, body_kind, place,
                    denominator, min_ballots, as_json) -> None:
     """Create a draft round, optionally with its subject list."""
     rows = ()
-    if subjects_file is not None:
+    sheet = None
+    if subjects_file is not None and kind == RoundKind.nomination:
+        # positions, seats and candidates from one sheet (see survey.rounds.nomination)
+        sheet = nomination.parse_nominations(subjects_file.read_bytes(), subjects_file.name)
+        if not sheet.ok:
+            for error in sheet.errors:
+                click.echo(error.message, err=True)
+            raise click.ClickException(_("Tệp danh sách có lỗi; chưa nhập gì."))
+    elif subjects_file is not None:
         parsed = parse_subjects(subjects_file.read_bytes(), subjects_file.name)
         if not parsed.ok:
             for error in parsed.errors:
@@ -91,6 +99,8 @@ def create_command(kind, title, subjects_file, summoned, body, body_kind, place,
                 min_ballots=min_ballots or current_app.config["MIN_BALLOTS"],
                 now=datetime.now(UTC),
             )
+            if sheet is not None:
+                nomination.replace_nominations(session, round_, sheet)
             record_cli(session, "round.create", round_.id, title=round_.title,
                        subjects=len(round_.subjects))
             data = _round_json(round_)
@@ -165,3 +175,33 @@ def list_command(as_json: bool) -> None:
     for item in data:
         click.echo(f"{item['id']:>4}  {item['status']:<9}  {item['title']}")
 
+
+
+@round_cli.command("derive")
+@click.argument("round_id", type=int)
+@click.option("--title", default=None, help="The new round's title.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def derive_command(round_id: int, title: str | None, as_json: bool) -> None:
+    """Create a confidence vote (no_confidence) from closed poll ROUND_ID.
+
+    It lists those with over half and under two thirds "low", in ballot order, and copies
+    the body, place and attendance: create and issue cards, then open it.
+    """
+    from survey.rounds.no_confidence import derive_no_confidence
+
+    try:
+        with current_app.extensions["survey.sessionmaker"]() as session:
+            begin_write(session)
+            poll = operations.get_round(session, round_id)
+            round_ = derive_no_confidence(session, poll, now=datetime.now(UTC), title=title)
+            record_cli(session, "round.derive", round_.id, source=poll.id,
+                       subjects=len(round_.subjects))
+            data = _round_json(round_)
+            session.commit()
+    except SurveyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        echo_json(data)
+    else:
+        click.echo(_("Đã tạo đợt số %(id)d với %(n)d người được lấy phiếu.",
+                     id=data["id"], n=data["subjects"]))

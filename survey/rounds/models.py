@@ -95,6 +95,10 @@ class Round(Base):
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="round", order_by="Subject.order", cascade="all, delete-orphan"
     )
+    #: A nomination round's positions (chức danh quy hoạch), in ballot order.
+    positions: Mapped[list[Position]] = relationship(
+        order_by="Position.order", cascade="all, delete-orphan", passive_deletes=True
+    )
     #: The counting committee (ban kiểm phiếu) as the minutes list it.
     counting_committee: Mapped[list[CountingMember]] = relationship(
         order_by="CountingMember.order", cascade="all, delete-orphan", passive_deletes=True
@@ -179,8 +183,33 @@ class Subject(Base):
     name: Mapped[str] = mapped_column(String(120))
     position: Mapped[str] = mapped_column(String(250), default="")
     unit: Mapped[str] = mapped_column(String(250), default="")
+    #: In a nomination round, the position this line is a candidate for (one person may be a
+    #: candidate for several positions: one line each); ``None`` in every other kind.
+    position_id: Mapped[int | None] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), index=True
+    )
 
     round: Mapped[Round] = relationship(back_populates="subjects")
+
+
+#: At most this many people are planned for one position (DOMAIN.md, nomination).
+MAX_SEATS = 3
+
+
+class Position(Base):
+    """A position being planned for in a nomination round, with its seats."""
+
+    __tablename__ = "positions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    #: 1-based position on the ballot.
+    order: Mapped[int]
+    title: Mapped[str] = mapped_column(String(250))
+    #: How many people may be planned for it, 1 to :data:`MAX_SEATS`.
+    seats: Mapped[int]
+    #: Whether the ballot offers write-in names for this position.
+    allow_write_ins: Mapped[bool] = mapped_column(default=True)
 
 
 class CommitteeRole(StrEnum):

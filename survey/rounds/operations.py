@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from survey.ballots.nomination import check_ready
 from survey.ballots.operations import shuffle_ballots
 from survey.errors import InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
@@ -164,6 +165,9 @@ def record_attendance(session: Session, round_: Round, *, summoned: int, present
 
 
 def open_round(session: Session, round_: Round, now: datetime) -> None:
+    if round_.kind == RoundKind.nomination:
+        round_.require_draft()
+        check_ready(round_)
     round_.open(now)
     session.flush()
 

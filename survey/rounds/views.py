@@ -31,7 +31,8 @@ from survey.rounds.importing import (
     SubjectRow,
     parse_subjects,
 )
-from survey.rounds.models import Round, RoundState
+from survey.rounds.models import Round, RoundKind, RoundState
+from survey.rounds.nomination import parse_nominations, replace_nominations
 from survey.web import audit, flash_error, organizer_required
 
 bp = Blueprint("rounds", __name__)
@@ -70,8 +71,14 @@ def new():
     form = NewRoundForm()
     if form.validate_on_submit():
         rows: tuple[SubjectRow, ...] = ()
+        sheet = None
         upload = form.subjects_file.data
-        if upload and upload.filename:
+        if upload and upload.filename and form.kind.data == RoundKind.nomination:
+            # positions, seats and candidates from one sheet (survey.rounds.nomination)
+            sheet = parse_nominations(upload.read(), upload.filename)
+            if not sheet.ok:
+                return render_template("rounds/new.html", form=form, parsed=sheet), 422
+        elif upload and upload.filename:
             parsed = parse_subjects(upload.read(), upload.filename)
             if not parsed.ok:
                 return render_template("rounds/new.html", form=form, parsed=parsed), 422
@@ -92,7 +99,10 @@ def new():
                 subjects=rows,
                 now=_now(),
             )
-            audit(db, "round.create", round_.id, title=round_.title, subjects=len(rows))
+            if sheet is not None:
+                replace_nominations(db, round_, sheet)
+            audit(db, "round.create", round_.id, title=round_.title,
+                  subjects=len(round_.subjects))
         except SurveyError as exc:
             db.rollback()
             flash_error(exc)

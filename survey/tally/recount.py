@@ -92,6 +92,7 @@ def encode(
     min_ballots: int,
     subjects: Sequence[SubjectEntry],
     ballots: Iterable[Sequence[str | None]],
+    levels: Sequence[str] = LEVELS,
 ) -> bytes:
     """The ballot file's bytes: a header line, then one line per ballot, in the order given.
 
@@ -101,7 +102,7 @@ def encode(
     """
     rows = [list(ballot) for ballot in ballots]
     for row in rows:
-        if len(row) != len(subjects) or any(v is not None and v not in LEVELS for v in row):
+        if len(row) != len(subjects) or any(v is not None and v not in levels for v in row):
             raise ValueError("a ballot does not match the subjects or levels")
     header = {
         "format": FORMAT,
@@ -114,7 +115,7 @@ def encode(
         "collected": len(rows),
         "denominator": denominator,
         "min_ballots": min_ballots,
-        "levels": list(LEVELS),
+        "levels": list(levels),
         "subjects": [
             {"order": s.order, "name": s.name, "position": s.position, "unit": s.unit}
             for s in subjects

@@ -1,0 +1,94 @@
+"""The ballot file of a closed nomination round (JSON Lines; see docs/nomination.md).
+
+Like the poll's file (:mod:`survey.reports.ballots_export`) it holds what each ballot says and
+nothing else, in the order of the ballots' ids given at the close, and only values frozen at
+the close, so that its SHA-256 printed in the minutes stays the same.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.ballots.models import Ballot, InvalidLine, Mark, WriteIn
+from survey.reports.queries import issued
+from survey.rounds.models import Round
+
+FORMAT = "survey-ballots"
+VERSION = 1
+
+
+def _line(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def nomination_ballot_file(session: Session, round_: Round, ids: list[str]) -> bytes:
+    """Header, then per ballot one entry per position: ``null`` for an invalid line, else
+    ``[agreed candidates (their 1-based place in the position), written-in names (sorted)]``.
+    """
+    positions = list(round_.positions)
+    index = {p.id: i for i, p in enumerate(positions)}
+    candidates = {p.id: [s for s in round_.subjects if s.position_id == p.id] for p in positions}
+    place = {s.id: (index[p.id], n) for p in positions for n, s in enumerate(candidates[p.id], 1)}
+    agreed: dict[str, list[list[int]]] = defaultdict(lambda: [[] for _ in positions])
+    written: dict[str, list[list[str]]] = defaultdict(lambda: [[] for _ in positions])
+    invalid: dict[str, set[int]] = defaultdict(set)
+    in_round = select(Ballot.id).where(Ballot.round_id == round_.id)
+    for ballot_id, subject_id in session.execute(
+        select(Mark.ballot_id, Mark.subject_id).where(Mark.ballot_id.in_(in_round))
+    ):
+        where, number = place[subject_id]
+        agreed[ballot_id][where].append(number)
+    for ballot_id, position_id, name in session.execute(
+        select(WriteIn.ballot_id, WriteIn.position_id, WriteIn.name)
+        .where(WriteIn.ballot_id.in_(in_round))
+    ):
+        written[ballot_id][index[position_id]].append(name)
+    for ballot_id, position_id in session.execute(
+        select(InvalidLine.ballot_id, InvalidLine.position_id)
+        .where(InvalidLine.ballot_id.in_(in_round))
+    ):
+        invalid[ballot_id].add(index[position_id])
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": round_.kind,
+        "round": {
+            "id": round_.id,
+            "title": round_.title,
+            "body": round_.body,
+            "place": round_.place,
+            "date": round_.held_on.isoformat() if round_.held_on else None,
+        },
+        "summoned": round_.summoned,
+        "present": round_.present,
+        "issued": issued(session, round_.id),
+        "collected": len(ids),
+        "min_ballots": round_.min_ballots,
+        "positions": [
+            {
+                "order": p.order,
+                "title": p.title,
+                "seats": p.seats,
+                "candidates": [
+                    {"order": n, "name": s.name, "current_position": s.position}
+                    for n, s in enumerate(candidates[p.id], 1)
+                ],
+            }
+            for p in positions
+        ],
+    }
+    rows = []
+    for ballot_id in ids:
+        row: list[Any] = []
+        for i in range(len(positions)):
+            if i in invalid[ballot_id]:
+                row.append(None)
+            else:
+                row.append([sorted(agreed[ballot_id][i]), sorted(written[ballot_id][i])])
+        rows.append(_line(row))
+    return _line(header) + b"".join(rows)

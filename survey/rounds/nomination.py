@@ -1,0 +1,304 @@
+"""Nomination rounds (giới thiệu quy hoạch): positions and their candidates.
+
+The sheet an Organisation Board hands over has one row per candidate for one position:
+"Chức danh quy hoạch", "Số người quy hoạch tối đa", "Họ và tên", "Chức vụ hiện tại". One person
+may stand for several positions: one row, and one ballot line, for each. Reading the sheet is
+pure (like :mod:`survey.rounds.importing`, every bad row is named); the operations below take
+the session first, flush at most and never commit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import openpyxl
+from sqlalchemy.orm import Session
+
+from survey.errors import InvalidInput, NotFound
+from survey.i18n import _l
+from survey.rounds.importing import (
+    _DELIMITERS,
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    RowError,
+    _clean,
+    _decode,
+    _find_header,
+    _header_key,
+    _positive_int,
+    _split,
+)
+from survey.rounds.models import MAX_SEATS, Position, Round, RoundKind, Subject
+from survey.tally.nomination import name_key
+
+_TITLE = frozenset({"chuc danh quy hoach", "chuc danh"})
+_SEATS = frozenset({"so nguoi quy hoach toi da", "so nguoi quy hoach", "so nguoi toi da",
+                    "so luong"})
+_CURRENT = frozenset({"chuc vu hien tai", "chuc vu"})
+#: Most positions and candidate lines one sheet may hold.
+MAX_POSITIONS = 50
+MAX_LINES = 500
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    line: int
+    title: str
+    seats: int | None
+    name: str
+    current: str
+
+
+@dataclass(frozen=True)
+class NominationImport:
+    rows: tuple[CandidateRow, ...]
+    errors: tuple[RowError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    def positions(self) -> list[tuple[str, int, list[CandidateRow]]]:
+        """``(title, seats, rows)`` per position, in the order they first appear."""
+        grouped: dict[str, tuple[str, int, list[CandidateRow]]] = {}
+        for row in self.rows:
+            entry = grouped.setdefault(name_key(row.title), (row.title, row.seats or 1, []))
+            entry[2].append(row)
+        return list(grouped.values())
+
+
+def _failed(message) -> NominationImport:
+    return NominationImport((), (RowError(0, str(message)),))
+
+
+def _columns(cells: list[str]) -> dict[str, int] | None:
+    keys = [_header_key(cell) for cell in cells]
+    found: dict[str, int] = {}
+    for field, aliases in (("title", _TITLE), ("seats", _SEATS), ("current", _CURRENT),
+                           ("name", frozenset({"ho va ten", "ho ten"}))):
+        index = next((i for i, key in enumerate(keys) if key in aliases), None)
+        if index is not None:
+            found[field] = index
+    return found if {"title", "seats", "name"} <= set(found) else None
+
+
+def _tables(data: bytes, filename: str) -> list[list[tuple[int, list[str]]]] | str:
+    """Candidate tables (non-blank rows with line numbers), or an error message."""
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix == ".csv":
+        text = _decode(data)
+        if text is None:
+            return str(_l("Không đọc được tệp CSV: không nhận ra bảng mã; hãy lưu lại dạng "
+                          "“CSV UTF-8”"))
+        tables = []
+        for delimiter in _DELIMITERS:
+            try:
+                tables.append(_split(text, delimiter))
+            except csv.Error:
+                continue
+        return tables
+    if suffix == ".xlsx":
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            tables = []
+            for sheet in workbook.worksheets:
+                sheet.reset_dimensions()
+                tables.append([
+                    (line, cells)
+                    for line, values in enumerate(sheet.iter_rows(values_only=True), 1)
+                    if any(cells := [_clean(value) for value in values])
+                ])
+            workbook.close()
+        except Exception:  # an untrusted upload can break the zip or XML parser in many ways
+            return str(_l("Không đọc được tệp Excel: tệp hỏng hoặc không phải .xlsx; hãy mở "
+                          "bằng Excel và lưu lại"))
+        return tables
+    return str(_l("Chỉ nhận tệp .csv hoặc .xlsx"))
+
+
+def parse_nominations(data: bytes, filename: str) -> NominationImport:
+    """Read positions and candidates from an uploaded ``.csv`` or ``.xlsx`` sheet."""
+    tables = _tables(data, filename)
+    if isinstance(tables, str):
+        return _failed(tables)
+    for rows in tables:
+        found = _find_header(rows)
+        if found is None:
+            continue
+        index, _ = found
+        columns = _columns(rows[index][1])
+        if columns is not None:
+            return _parse_rows(rows[index + 1:], columns)
+    return _failed(_l("Không tìm thấy dòng tiêu đề có các cột “Chức danh quy hoạch”, “Số người "
+                      "quy hoạch tối đa”, “Họ và tên”"))
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _parse_rows(rows, columns: dict[str, int]) -> NominationImport:
+    rows = [(line, cells) for line, cells in rows
+            if _header_key(_cell(cells, columns["name"])) not in {"ho va ten", "ho ten"}]
+    if not rows:
+        return _failed(_l("Danh sách chưa có ai: không có dòng nào dưới dòng tiêu đề"))
+    if len(rows) > MAX_LINES:
+        return _failed(_l("Danh sách có %(count)d dòng, nhiều hơn mức tối đa %(max)d dòng",
+                          count=len(rows), max=MAX_LINES))
+    out: list[CandidateRow] = []
+    errors: list[RowError] = []
+    seats_of: dict[str, tuple[int, int]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for line, cells in rows:
+        title = _cell(cells, columns["title"])
+        raw_seats = _cell(cells, columns["seats"])
+        name = _cell(cells, columns["name"])
+        current = _cell(cells, columns.get("current"))
+        seats = _positive_int(raw_seats)
+        out.append(CandidateRow(line, title, seats, name, current))
+        problems = []
+        if not title:
+            problems.append(_l("Dòng %(line)d: thiếu chức danh quy hoạch", line=line))
+        elif len(title) > MAX_TEXT_LENGTH:
+            problems.append(_l("Dòng %(line)d: chức danh dài quá %(max)d ký tự", line=line,
+                               max=MAX_TEXT_LENGTH))
+        if seats is None or seats > MAX_SEATS:
+            problems.append(_l("Dòng %(line)d: số người quy hoạch tối đa “%(value)s” phải từ 1 "
+                               "đến %(max)d", line=line, value=raw_seats, max=MAX_SEATS))
+        elif title:
+            first_seats, first_line = seats_of.setdefault(name_key(title), (seats, line))
+            if first_seats != seats:
+                problems.append(_l("Dòng %(line)d: số người quy hoạch tối đa của “%(title)s” "
+                                   "khác với dòng %(first)d", line=line, title=title,
+                                   first=first_line))
+        if not name:
+            problems.append(_l("Dòng %(line)d: thiếu họ và tên", line=line))
+        elif len(name) > MAX_NAME_LENGTH:
+            problems.append(_l("Dòng %(line)d: họ và tên dài quá %(max)d ký tự", line=line,
+                               max=MAX_NAME_LENGTH))
+        elif title:
+            first = seen.setdefault((name_key(title), name_key(name)), line)
+            if first != line:
+                problems.append(_l("Dòng %(line)d: %(name)s đã có trong chức danh “%(title)s” "
+                                   "ở dòng %(first)d", line=line, name=name, title=title,
+                                   first=first))
+        if len(current) > MAX_TEXT_LENGTH:
+            problems.append(_l("Dòng %(line)d: chức vụ dài quá %(max)d ký tự", line=line,
+                               max=MAX_TEXT_LENGTH))
+        errors.extend(RowError(line, str(p)) for p in problems)
+    if len(seats_of) > MAX_POSITIONS:
+        errors.append(RowError(0, str(_l("Nhiều hơn %(max)d chức danh", max=MAX_POSITIONS))))
+    return NominationImport(tuple(out), tuple(errors))
+
+
+# -- operations ------------------------------------------------------------------------------
+
+
+def _require_nomination(round_: Round) -> None:
+    round_.require_draft()
+    if round_.kind != RoundKind.nomination:
+        raise InvalidInput(_l("Chỉ đợt giới thiệu quy hoạch mới có chức danh quy hoạch."))
+
+
+def _renumber(round_: Round) -> None:
+    """Ballot order: positions in their order, each one's candidates in the order entered."""
+    rank = {p.id: p.order for p in round_.positions}
+    ordered = sorted(round_.subjects, key=lambda s: (rank.get(s.position_id, 0), s.order))
+    for order, subject in enumerate(ordered, start=1):
+        subject.order = order
+    round_.subjects.sort(key=lambda s: s.order)
+
+
+def _seats(seats: int) -> int:
+    if not 1 <= seats <= MAX_SEATS:
+        raise InvalidInput(_l("Số người quy hoạch tối đa phải từ 1 đến %(max)d.", max=MAX_SEATS))
+    return seats
+
+
+def add_position(session: Session, round_: Round, *, title: str, seats: int,
+                 allow_write_ins: bool = True) -> Position:
+    _require_nomination(round_)
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput(_l("Cần có tên chức danh."))
+    if any(name_key(p.title) == name_key(title) for p in round_.positions):
+        raise InvalidInput(_l("Chức danh “%(title)s” đã có.", title=title))
+    position = Position(order=len(round_.positions) + 1, title=title, seats=_seats(seats),
+                        allow_write_ins=allow_write_ins)
+    round_.positions.append(position)
+    session.flush()
+    return position
+
+
+def _position_of(round_: Round, position_id: int) -> Position:
+    for position in round_.positions:
+        if position.id == position_id:
+            return position
+    raise NotFound(_l("Không có chức danh này trong đợt."))
+
+
+def remove_position(session: Session, round_: Round, position_id: int) -> None:
+    """Remove a position and its candidates."""
+    _require_nomination(round_)
+    position = _position_of(round_, position_id)
+    for subject in [s for s in round_.subjects if s.position_id == position.id]:
+        round_.subjects.remove(subject)
+    round_.positions.remove(position)
+    for order, other in enumerate(round_.positions, start=1):
+        other.order = order
+    session.flush()
+    _renumber(round_)
+
+
+def add_candidate(session: Session, round_: Round, position_id: int, *, name: str,
+                  current: str = "") -> Subject:
+    _require_nomination(round_)
+    position = _position_of(round_, position_id)
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput(_l("Cần có họ và tên."))
+    if any(s.position_id == position.id and name_key(s.name) == name_key(name)
+           for s in round_.subjects):
+        raise InvalidInput(_l("%(name)s đã có trong chức danh này.", name=name))
+    subject = Subject(order=len(round_.subjects) + 1, name=name,
+                      position=" ".join(current.split()), unit="", position_id=position.id)
+    round_.subjects.append(subject)
+    session.flush()
+    _renumber(round_)
+    return subject
+
+
+def replace_nominations(session: Session, round_: Round, parsed: NominationImport,
+                        *, allow_write_ins: bool = True) -> None:
+    """Make the sheet's positions and candidates the ballot."""
+    _require_nomination(round_)
+    if not parsed.ok:
+        raise InvalidInput(_l("Danh sách có lỗi: không nhập gì."))
+    round_.subjects.clear()
+    round_.positions.clear()
+    session.flush()
+    order = 0
+    for number, (title, seats, rows) in enumerate(parsed.positions(), start=1):
+        position = Position(order=number, title=title, seats=seats,
+                            allow_write_ins=allow_write_ins)
+        round_.positions.append(position)
+        session.flush()
+        for row in rows:
+            order += 1
+            round_.subjects.append(Subject(order=order, name=row.name, position=row.current,
+                                           unit="", position_id=position.id))
+    session.flush()
+
+
+def set_write_ins(session: Session, round_: Round, allow: bool,
+                  position_ids: Iterable[int] | None = None) -> None:
+    """Offer write-in fields on the ballot for every position (or for ``position_ids``)."""
+    _require_nomination(round_)
+    wanted = None if position_ids is None else set(position_ids)
+    for position in round_.positions:
+        if wanted is None or position.id in wanted:
+            position.allow_write_ins = allow
