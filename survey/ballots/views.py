@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from survey.appraisal import views as appraisal
 from survey.ballots import operations
 from survey.ballots.cards import card_url, normalize_code, qr_svg
 from survey.ballots.forms import (
@@ -33,7 +34,7 @@ from survey.db import begin_write, get_session
 from survey.errors import CardRejected, NotFound, SurveyError
 from survey.i18n import _
 from survey.reports.export import LEVEL_LABELS
-from survey.rounds.models import Round
+from survey.rounds.models import Round, RoundKind
 from survey.rounds.operations import get_round
 from survey.security.throttle import CARD_PER_ADDRESS, CARD_PER_BROWSER, Limit
 from survey.tally.confidence import Level
@@ -137,6 +138,8 @@ def claim():
         round_ = operations.round_for_card(get_session(), code)
     except CardRejected as exc:
         return _rejected(exc)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal.claim(get_session(), round_, code, _rejected)
     vote = VoteForm(formdata=None, code=code)
     return _ballot_page(round_, vote, {})
 
@@ -156,6 +159,8 @@ def edit_ballot():
     """Back from the review step to the ballot, with the choices kept."""
     if blocked := _too_many():
         return blocked
+    if appraisal.is_appraisal_card(get_session(), request.form.get("code")):
+        return appraisal.edit(get_session(), _rejected)
     try:
         round_, form, chosen = _posted_ballot()
     except CardRejected as exc:
@@ -168,6 +173,8 @@ def review():
     """Show the choices, and warn of blank lines, before the final submit."""
     if blocked := _too_many():
         return blocked
+    if appraisal.is_appraisal_card(get_session(), request.form.get("code")):
+        return appraisal.review(get_session(), _rejected)
     try:
         round_, form, chosen = _posted_ballot()
     except CardRejected as exc:
@@ -189,7 +196,10 @@ def cast():
         abort(400)
     db = begin_write(get_session())
     try:
-        operations.cast_ballot(db, form.code.data, _choices())
+        if appraisal.is_appraisal_card(db, form.code.data):
+            appraisal.cast(db, form.code.data)
+        else:
+            operations.cast_ballot(db, form.code.data, _choices())
     except CardRejected as exc:
         db.rollback()
         return _rejected(exc)
@@ -216,13 +226,17 @@ def _round_or_404(round_id: int, *, write: bool = False) -> Round:
         abort(404)
 
 
-def _printed(cards: list[NewCard]) -> list[PrintedCard]:
+def _printed(cards: list[NewCard], round_: Round) -> list[PrintedCard]:
     url = base_url()
-    return [PrintedCard(c.serial, c.code, card_url(url, c.code)) for c in cards]
+    names: dict[int, str] = {}
+    if round_.kind == RoundKind.appraisal:  # named cards: the member's name is printed
+        names = appraisal.operations.holders(get_session(), round_.id, [c.serial for c in cards])
+    return [PrintedCard(c.serial, c.code, card_url(url, c.code), names.get(c.serial))
+            for c in cards]
 
 
 def _sheet(round_: Round, cards: list[NewCard]):
-    printed = _printed(cards)
+    printed = _printed(cards, round_)
     pdf_form = CardsPdfForm(formdata=None, codes="\n".join(c.code for c in cards))
     return render_template(
         "ballots/sheet.html",
@@ -270,7 +284,7 @@ def cards_pdf_view(round_id: int):
         return redirect(url_for("rounds.show", round_id=round_id) + "#cards")
     pdf = cards_pdf(
         title=round_.title, body=round_.body, vote_address=f"{base_url()}/v",
-        cards=_printed(cards),
+        cards=_printed(cards, round_),
     )
     first, last = cards[0].serial, cards[-1].serial
     return Response(
