@@ -165,7 +165,7 @@ def holders(session: Session, round_id: int, serials: Iterable[int]) -> dict[int
         .join(Member, Member.id == Card.member_id)
         .where(Card.round_id == round_id, Card.serial.in_(list(serials)))
     )
-    return dict(rows.tuples())
+    return {serial: name for serial, name in rows}
 
 
 def turnout_by_unit(session: Session, round_id: int) -> list[tuple[str, int, int]]:
@@ -182,7 +182,7 @@ def turnout_by_unit(session: Session, round_id: int) -> list[tuple[str, int, int
         .group_by(Member.unit)
     )
     return [(unit, used, issued) for unit, _first, used, issued in
-            sorted(rows.tuples(), key=lambda row: row[1])]
+            sorted(rows, key=lambda row: row[1])]
 
 
 # -- the ballot ----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 from survey.db import begin_write, get_session
 from survey.errors import NotFound, RoundStateError, SurveyError
 from survey.i18n import _
-from survey.reports import charts, operations
+from survey.reports import appraisal_views, charts, operations
 from survey.reports.ballots_export import ballot_file, ballot_file_name
 from survey.reports.documents import (
     BAND_CONSEQUENCES,
@@ -39,7 +39,7 @@ from survey.reports.operations import MAX_MEMBERS, MinutesDetails
 from survey.reports.pdf import minutes_pdf, summary_pdf
 from survey.reports.queries import confidence_result
 from survey.reports.xlsx import results_xlsx
-from survey.rounds.models import Round, RoundState
+from survey.rounds.models import Round, RoundKind, RoundState
 from survey.rounds.operations import get_round
 from survey.security import audit
 from survey.tally.confidence import Level
@@ -71,6 +71,8 @@ def _readable_round(round_id: int) -> Round:
 def results(round_id: int):
     """The results table of a closed round."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.results(round_)
     result = confidence_result(get_session(), round_)
     return render_template(
         "reports/results.html",
@@ -89,6 +91,8 @@ def results(round_id: int):
 def results_json(round_id: int):
     """The results as the JSON object documented in docs/formats.md."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.results_json(round_)
     return jsonify(result_json(round_, confidence_result(get_session(), round_)))
 
 
@@ -97,6 +101,8 @@ def results_json(round_id: int):
 def results_csv(round_id: int):
     """The results as CSV, UTF-8 with a BOM so that Excel shows Vietnamese correctly."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.results_csv(round_)
     text = result_csv(round_, confidence_result(get_session(), round_))
     return Response(
         "\ufeff" + text,
@@ -137,6 +143,8 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 def minutes(round_id: int):
     """The minutes of the count, as a printable page."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.minutes(round_)
     return render_template("reports/minutes.html", round=round_, report=_report(round_),
                            **_labels())
 
@@ -146,6 +154,8 @@ def minutes(round_id: int):
 def minutes_pdf_view(round_id: int):
     """The minutes of the count as an A4 PDF."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.minutes_pdf_response(round_)
     return _download(minutes_pdf(_report(round_)), "application/pdf",
                      f"bien-ban-kiem-phieu-{round_.id}.pdf")
 
@@ -155,6 +165,8 @@ def minutes_pdf_view(round_id: int):
 def summary(round_id: int):
     """The Standing Committee's summary: sorted results, bands, charts, method."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
+        abort(404)
     report = _report(round_)
     order = _order()
     return render_template(
@@ -169,6 +181,8 @@ def summary(round_id: int):
 def summary_pdf_view(round_id: int):
     """The Standing Committee's summary as an A4 PDF."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
+        abort(404)
     order = _order()
     return _download(summary_pdf(_report(round_), order), "application/pdf",
                      f"bao-cao-{round_.id}.pdf")
@@ -179,6 +193,8 @@ def summary_pdf_view(round_id: int):
 def results_xlsx_view(round_id: int):
     """The results as an Excel workbook."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
+        abort(404)
     return _download(
         results_xlsx(_report(round_)),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -191,6 +207,8 @@ def results_xlsx_view(round_id: int):
 def ballots_file(round_id: int):
     """The anonymised ballots in one file, whose SHA-256 the minutes print."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
+        abort(404)
     try:
         data = ballot_file(get_session(), round_)
     except RoundStateError as exc:
