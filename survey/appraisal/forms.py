@@ -20,7 +20,7 @@ class SettingsForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=100)],
     )
     quota_percent = IntegerField(
-        _l("Số “Hoàn thành xuất sắc” tối đa, tính bằng % số “Hoàn thành tốt”"),
+        _l("Số “Hoàn thành xuất sắc” tối đa (phần trăm của số “Hoàn thành tốt”)"),
         validators=[InputRequired(), NumberRange(min=0, max=100)],
     )
     quota_group = SelectField(
