@@ -504,3 +504,53 @@ def test_danh_gia_phong_ban_end_to_end(app, client, logged_in, runner, session):
     assert data["cohort"]["subjects"] == 61
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Comment)) == expected_comments
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_a_scripted_appraisal_round_on_the_command_line(app, client, runner, session, tmp_path):
+    import click
+
+    from survey.appraisal.cli import appraisal_cli
+    from survey.ballots.cli import cards_cli
+    from survey.rounds.cli import round_cli
+
+    survey = click.Group("survey", commands=[round_cli, cards_cli, appraisal_cli, tally_command])
+
+    def run(*args):
+        result = runner.invoke(survey, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+        return result
+
+    csv = tmp_path / "roster.csv"
+    csv.write_text("STT,Họ và tên,Chức vụ,Đơn vị\n" + "\n".join(
+        f"{r.line},{r.name},{r.position},{r.unit}" for r in small_roster()), encoding="utf-8")
+    created = json.loads(run("round", "create", "--kind", "appraisal", "--title", "Đánh giá",
+                             "--subjects", csv, "--json").stdout)
+    round_id = created["id"]
+    assert created["subjects"] == 8
+    run("appraisal", "settings", round_id, "--min-raters", "2", "--quota-group", "unit",
+        "--same-unit-only")
+    run("round", "attendance", round_id, "--summoned", "8", "--present", "8")
+    pdf = tmp_path / "the.pdf"
+    cards = json.loads(run("appraisal", "cards", round_id, "--pdf", pdf, "--json").stdout)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert [c["holder"] for c in cards["cards"]] == [r.name for r in small_roster()]
+    run("cards", "issue", round_id, "--all")
+    run("round", "open", round_id)
+    session.rollback()
+    ids = {s.name: s.id for s in session.scalars(select(Subject).where(
+        Subject.round_id == round_id))}
+    codes = {c["holder"]: c["code"] for c in cards["cards"]}
+    for rater, subject in (("Giang", "Hà"), ("Khoa", "Hà"), ("An", "Bình")):
+        assert client.post("/v/cast", data={"code": codes[rater],
+                                            f"l{ids[subject]}": "good"}).status_code == 303
+    refused = runner.invoke(survey, ["appraisal", "settings", str(round_id)])
+    assert refused.exit_code == 1 and "không thể thay đổi" in refused.output
+    run("round", "close", round_id)
+    data = json.loads(run("tally", round_id).stdout)
+    by_name = {s["name"]: s for s in data["subjects"]}
+    assert by_name["Hà"]["counts"]["good"] == 2 and not by_name["Hà"]["suppressed"]
+    assert by_name["Bình"]["suppressed"]  # one rater, minimum two
+    assert data["rules"]["same_unit_only"] is True
