@@ -148,7 +148,7 @@ def _table(pdf: base._Document, report: AppraisalReport) -> None:
     heading = FontFace(emphasis="BOLD", fill_color=base.HEADING_FILL, size_pt=7.5)
     bold = FontFace(emphasis="BOLD")
     short = short_labels()
-    widths = (8, 40, 10, 11, 11, 11, 11, 14, 14, 22, 13)
+    widths = (8, 36, 12, 13, 13, 13, 13, 13, 14, 16, 14)
     with pdf.table(
         col_widths=widths, width=sum(widths), align="LEFT", num_heading_rows=1,
         repeat_headings=1, headings_style=heading, text_align="CENTER", v_align="MIDDLE",
@@ -156,7 +156,7 @@ def _table(pdf: base._Document, report: AppraisalReport) -> None:
     ) as table:
         row = table.row()
         for text in (_("STT"), _("Họ và tên, chức vụ, đơn vị"), _("Số người đánh giá"),
-                     *(short[level] + " (%)" for level in Level),
+                     *(short[level] for level in Level),
                      _("Tổng điểm TB"), _("Tổng điểm trung vị"), _("Mức đa số"),
                      _("Mức theo trung vị")):
             row.cell(text)
@@ -174,7 +174,7 @@ def _table(pdf: base._Document, report: AppraisalReport) -> None:
                 continue
             assert r.counts is not None and r.percent is not None and r.total is not None
             for level in Level:
-                row.cell(f"{r.counts[level.value]} ({number(r.percent[level.value])})")
+                row.cell(f"{r.counts[level.value]}\n{number(r.percent[level.value])}%")
             row.cell(number(r.total.mean) if r.total.mean is not None else "—")
             row.cell(number(r.total.median) if r.total.median is not None else "—")
             majority = " / ".join(short[level] for level in r.majority) or "—"
