@@ -168,6 +168,7 @@ def main() -> None:
                      help=_("Lấy phiếu tín nhiệm bí mật trên điện thoại."))
     cli.add_command(serve_command)
     cli.add_command(demo_command)
+    from survey.appraisal.cli import appraisal_cli
     from survey.auth.cli import user_cli
     from survey.ballots.cli import cards_cli
     from survey.db import init_command
@@ -176,6 +177,6 @@ def main() -> None:
     from survey.security.cli import audit_cli
 
     for command in (init_command, user_cli, round_cli, cards_cli, tally_command, report_command,
-                    recount_command, audit_cli):
+                    recount_command, audit_cli, appraisal_cli):
         cli.add_command(command)
     cli.main(prog_name="survey")

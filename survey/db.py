@@ -149,6 +149,7 @@ def close_session(exc: BaseException | None = None) -> None:
 
 def import_models() -> None:
     """Import every ``models.py`` so that ``Base.metadata`` knows every table."""
+    import survey.appraisal.models  # noqa: F401
     import survey.auth.models  # noqa: F401
     import survey.ballots.models  # noqa: F401
     import survey.rounds.models  # noqa: F401

@@ -20,17 +20,25 @@ def test_ballot_tables_have_exactly_these_columns(app):
     columns = {t.name: {c.name for c in t.columns} for t in Base.metadata.sorted_tables}
     assert columns["ballots"] == {"id", "round_id"}
     assert columns["marks"] == {"ballot_id", "subject_id", "choice"}
-    assert columns["cards"] == {"id", "round_id", "serial", "code_hash", "issued", "voided", "used"}
+    # member_id: named cards of appraisal rounds point at a roster member, never at a ballot
+    assert columns["cards"] == {"id", "round_id", "serial", "code_hash", "issued", "voided", "used",
+                                "member_id"}
+    assert columns["appraisal_marks"] == {"ballot_id", "subject_id", "level", "score_general",
+                                          "score_tasks"}
+    assert columns["comments"] == {"id", "round_id", "subject_id", "text"}
 
 
 def test_nothing_links_cards_and_ballots(app):
     tables = Base.metadata.tables
-    for name in ("ballots", "marks"):
+    for name in ("ballots", "marks", "appraisal_marks", "comments"):
         referred = {fk.column.table.name for fk in tables[name].foreign_keys}
         assert "cards" not in referred
         assert not any(isinstance(c.type, DateTime) for c in tables[name].columns)
     assert not any(isinstance(c.type, DateTime) for c in tables["cards"].columns)
-    assert {fk.column.table.name for fk in tables["cards"].foreign_keys} == {"rounds"}
+    assert {fk.column.table.name for fk in tables["cards"].foreign_keys} == {"rounds", "members"}
+    # a comment hangs off its round and subject only: a ballot link would tie words to scores
+    assert {fk.column.table.name for fk in tables["comments"].foreign_keys} == {
+        "rounds", "subjects"}
 
 
 def test_database_schema_matches_the_pinned_columns(app, session):

@@ -34,6 +34,9 @@ class Card(Base):
     voided: Mapped[bool] = mapped_column(default=False)
     #: A flag, not a timestamp: a time could be matched against a ballot.
     used: Mapped[bool] = mapped_column(default=False)
+    #: Named cards (appraisal rounds): the roster member it was printed for. The link is
+    #: card → member, never card → ballot.
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
 
 
 class Ballot(Base):

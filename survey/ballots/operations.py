@@ -158,9 +158,19 @@ def void_card(session: Session, round_: Round, serial: int) -> None:
 
 
 def replace_card(session: Session, round_: Round, serial: int) -> NewCard:
-    """Void a lost card and create an issued replacement with the next serial."""
+    """Void a lost card and create an issued replacement with the next serial.
+
+    A named card's replacement is named for the same member.
+    """
+    member_id = _card_by_serial(session, round_, serial).member_id
     void_card(session, round_, serial)
     [card] = create_cards(session, round_, 1)
+    if member_id is not None:
+        session.execute(
+            update(Card)
+            .where(Card.round_id == round_.id, Card.serial == card.serial)
+            .values(member_id=member_id)
+        )
     issue_cards(session, round_, [card.serial])
     return card
 
@@ -252,6 +262,8 @@ def cast_ballot(
         raise reject("unknown")
     round_, card_id, issued, voided, used = row
     _check_card(round_, issued, voided, used)
+    if round_.kind == RoundKind.appraisal:  # its lines are cast by survey.appraisal
+        raise reject("bad_ballot")
     if ballot_ids is None:
         _check_choices_stored(session, round_, choices)
     else:
@@ -392,12 +404,18 @@ def shuffle_ballots(session: Session, round_id: int) -> int:
                     .order_by(ids.c.new_id, *(child.c[c] for c in columns)),
                 )
             )
+        from survey.appraisal.operations import shuffle_appraisal_marks
+
+        shuffle_appraisal_marks(session, ids)
         old_ids = select(ids.c.old_id)
         session.execute(delete(WriteIn.__table__).where(WriteIn.ballot_id.in_(old_ids)))
         session.execute(delete(InvalidLine.__table__).where(InvalidLine.ballot_id.in_(old_ids)))
         session.execute(delete(marks).where(marks.c.ballot_id.in_(old_ids)))
         session.execute(delete(Ballot.__table__).where(Ballot.__table__.c.id.in_(old_ids)))
     ids.drop(connection)
+    from survey.appraisal.operations import shuffle_comments
+
+    shuffle_comments(session, round_id)  # they hang off no ballot, but are rewritten alike
     if count and connection.dialect.name == "postgresql":
         # Every row of the round is new: refresh the planner's statistics now, in this
         # transaction, so that the tally that follows the close does not scan a million marks

@@ -25,6 +25,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from survey.appraisal import views as appraisal
 from survey.ballots import nomination, operations
 from survey.ballots.cards import card_url, normalize_code, qr_svg
 from survey.ballots.forms import (
@@ -278,6 +279,8 @@ def claim():
         round_ = operations.round_for_card(get_session(), code)
     except CardRejected as exc:
         return _rejected(exc)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal.claim(get_session(), round_, code, _rejected)
     vote = VoteForm(formdata=None, code=code)
     return _ballot_page(round_, vote, {})
 
@@ -302,6 +305,8 @@ def edit_ballot():
     """Back from the review step to the ballot, with the choices kept."""
     if blocked := _too_many():
         return blocked
+    if appraisal.is_appraisal_card(get_session(), request.form.get("code")):
+        return appraisal.edit(get_session(), _rejected)
     try:
         round_, form, chosen, _view = _posted_ballot()
     except CardRejected as exc:
@@ -314,6 +319,8 @@ def review():
     """Show the choices, and warn of blank lines, before the final submit."""
     if blocked := _too_many():
         return blocked
+    if appraisal.is_appraisal_card(get_session(), request.form.get("code")):
+        return appraisal.review(get_session(), _rejected)
     try:
         round_, form, chosen, view = _posted_ballot()
     except CardRejected as exc:
@@ -339,10 +346,12 @@ def cast():
         abort(400)
     db = begin_write(get_session())
     try:
-        operations.cast_ballot(
-            db, form.code.data, _choices(), _write_ins(),
-            ballot_ids=_ballot_ids,
-        )
+        if appraisal.is_appraisal_card(db, form.code.data):
+            appraisal.cast(db, form.code.data)
+        else:
+            operations.cast_ballot(
+                db, form.code.data, _choices(), _write_ins(), ballot_ids=_ballot_ids
+            )
     except CardRejected as exc:
         db.rollback()
         return _rejected(exc)
@@ -369,13 +378,17 @@ def _round_or_404(round_id: int, *, write: bool = False) -> Round:
         abort(404)
 
 
-def _printed(cards: list[NewCard]) -> list[PrintedCard]:
+def _printed(cards: list[NewCard], round_: Round) -> list[PrintedCard]:
     url = base_url()
-    return [PrintedCard(c.serial, c.code, card_url(url, c.code)) for c in cards]
+    names: dict[int, str] = {}
+    if round_.kind == RoundKind.appraisal:  # named cards: the member's name is printed
+        names = appraisal.operations.holders(get_session(), round_.id, [c.serial for c in cards])
+    return [PrintedCard(c.serial, c.code, card_url(url, c.code), names.get(c.serial))
+            for c in cards]
 
 
 def _sheet(round_: Round, cards: list[NewCard]):
-    printed = _printed(cards)
+    printed = _printed(cards, round_)
     pdf_form = CardsPdfForm(formdata=None, codes="\n".join(c.code for c in cards))
     return render_template(
         "ballots/sheet.html",
@@ -423,7 +436,7 @@ def cards_pdf_view(round_id: int):
         return redirect(url_for("rounds.show", round_id=round_id) + "#cards")
     pdf = cards_pdf(
         title=round_.title, body=round_.body, vote_address=f"{base_url()}/v",
-        cards=_printed(cards),
+        cards=_printed(cards, round_),
     )
     first, last = cards[0].serial, cards[-1].serial
     return Response(

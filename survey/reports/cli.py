@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 from survey.errors import SurveyError
 from survey.i18n import _, _l
 from survey.reports import charts, kinds
+from survey.reports.appraisal import appraisal_csv, appraisal_json, build_appraisal
+from survey.reports.appraisal_documents import minutes_frame
+from survey.reports.appraisal_documents import minutes_pdf as appraisal_minutes_pdf
 from survey.reports.ballots_export import ballot_file
 from survey.reports.documents import (
     BAND_CONSEQUENCES,
@@ -28,7 +31,7 @@ from survey.reports.export import BAND_LABELS, LEVEL_LABELS
 from survey.reports.kinds import tally_csv, tally_json
 from survey.reports.pdf import minutes_pdf, summary_pdf
 from survey.reports.xlsx import results_xlsx
-from survey.rounds.models import Round
+from survey.rounds.models import Round, RoundKind
 from survey.rounds.operations import get_round
 from survey.tally.confidence import Level
 from survey.tally.recount import RecountError, decode, recount_document, sha256_hex
@@ -50,7 +53,12 @@ def tally_command(round_id: int, fmt: str, out: Path | None) -> None:
             raise click.ClickException(str(exc)) from exc
         if not round_.results_ready:
             raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
-        if fmt == "json":
+        if round_.kind == RoundKind.appraisal:
+            report = build_appraisal(session, round_)
+            data, text = appraisal_json(report), appraisal_csv(report) if fmt == "csv" else ""
+            if fmt == "json":
+                text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        elif fmt == "json":
             text = json.dumps(tally_json(session, round_), ensure_ascii=False, indent=2) + "\n"
         else:
             text = tally_csv(session, round_)
@@ -101,6 +109,8 @@ def document_css() -> Markup:
 def render_document(session: Session, round_: Round, *, fmt: str, document: str,
                     order: str) -> bytes:
     """The bytes of one document of a closed round."""
+    if round_.kind == RoundKind.appraisal:
+        return _appraisal_document(session, round_, fmt=fmt, document=document)
     if document == "ballots":
         return ballot_file(session, round_)
     if fmt == "csv":
@@ -122,6 +132,20 @@ def render_document(session: Session, round_: Round, *, fmt: str, document: str,
         consequences=BAND_CONSEQUENCES, number=number, signed=signed, **kinds.page_labels(),
     )
     return html.encode("utf-8")
+
+
+def _appraisal_document(session: Session, round_: Round, *, fmt: str, document: str) -> bytes:
+    """An appraisal round gives its minutes (PDF) and its results (CSV) only."""
+    report = build_appraisal(session, round_)
+    if fmt == "csv":
+        return ("\ufeff" + appraisal_csv(report)).encode()
+    if fmt == "pdf" and document == "minutes":
+        frame = minutes_frame(session, round_,
+                              tz=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        return appraisal_minutes_pdf(frame, report)
+    raise click.UsageError(
+        _("Định dạng %(format)s không dùng cho %(document)s.", format=fmt, document=document)
+    )
 
 
 @click.command("report")

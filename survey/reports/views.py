@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 from survey.db import begin_write, get_session
 from survey.errors import NotFound, RoundStateError, SurveyError
 from survey.i18n import _
-from survey.reports import charts, kinds, operations
+from survey.reports import appraisal_views, charts, kinds, operations
 from survey.reports.ballots_export import ballot_file, ballot_file_name
 from survey.reports.documents import (
     BAND_CONSEQUENCES,
@@ -39,7 +39,7 @@ from survey.reports.operations import MAX_MEMBERS, MinutesDetails
 from survey.reports.pdf import minutes_pdf, summary_pdf
 from survey.reports.queries import confidence_result
 from survey.reports.xlsx import results_xlsx
-from survey.rounds.models import Round, RoundState
+from survey.rounds.models import Round, RoundKind, RoundState
 from survey.rounds.operations import get_round
 from survey.security import audit
 from survey.tally.confidence import Level
@@ -71,6 +71,8 @@ def _readable_round(round_id: int) -> Round:
 def results(round_id: int):
     """The results table of a closed round."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.results(round_)
     if round_.kind in kinds.KINDS:
         return render_template(
             f"reports/results_{round_.kind}.html", round=round_,
@@ -96,6 +98,8 @@ def results(round_id: int):
 def results_json(round_id: int):
     """The results as the JSON object documented in docs/formats.md."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.results_json(round_)
     return jsonify(kinds.tally_json(get_session(), round_))
 
 
@@ -104,6 +108,8 @@ def results_json(round_id: int):
 def results_csv(round_id: int):
     """The results as CSV, UTF-8 with a BOM so that Excel shows Vietnamese correctly."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.results_csv(round_)
     text = kinds.tally_csv(get_session(), round_)
     return Response(
         "\ufeff" + text,
@@ -144,6 +150,8 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 def minutes(round_id: int):
     """The minutes of the count, as a printable page."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.minutes(round_)
     return render_template("reports/minutes.html", round=round_, report=_report(round_),
                            **_labels())
 
@@ -153,6 +161,8 @@ def minutes(round_id: int):
 def minutes_pdf_view(round_id: int):
     """The minutes of the count as an A4 PDF."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.minutes_pdf_response(round_)
     return _download(minutes_pdf(_report(round_)), "application/pdf",
                      f"bien-ban-kiem-phieu-{round_.id}.pdf")
 
@@ -162,6 +172,8 @@ def minutes_pdf_view(round_id: int):
 def summary(round_id: int):
     """The Standing Committee's summary: sorted results, bands, charts, method."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
+        abort(404)
     report = _report(round_)
     order = _order()
     return render_template(
@@ -176,6 +188,8 @@ def summary(round_id: int):
 def summary_pdf_view(round_id: int):
     """The Standing Committee's summary as an A4 PDF."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
+        abort(404)
     order = _order()
     return _download(summary_pdf(_report(round_), order), "application/pdf",
                      f"bao-cao-{round_.id}.pdf")
@@ -186,6 +200,8 @@ def summary_pdf_view(round_id: int):
 def results_xlsx_view(round_id: int):
     """The results as an Excel workbook."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
+        abort(404)
     return _download(
         results_xlsx(_report(round_)),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -198,6 +214,8 @@ def results_xlsx_view(round_id: int):
 def ballots_file(round_id: int):
     """The anonymised ballots in one file, whose SHA-256 the minutes print."""
     round_ = _readable_round(round_id)
+    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
+        abort(404)
     try:
         data = ballot_file(get_session(), round_)
     except RoundStateError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.db import Base
@@ -91,6 +91,16 @@ class Round(Base):
     conference_time: Mapped[time | None]
     #: When the count ended, local wall-clock time; ``None``: the close time.
     count_ended_at: Mapped[datetime | None]
+
+    # -- appraisal rounds (survey.appraisal); frozen at open like every rule --
+    #: Fewer raters than this and a subject gets no figure and no comment anywhere.
+    min_raters: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: Excellent may be at most this percentage of good, per quota group.
+    quota_percent: Mapped[int] = mapped_column(default=20, server_default="20")
+    #: ``round`` or ``unit``: where the quota is counted.
+    quota_group: Mapped[str] = mapped_column(String(8), default="round", server_default="round")
+    #: Raters see and rate only the subjects of their own unit.
+    same_unit_only: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="round", order_by="Subject.order", cascade="all, delete-orphan"
@@ -188,6 +198,9 @@ class Subject(Base):
     position_id: Mapped[int | None] = mapped_column(
         ForeignKey("positions.id", ondelete="CASCADE"), index=True
     )
+    #: Appraisal rounds: the roster member this subject is (their own line is never theirs
+    #: to rate); ``None`` for a subject who is not on the roster.
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
 
     round: Mapped[Round] = relationship(back_populates="subjects")
 

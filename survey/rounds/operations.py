@@ -105,6 +105,11 @@ def update_round(
 def replace_subjects(session: Session, round_: Round, rows: Iterable[SubjectRow]) -> None:
     """Make ``rows`` the ballot, in the order given."""
     round_.require_draft()
+    if round_.kind == RoundKind.appraisal:  # the list is the roster: members rate each other
+        from survey.appraisal.operations import replace_roster
+
+        replace_roster(session, round_, rows)
+        return
     round_.subjects.clear()
     for order, row in enumerate(rows, start=1):
         round_.subjects.append(

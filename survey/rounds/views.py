@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from survey.appraisal.views import round_context as appraisal_context
 from survey.auth.forms import ConfirmPasswordForm
 from survey.ballots.forms import CreateCardsForm, IssueCardsForm, SerialForm
 from survey.ballots.operations import card_counts, turnout
@@ -133,6 +134,7 @@ def show(round_id: int):
         issue_cards=IssueCardsForm(formdata=None),
         serial_form=SerialForm(formdata=None),
         button=EmptyForm(),
+        **appraisal_context(db, round_),
     )
 
 
@@ -405,7 +407,8 @@ def turnout_page(round_id: int):
     """Live turnout for the projector: only how many cards have voted."""
     round_ = _load(round_id)
     used, issued = turnout(get_session(), round_.id)
-    return render_template("rounds/turnout.html", round=round_, used=used, issued=issued)
+    return render_template("rounds/turnout.html", round=round_, used=used, issued=issued,
+                           **appraisal_context(get_session(), round_))
 
 
 __all__ = ["bp", "ImportResult"]

@@ -1,7 +1,7 @@
 """nomination rounds: positions, write-ins, invalid lines
 
 Revision ID: 0005_nomination
-Revises: 0003
+Revises: 0004_appraisal
 
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_nomination"
-down_revision = "0003"
+down_revision = "0004_appraisal"
 branch_labels = None
 depends_on = None
 
