@@ -107,6 +107,7 @@ def import_models() -> None:
     """Import every ``models.py`` so that ``Base.metadata`` knows every table."""
     import survey.auth.models  # noqa: F401
     import survey.ballots.models  # noqa: F401
+    import survey.paper.models  # noqa: F401
     import survey.rounds.models  # noqa: F401
     import survey.security.models  # noqa: F401
 

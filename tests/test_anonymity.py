@@ -20,7 +20,11 @@ def test_ballot_tables_have_exactly_these_columns(app):
     columns = {t.name: {c.name for c in t.columns} for t in Base.metadata.sorted_tables}
     assert columns["ballots"] == {"id", "round_id"}
     assert columns["marks"] == {"ballot_id", "subject_id", "choice"}
-    assert columns["cards"] == {"id", "round_id", "serial", "code_hash", "issued", "voided", "used"}
+    assert columns["cards"] == {"id", "round_id", "serial", "code_hash", "medium", "issued",
+                                "voided", "used"}
+    # paper entries link a serial to choices until their ballot is counted (survey.paper)
+    assert columns["paper_entries"] == {"id", "round_id", "serial", "number", "user_id",
+                                        "invalid", "lines"}
 
 
 def test_nothing_links_cards_and_ballots(app):
@@ -30,6 +34,10 @@ def test_nothing_links_cards_and_ballots(app):
         assert "cards" not in referred
         assert not any(isinstance(c.type, DateTime) for c in tables[name].columns)
     assert not any(isinstance(c.type, DateTime) for c in tables["cards"].columns)
+    entries = tables["paper_entries"]
+    assert {fk.column.table.name for fk in entries.foreign_keys} == {"rounds", "users"}
+    assert not any(isinstance(c.type, DateTime) for c in entries.columns)
+    assert entries.dialect_options["sqlite"]["with_rowid"] is False  # no insertion order
     assert {fk.column.table.name for fk in tables["cards"].foreign_keys} == {"rounds"}
 
 

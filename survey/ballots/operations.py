@@ -158,6 +158,10 @@ def void_card(session: Session, round_: Round, serial: int) -> None:
 
 def replace_card(session: Session, round_: Round, serial: int) -> NewCard:
     """Void a lost card and create an issued replacement with the next serial."""
+    if _card_by_serial(session, round_, serial).medium != "phone":
+        raise InvalidInput(
+            _l("Số %(serial)d là phiếu giấy: hãy hủy nó và in một phiếu giấy mới.", serial=serial)
+        )
     void_card(session, round_, serial)
     [card] = create_cards(session, round_, 1)
     issue_cards(session, round_, [card.serial])

@@ -24,7 +24,7 @@ from survey.ballots.models import Ballot, Mark
 from survey.errors import RoundStateError
 from survey.i18n import _l
 from survey.reports.export import subject_entries
-from survey.reports.queries import issued
+from survey.reports.queries import ballot_sources, issued
 from survey.rounds.models import Round
 from survey.tally.recount import encode, sha256_hex
 
@@ -73,6 +73,7 @@ def ballot_file(session: Session, round_: Round) -> bytes:
         min_ballots=round_.min_ballots,
         subjects=subject_entries(round_),
         ballots=[marks[ballot_id] for ballot_id in ids],
+        sources=ballot_sources(session, round_),
     )
 
 

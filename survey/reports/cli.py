@@ -26,7 +26,7 @@ from survey.reports.documents import (
 )
 from survey.reports.export import BAND_LABELS, LEVEL_LABELS, result_csv, result_json
 from survey.reports.pdf import minutes_pdf, summary_pdf
-from survey.reports.queries import confidence_result
+from survey.reports.queries import ballot_sources, confidence_result
 from survey.reports.xlsx import results_xlsx
 from survey.rounds.models import Round
 from survey.rounds.operations import get_round
@@ -52,7 +52,8 @@ def tally_command(round_id: int, fmt: str, out: Path | None) -> None:
             raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
         result = confidence_result(session, round_)
         if fmt == "json":
-            text = json.dumps(result_json(round_, result), ensure_ascii=False, indent=2) + "\n"
+            document = result_json(round_, result, ballot_sources(session, round_))
+            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         else:
             text = result_csv(round_, result)
     if out is None:

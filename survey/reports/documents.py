@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from survey.i18n import _, _l
 from survey.reports.ballots_export import fingerprint
 from survey.reports.export import BAND_LABELS, LEVEL_LABELS
-from survey.reports.queries import blank_ballots, confidence_result
+from survey.reports.queries import ballot_sources, blank_ballots, confidence_result
 from survey.rounds.models import BodyKind, CommitteeRole, Round, RoundState
 from survey.security import audit
 from survey.tally.confidence import (
@@ -31,6 +31,7 @@ from survey.tally.confidence import (
     SubjectResult,
     percent,
 )
+from survey.tally.recount import BallotSources
 
 ROLE_LABELS = {
     CommitteeRole.head: _l("Trưởng ban"),
@@ -181,6 +182,19 @@ class RoundReport:
     fingerprint: str | None
     audit_head: str | None
     levels: tuple[Level, ...] = field(default=tuple(Level))
+    #: How many ballots came from phones and from paper (survey.paper).
+    sources: BallotSources | None = None
+
+    @property
+    def has_paper(self) -> bool:
+        return self.sources is not None and self.sources.paper > 0
+
+    def invalid_note(self) -> str:
+        """What the minutes say after the number of invalid ballots."""
+        if self.sources is not None and self.sources.paper_invalid:
+            return _(" (phiếu không đánh dấu dòng nào, kể cả %(n)d phiếu giấy không hợp lệ cả "
+                     "phiếu).", n=self.sources.paper_invalid)
+        return _(" (phiếu không đánh dấu dòng nào).")
 
     # -- derived figures ---------------------------------------------------------------------
 
@@ -437,4 +451,5 @@ def build_report(
         count_ended_at=round_.count_ended_at or local_time(round_.closed_at, tz),
         fingerprint=None if result.suppressed else fingerprint(session, round_),
         audit_head=audit.head(session),
+        sources=ballot_sources(session, round_),
     )

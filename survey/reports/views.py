@@ -37,7 +37,7 @@ from survey.reports.export import BAND_LABELS, LEVEL_LABELS, result_csv, result_
 from survey.reports.forms import MinutesForm
 from survey.reports.operations import MAX_MEMBERS, MinutesDetails
 from survey.reports.pdf import minutes_pdf, summary_pdf
-from survey.reports.queries import confidence_result
+from survey.reports.queries import ballot_sources, confidence_result
 from survey.reports.xlsx import results_xlsx
 from survey.rounds.models import Round, RoundState
 from survey.rounds.operations import get_round
@@ -81,6 +81,7 @@ def results(round_id: int):
         labels=LEVEL_LABELS,
         bands=BAND_LABELS,
         audit_head=audit.head(get_session()),
+        sources=ballot_sources(get_session(), round_),
     )
 
 
@@ -89,7 +90,10 @@ def results(round_id: int):
 def results_json(round_id: int):
     """The results as the JSON object documented in docs/formats.md."""
     round_ = _readable_round(round_id)
-    return jsonify(result_json(round_, confidence_result(get_session(), round_)))
+    db = get_session()
+    return jsonify(
+        result_json(round_, confidence_result(db, round_), ballot_sources(db, round_))
+    )
 
 
 @bp.get("/rounds/<int:round_id>/results.csv")
