@@ -70,7 +70,7 @@ def paper_serials(
             .order_by(Card.serial)
         ))
     wanted = set(wanted)
-    found = dict(session.execute(query.where(Card.serial.in_(wanted))).tuples().all())
+    found = {s: m for s, m in session.execute(query.where(Card.serial.in_(wanted)))}
     if missing := wanted - set(found):
         raise NotFound(_l("Không có phiếu số %(serials)s.", serials=_serial_list(missing)))
     if phones := [s for s, medium in found.items() if medium != PAPER]:

@@ -162,9 +162,12 @@ def _entry_page(round_: Round, form: EntryForm, chosen: dict[int, str], status: 
 
 def _outcome_message(outcome: EntryOutcome) -> tuple[str, str]:
     serial, number = outcome.serial, outcome.number
+    if outcome.counted and number > 2:
+        return "info", _("Đã nhập phiếu số %(serial)d (lần %(n)d): khớp với một lần nhập "
+                         "trước, phiếu đã được tính.", serial=serial, n=number)
     if outcome.counted:
         return "info", _("Đã nhập phiếu số %(serial)d (lần %(n)d/2): hai lần nhập khớp nhau, "
-                         "phiếu đã được tính.", serial=serial, n=min(number, 2))
+                         "phiếu đã được tính.", serial=serial, n=number)
     if outcome.others:
         return "error", _(
             "Phiếu số %(serial)d: lần nhập %(n)d khác lần nhập %(others)s ở dòng %(lines)s. "
