@@ -239,6 +239,7 @@ def test_invalid_ballots_and_lines_count_as_domain_says(session, paper_round, cl
     assert line3.counts.high == 1
     assert (line4.valid, line4.invalid) == (0, 7)
     session.rollback()
+    session.expire_all()
     assert session.get(type(round_), round_.id).paper_invalid == 1
     # the wholly invalid ballot is stored as a ballot with no mark, like a blank phone ballot
     marked = select(Mark.ballot_id).where(Mark.ballot_id == Ballot.id).exists()
@@ -329,6 +330,7 @@ def test_a_difference_blocks_the_close_until_a_third_entry(session, paper_round,
     assert f"chưa đủ hai lần nhập: số {b}" in response.text
     assert f"hai lần nhập khác nhau: số {a}" in response.text
     session.rollback()
+    session.expire_all()
     assert session.get(type(round_), round_.id).closed_at is None
     with pytest.raises(RoundStateError):
         close_round(session, round_, NOW)
@@ -391,6 +393,7 @@ def test_a_correction_resolves_a_difference(session, paper_round, clerk):
     assert [a for a, _ in audit_rows(session, round_.id)][-4:] == [
         "paper.entry", "paper.differ", "paper.correct", "paper.count"]
     session.rollback()
+    session.expire_all()
     assert session.get(type(round_), round_.id).paper_invalid == 0
 
 
@@ -619,3 +622,66 @@ def test_cards_issue_all_still_issues_paper_slots(session, make_round):
     create_paper_ballots(session, round_, 2)
     assert issue_cards(session, round_) == 4
     session.commit()
+
+
+def test_paper_pages_label_every_control(session, paper_round, clerk):
+    from tests.test_a11y_pages import assert_accessible_basics
+
+    round_ = paper_round()
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    enter(first, round_, round_.paper[0], {1: "high"})
+    enter(second, round_, round_.paper[0], {1: "low"})  # a difference, listed with its table
+    for path in (f"/rounds/{round_.id}/paper", f"/rounds/{round_.id}/paper/entry",
+                 f"/rounds/{round_.id}/paper/entry?correct=1&serial={round_.paper[0]}"):
+        response = first.get(path)
+        assert response.status_code == 200, path
+        assert_accessible_basics(response.text, path)
+
+
+def test_no_entry_survives_the_close_in_the_database_file(app, session, paper_round, clerk):
+    """A byte scan of the SQLite file and its WAL after the close: no entry's id or lines."""
+    engine = app.extensions["survey.engine"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("file scan is for SQLite")
+    from pathlib import Path
+
+    from survey.db import compact
+
+    round_ = paper_round(phones=0, paper=3)
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    # a line pattern no other row holds: 12 lines, marked in a recognisable order
+    marks = dict(zip(range(1, 13), ["low", "invalid", "high", "blank"] * 3, strict=True))
+    for serial in round_.paper:
+        enter(first, round_, serial, marks)
+    session.rollback()
+    entry_ids = list(session.scalars(select(PaperEntry.id)))
+    assert len(entry_ids) == 3
+    for serial in round_.paper:
+        enter(second, round_, serial, marks)
+    session.rollback()
+    close_round(session, round_, NOW)
+    session.commit()
+    session.close()
+    compact(engine)
+    path = Path(engine.url.database)
+    blob = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+    assert blob
+    for entry_id in entry_ids:
+        assert entry_id.encode() not in blob
+    assert b'"invalid"' not in blob and b'"blank"' not in blob  # the entries' JSON lines
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 3
+
+
+def test_the_close_command_is_refused_too(runner, session, paper_round, clerk):
+    from tests.test_cli import refused, run
+
+    round_ = paper_round(paper=1)
+    [serial] = round_.paper
+    enter(clerk("kiemphieu1"), round_, serial, {})
+    message = refused(runner, "round", "close", round_.id)
+    assert f"chưa đủ hai lần nhập: số {serial}" in message
+    enter(clerk("kiemphieu2"), round_, serial, {})
+    run(runner, "round", "close", round_.id)
+    session.rollback()
+    session.expire_all()
+    assert session.get(type(round_), round_.id).closed_at is not None
