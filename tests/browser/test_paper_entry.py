@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from survey.auth.models import User
 from survey.ballots.models import Ballot, Mark
-from survey.paper.operations import create_paper_ballots, issue_paper_ballots
+from survey.paper.operations import (
+    create_paper_ballots,
+    enter_paper_ballot,
+    issue_paper_ballots,
+    read_ballot,
+)
 from survey.rounds.operations import open_round
 from tests.browser.conftest import LAPTOP, axe_check, no_horizontal_scroll, screenshot, sign_in
 from tests.conftest import NOW
@@ -46,8 +52,8 @@ def test_two_people_enter_a_paper_ballot_with_the_keyboard_alone(
     make_user("kiemphieu1")
     make_user("kiemphieu2")
     round_ = make_round(cards=0, min_ballots=1)
-    [serial] = create_paper_ballots(session, round_, 1)
-    issue_paper_ballots(session, round_, [serial])
+    serial, other = create_paper_ballots(session, round_, 2)
+    issue_paper_ballots(session, round_, [serial, other])
     open_round(session, round_, NOW)
     session.commit()
     entry = f"{server}/rounds/{round_.id}/paper/entry"
@@ -77,3 +83,16 @@ def test_two_people_enter_a_paper_ballot_with_the_keyboard_alone(
     marks = {order[sid]: choice for sid, choice in session.execute(
         select(Mark.subject_id, Mark.choice))}
     assert marks == STORED
+
+    # two entries of the other ballot differ: the paper page lists them line by line
+    users = dict(session.execute(select(User.username, User.id)).all())
+    for name, level in (("kiemphieu1", "high"), ("kiemphieu2", "low")):
+        reading = read_ballot(round_, False, {s.id: level for s in round_.subjects})
+        enter_paper_ballot(session, round_, serial=other, user_id=users[name], reading=reading)
+    session.commit()
+    second.goto(f"{server}/rounds/{round_.id}/paper")
+    second.get_by_role("heading", name=f"Phiếu số {other}").wait_for()
+    assert second.locator("#pending table tbody tr").count() == len(round_.subjects)
+    no_horizontal_scroll(second)
+    axe_check(second, "paper-page")
+    screenshot(second, "paper-page-differences", full_page=True)
