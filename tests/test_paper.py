@@ -685,3 +685,27 @@ def test_the_close_command_is_refused_too(runner, session, paper_round, clerk):
     session.rollback()
     session.expire_all()
     assert session.get(type(round_), round_.id).closed_at is not None
+
+
+def test_postgres_close_leaves_no_counting_transaction_ids(session, paper_round, clerk):
+    """Counting a paper ballot stamps its slot and its ballot with one transaction id; the close
+    rewrites the ballots, so no stored ballot shares a slot's xmin afterwards."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("xmin is PostgreSQL's")
+    round_ = paper_round(phones=0, paper=3)
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    for serial in round_.paper:
+        enter(first, round_, serial, {1: "high"})
+        enter(second, round_, serial, {1: "high"})
+
+    def xmins(table):
+        session.rollback()
+        return {x for (x,) in session.execute(
+            text(f"SELECT xmin::text FROM {table} WHERE round_id = :r"), {"r": round_.id})}
+
+    slots = xmins("cards")
+    assert xmins("ballots") & slots  # before the close the link is there...
+    session.rollback()
+    close_round(session, round_, NOW)
+    session.commit()
+    assert not xmins("ballots") & slots  # ...and after it, gone
