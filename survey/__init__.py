@@ -47,11 +47,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from survey.appraisal.views import bp as appraisal_bp
     from survey.auth.views import bp as auth_bp
     from survey.ballots.views import bp as ballots_bp
+    from survey.paper.views import bp as paper_bp
     from survey.reports.views import bp as reports_bp
     from survey.rounds.nomination_views import bp as nominations_bp
     from survey.rounds.views import bp as rounds_bp
 
-    for bp in (auth_bp, rounds_bp, ballots_bp, reports_bp, nominations_bp, appraisal_bp):
+    for bp in (auth_bp, rounds_bp, ballots_bp, paper_bp, reports_bp, nominations_bp,
+               appraisal_bp):
         app.register_blueprint(bp)
 
     from survey.assets import StaticAssets

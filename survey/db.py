@@ -152,6 +152,7 @@ def import_models() -> None:
     import survey.appraisal.models  # noqa: F401
     import survey.auth.models  # noqa: F401
     import survey.ballots.models  # noqa: F401
+    import survey.paper.models  # noqa: F401
     import survey.rounds.models  # noqa: F401
     import survey.security.models  # noqa: F401
 

@@ -21,11 +21,14 @@ def test_ballot_tables_have_exactly_these_columns(app):
     assert columns["ballots"] == {"id", "round_id"}
     assert columns["marks"] == {"ballot_id", "subject_id", "choice"}
     # member_id: named cards of appraisal rounds point at a roster member, never at a ballot
-    assert columns["cards"] == {"id", "round_id", "serial", "code_hash", "issued", "voided", "used",
-                                "member_id"}
+    assert columns["cards"] == {"id", "round_id", "serial", "code_hash", "medium", "issued",
+                                "voided", "used", "member_id"}
     assert columns["appraisal_marks"] == {"ballot_id", "subject_id", "level", "score_general",
                                           "score_tasks"}
     assert columns["comments"] == {"id", "round_id", "subject_id", "text"}
+    # paper entries link a serial to choices until their ballot is counted (survey.paper)
+    assert columns["paper_entries"] == {"id", "round_id", "serial", "number", "user_id",
+                                        "invalid", "lines"}
 
 
 def test_nothing_links_cards_and_ballots(app):
@@ -39,6 +42,10 @@ def test_nothing_links_cards_and_ballots(app):
     # a comment hangs off its round and subject only: a ballot link would tie words to scores
     assert {fk.column.table.name for fk in tables["comments"].foreign_keys} == {
         "rounds", "subjects"}
+    entries = tables["paper_entries"]
+    assert {fk.column.table.name for fk in entries.foreign_keys} == {"rounds", "users"}
+    assert not any(isinstance(c.type, DateTime) for c in entries.columns)
+    assert entries.dialect_options["sqlite"]["with_rowid"] is False  # no insertion order
 
 
 def test_database_schema_matches_the_pinned_columns(app, session):

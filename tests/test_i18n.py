@@ -64,6 +64,22 @@ def test_every_message_in_code_and_templates_has_an_english_translation(english)
     )
 
 
+def test_each_message_is_translated_once():
+    """Two entries for one msgid: gettext keeps one of them silently, msgfmt refuses the file."""
+    msgids = []
+    entry: list[str] | None = None
+    for line in EN_PO.read_text(encoding="utf-8").splitlines() + [""]:
+        if line.startswith("msgid "):
+            entry = [line[6:]]
+        elif entry is not None and line.startswith('"'):
+            entry.append(line)
+        elif entry is not None:
+            msgids.append("".join(entry))
+            entry = None
+    duplicates = {m for m in msgids if msgids.count(m) > 1} - {'""'}
+    assert not duplicates
+
+
 def test_translations_keep_every_placeholder(english):
     problems = [(message.id, [str(e) for e in errors]) for message, errors in english.check()]
     assert problems == []

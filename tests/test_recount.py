@@ -190,8 +190,10 @@ def test_recount_document_has_the_tally_shape():
     data = decode(_file([["high", None], ["low", "low"]]))
     document = recount_document(data)
     assert list(document) == ["round", "summoned", "present", "absent", "quorum", "issued",
-                              "collected", "denominator", "denominator_value", "min_ballots",
-                              "suppressed", "subjects"]
+                              "collected", "sources", "denominator", "denominator_value",
+                              "min_ballots", "suppressed", "subjects"]
+    # a file that does not say where its ballots came from: all from phones
+    assert document["sources"] == {"phone": 2, "paper": 0, "paper_invalid": 0}
     assert document["round"] == {"id": 7, "title": "Thử", "body": "", "kind": "confidence",
                                  "status": "closed", "place": "", "date": None}
     assert (document["absent"], document["quorum"]) == (1, True)

@@ -26,8 +26,12 @@ class Card(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     #: The number printed on the card, for issuing and voiding by hand.
     serial: Mapped[int]
-    #: SHA-256 of the secret in the QR link; the secret itself is never stored.
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: SHA-256 of the secret in the QR link; the secret itself is never stored. A paper
+    #: ballot has no code (``None``): its slot can never vote from a phone.
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: ``"phone"`` (a QR card) or ``"paper"`` (a printed ballot, see ``survey.paper``): a serial
+    #: is issued as one or the other, never both.
+    medium: Mapped[str] = mapped_column(String(8), default="phone", server_default="phone")
     #: Activated by the organizer when handed out; only issued cards vote.
     issued: Mapped[bool] = mapped_column(default=False)
     #: Lost or withdrawn; never votes again.

@@ -160,9 +160,15 @@ def void_card(session: Session, round_: Round, serial: int) -> None:
 def replace_card(session: Session, round_: Round, serial: int) -> NewCard:
     """Void a lost card and create an issued replacement with the next serial.
 
-    A named card's replacement is named for the same member.
+    A named card's replacement is named for the same member. A paper ballot is not replaced
+    here: it is voided, and a new paper ballot printed.
     """
-    member_id = _card_by_serial(session, round_, serial).member_id
+    lost = _card_by_serial(session, round_, serial)
+    if lost.medium != "phone":
+        raise InvalidInput(
+            _l("Số %(serial)d là phiếu giấy: hãy hủy nó và in một phiếu giấy mới.", serial=serial)
+        )
+    member_id = lost.member_id
     void_card(session, round_, serial)
     [card] = create_cards(session, round_, 1)
     if member_id is not None:

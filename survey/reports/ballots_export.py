@@ -26,7 +26,7 @@ from survey.errors import RoundStateError
 from survey.i18n import _l
 from survey.reports.export import subject_entries
 from survey.reports.nomination_file import nomination_ballot_file
-from survey.reports.queries import issued
+from survey.reports.queries import ballot_sources, issued
 from survey.rounds.models import Round, RoundKind
 from survey.tally.recount import encode, sha256_hex
 
@@ -78,6 +78,7 @@ def ballot_file(session: Session, round_: Round) -> bytes:
         subjects=subject_entries(round_),
         ballots=[marks[ballot_id] for ballot_id in ids],
         levels=[str(level) for level in level_labels(round_.kind)],
+        sources=ballot_sources(session, round_),
     )
 
 

@@ -22,7 +22,7 @@ from survey.i18n import _, _l
 from survey.reports import kinds
 from survey.reports.ballots_export import fingerprint
 from survey.reports.export import BAND_LABELS, LEVEL_LABELS
-from survey.reports.queries import blank_ballots, confidence_result
+from survey.reports.queries import ballot_sources, blank_ballots, confidence_result
 from survey.rounds.models import BodyKind, CommitteeRole, Round, RoundKind, RoundState
 from survey.security import audit
 from survey.tally.confidence import (
@@ -35,6 +35,7 @@ from survey.tally.confidence import (
     percent,
     tally_round,
 )
+from survey.tally.recount import BallotSources
 
 ROLE_LABELS = {
     CommitteeRole.head: _l("Trưởng ban"),
@@ -190,6 +191,19 @@ class RoundReport:
     kind_result: Any = None
     #: ``(name, position, order)`` of each subject of such a round, in ballot order.
     kind_subjects: tuple[tuple[str, str, int], ...] = ()
+    #: How many ballots came from phones and from paper (survey.paper).
+    sources: BallotSources | None = None
+
+    @property
+    def has_paper(self) -> bool:
+        return self.sources is not None and self.sources.paper > 0
+
+    def invalid_note(self) -> str:
+        """What the minutes say after the number of invalid ballots."""
+        if self.sources is not None and self.sources.paper_invalid:
+            return _(" (phiếu không đánh dấu dòng nào, kể cả %(n)d phiếu giấy không hợp lệ cả "
+                     "phiếu).", n=self.sources.paper_invalid)
+        return _(" (phiếu không đánh dấu dòng nào).")
 
     # -- derived figures ---------------------------------------------------------------------
 
@@ -456,4 +470,5 @@ def build_report(
         audit_head=audit.head(session),
         kind_result=other,
         kind_subjects=tuple((s.name, s.position, s.order) for s in round_.subjects),
+        sources=ballot_sources(session, round_),
     )

@@ -9,7 +9,7 @@ from typing import Any
 from survey.i18n import _, _l
 from survey.rounds.models import Round
 from survey.tally.confidence import Band, Level, RoundResult
-from survey.tally.recount import SubjectEntry, tally_document
+from survey.tally.recount import BallotSources, SubjectEntry, tally_document
 
 LEVEL_LABELS = {
     Level.high: _l("Tín nhiệm cao"),
@@ -46,12 +46,14 @@ def round_info(round_: Round) -> dict[str, Any]:
     }
 
 
-def result_json(round_: Round, result: RoundResult) -> dict[str, Any]:
+def result_json(
+    round_: Round, result: RoundResult, sources: BallotSources | None = None
+) -> dict[str, Any]:
     """The round's tally as plain JSON types; percentages are strings with 2 decimals.
 
     Built by :func:`survey.tally.recount.tally_document`, as ``survey recount`` builds its own.
     """
-    return tally_document(round_info(round_), subject_entries(round_), result)
+    return tally_document(round_info(round_), subject_entries(round_), result, sources)
 
 
 def result_csv(round_: Round, result: RoundResult) -> str:

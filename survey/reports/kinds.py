@@ -20,7 +20,7 @@ from survey.ballots.levels import NO_CONFIDENCE_LABELS
 from survey.ballots.models import InvalidLine, WriteIn
 from survey.i18n import _, _l
 from survey.reports.export import result_csv, result_json, round_info
-from survey.reports.queries import confidence_result, mark_counts, round_figures
+from survey.reports.queries import ballot_sources, confidence_result, mark_counts, round_figures
 from survey.rounds.models import Round, RoundKind
 from survey.tally import no_confidence as nc
 from survey.tally import nomination as nom
@@ -204,7 +204,7 @@ def tally_json(session: Session, round_: Round) -> dict[str, Any]:
         return no_confidence_json(round_, result)
     if round_.kind == RoundKind.nomination:
         return nomination_json(round_, result)
-    return result_json(round_, result)
+    return result_json(round_, result, ballot_sources(session, round_))
 
 
 # -- CSV ------------------------------------------------------------------------------------------

@@ -232,14 +232,18 @@ def _ballots(pdf: _Document, report: RoundReport) -> None:
     unit = _("phiếu")
     _bullet(pdf, [("", _("Số phiếu phát ra: ")), ("B", _count_text(figures.issued, unit)),
                   ("", ".")])
-    _bullet(pdf, [("", _("Số phiếu thu về: ")), ("B", _count_text(figures.collected, unit)),
-                  ("", ".")])
+    collected = [("", _("Số phiếu thu về: ")), ("B", _count_text(figures.collected, unit))]
+    if report.has_paper:
+        assert report.sources is not None
+        collected.append(("", _(" (%(phone)d phiếu bỏ bằng điện thoại, %(paper)d phiếu giấy)",
+                                phone=report.sources.phone, paper=report.sources.paper)))
+    _bullet(pdf, [*collected, ("", ".")])
     if report.suppressed or report.kind == "nomination":  # its lines are invalid per position
         return
     _bullet(pdf, [("", _("Số phiếu hợp lệ: ")), ("B", _count_text(report.valid_ballots, unit)),
                   ("", ".")])
     _bullet(pdf, [("", _("Số phiếu không hợp lệ: ")), ("B", _count_text(report.blank, unit)),
-                  ("", _(" (phiếu không đánh dấu dòng nào)."))])
+                  ("", report.invalid_note())])
     pdf.paragraph([("I", _("Một dòng không đánh dấu chỉ không hợp lệ đối với người ở dòng đó; "
                            "số phiếu hợp lệ và không hợp lệ đối với từng người được ghi trong "
                            "bảng dưới đây."))], size=10.5)

@@ -16,6 +16,7 @@ from survey.tally.confidence import (
     SubjectCounts,
     tally_round,
 )
+from survey.tally.recount import BallotSources
 
 
 def collected(session: Session, round_id: int) -> int:
@@ -82,4 +83,22 @@ def blank_ballots(session: Session, round_id: int) -> int:
             select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id, ~marked)
         )
         or 0
+    )
+
+
+def ballot_sources(session: Session, round_: Round) -> BallotSources:
+    """How many ballots came from phones and from paper, and how many paper ones were wholly
+    invalid: counted from the slots spent (a paper slot is spent when its ballot is counted)
+    and the round's counter, never from the ballots themselves."""
+    paper = (
+        session.scalar(
+            select(func.count()).where(
+                Card.round_id == round_.id, Card.medium == "paper", Card.used.is_(True)
+            )
+        )
+        or 0
+    )
+    return BallotSources(
+        phone=collected(session, round_.id) - paper, paper=paper,
+        paper_invalid=round_.paper_invalid,
     )

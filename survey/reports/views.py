@@ -37,7 +37,7 @@ from survey.reports.export import BAND_LABELS, LEVEL_LABELS
 from survey.reports.forms import MinutesForm
 from survey.reports.operations import MAX_MEMBERS, MinutesDetails
 from survey.reports.pdf import minutes_pdf, summary_pdf
-from survey.reports.queries import confidence_result
+from survey.reports.queries import ballot_sources, confidence_result
 from survey.reports.xlsx import results_xlsx
 from survey.rounds.models import Round, RoundKind, RoundState
 from survey.rounds.operations import get_round
@@ -90,6 +90,7 @@ def results(round_id: int):
         labels=LEVEL_LABELS,
         bands=BAND_LABELS,
         audit_head=audit.head(get_session()),
+        sources=ballot_sources(get_session(), round_),
     )
 
 

@@ -91,6 +91,9 @@ class Round(Base):
     conference_time: Mapped[time | None]
     #: When the count ended, local wall-clock time; ``None``: the close time.
     count_ended_at: Mapped[datetime | None]
+    #: Paper ballots counted as wholly invalid (survey.paper): a counter, so that no stored
+    #: ballot says where it came from.
+    paper_invalid: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # -- appraisal rounds (survey.appraisal); frozen at open like every rule --
     #: Fewer raters than this and a subject gets no figure and no comment anywhere.

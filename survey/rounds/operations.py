@@ -12,6 +12,7 @@ from survey.ballots.nomination import check_ready
 from survey.ballots.operations import shuffle_ballots
 from survey.errors import InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
+from survey.paper.operations import require_reconciled
 from survey.rounds.importing import SubjectRow
 from survey.rounds.models import BodyKind, Round, RoundKind, RoundState, Subject
 from survey.tally.confidence import Denominator
@@ -182,9 +183,13 @@ def close_round(session: Session, round_: Round, now: datetime) -> None:
 
     The close takes the round row's write lock, which waits for every cast in flight (each
     holds a share lock on it) and makes every later cast see the round closed.
+
+    :raises RoundStateError: if a paper ballot has an entry not yet counted (survey.paper).
     """
     round_.close(now)
     session.flush()
+    # no paper ballot may be left entered but uncounted: its entries link a serial to choices
+    require_reconciled(session, round_.id)
     shuffle_ballots(session, round_.id)
 
 

@@ -56,6 +56,22 @@ class SubjectEntry:
 
 
 @dataclass(frozen=True)
+class BallotSources:
+    """How many ballots collected came from phones and from paper (see docs/paper-ballots.md).
+
+    Counts only: no stored ballot says where it came from.
+    """
+
+    phone: int
+    paper: int = 0
+    #: Paper ballots counted as wholly invalid (they are among ``paper``).
+    paper_invalid: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"phone": self.phone, "paper": self.paper, "paper_invalid": self.paper_invalid}
+
+
+@dataclass(frozen=True)
 class BallotFile:
     """What a ballot file holds: the round's counts and rules, its subjects, its ballots."""
 
@@ -70,6 +86,8 @@ class BallotFile:
     subjects: tuple[SubjectEntry, ...]
     #: One tuple per ballot, one entry per subject in ballot order; ``None`` is a blank line.
     ballots: tuple[tuple[str | None, ...], ...]
+    #: Where the ballots came from; ``None`` when the file does not say (all from phones).
+    sources: BallotSources | None = None
 
 
 def sha256_hex(data: bytes) -> str:
@@ -93,6 +111,7 @@ def encode(
     subjects: Sequence[SubjectEntry],
     ballots: Iterable[Sequence[str | None]],
     levels: Sequence[str] = LEVELS,
+    sources: BallotSources | None = None,
 ) -> bytes:
     """The ballot file's bytes: a header line, then one line per ballot, in the order given.
 
@@ -121,6 +140,9 @@ def encode(
             for s in subjects
         ],
     }
+    if sources is not None and sources.paper:
+        # only when paper ballots were counted: the files of other rounds keep their bytes
+        header["sources"] = sources.as_dict()
     return _line(header) + b"".join(_line(row) for row in rows)
 
 
@@ -217,6 +239,7 @@ def decode(data: bytes) -> BallotFile:
             found=len(ballots),
             expected=collected,
         )
+    sources = _sources(header.get("sources"), collected)
     return BallotFile(
         round=round_info,
         kind=kind,
@@ -228,7 +251,23 @@ def decode(data: bytes) -> BallotFile:
         min_ballots=min_ballots,
         subjects=tuple(subjects),
         ballots=tuple(ballots),
+        sources=sources,
     )
+
+
+def _sources(value: Any, collected: int) -> BallotSources | None:
+    """The optional ``sources`` header field, checked against the ballots collected."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"phone", "paper", "paper_invalid"}:
+        raise RecountError("bad_header", "header field 'sources' is wrong", field="sources")
+    phone, paper, invalid = (
+        _count(value[key], "sources") for key in ("phone", "paper", "paper_invalid")
+    )
+    assert phone is not None and paper is not None and invalid is not None
+    if phone + paper != collected or invalid > paper:
+        raise RecountError("bad_header", "header field 'sources' is wrong", field="sources")
+    return BallotSources(phone, paper, invalid)
 
 
 def subject_counts(ballots: Iterable[Sequence[str | None]], width: int) -> list[SubjectCounts]:
@@ -273,10 +312,12 @@ def tally_document(
     round_info: Mapping[str, Any],
     subjects: Sequence[SubjectEntry],
     result: RoundResult,
+    sources: BallotSources | None = None,
 ) -> dict[str, Any]:
     """The tally as the JSON object of ``survey tally --format json`` (docs/formats.md).
 
-    ``round_info`` is the ``round`` object (id, title, body, kind, status, place, date).
+    ``round_info`` is the ``round`` object (id, title, body, kind, status, place, date);
+    ``sources`` says where the ballots came from (``None``: all from phones).
     """
     figures = result.figures
     items = []
@@ -314,6 +355,7 @@ def tally_document(
         "quorum": quorum_met(figures.summoned, figures.present),
         "issued": figures.issued,
         "collected": figures.collected,
+        "sources": (sources or BallotSources(figures.collected)).as_dict(),
         "denominator": result.denominator.value,
         "denominator_value": result.base,
         "min_ballots": result.min_ballots,
@@ -338,4 +380,6 @@ def recount_document(ballot_file: BallotFile) -> dict[str, Any]:
         "place": info.get("place"),
         "date": info.get("date"),
     }
-    return tally_document(round_info, ballot_file.subjects, recount(ballot_file))
+    return tally_document(
+        round_info, ballot_file.subjects, recount(ballot_file), ballot_file.sources
+    )

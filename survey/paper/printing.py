@@ -1,0 +1,148 @@
+"""Printed paper ballots: one A4 page per ballot, in the layout of the minutes (fpdf2).
+
+The header is the minutes' own (:func:`survey.reports.pdf._header`): the body on the left, the
+Party or national heading on the right. Then the kind's title, the round's name, the table
+(STT, Họ và tên, Chức vụ, one empty box per level), the instruction line, the serial number and
+a box for the counting committee's stamp. A long list flows onto a second page whose table
+heading repeats; the serial is printed at the foot of every page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from fpdf.enums import RenderStyle, XPos, YPos
+from fpdf.fonts import FontFace
+
+from survey.i18n import _
+from survey.paper.layouts import PaperLayout
+from survey.reports.pdf import (
+    HEADING_FILL,
+    LEFT,
+    PT,
+    SERIF,
+    WIDTH,
+    _Document,
+    _header,
+    _t,
+)
+from survey.rounds.models import BodyKind, Round
+
+TABLE_SIZE = 9.5
+STAMP_W, STAMP_H = 60.0, 28.0
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """What the minutes' header block reads, for a ballot (no count has ended yet)."""
+
+    body: str
+    parent_body: str
+    body_kind: str
+    locality: str
+    held_on: date | None
+
+    @property
+    def is_party(self) -> bool:
+        return self.body_kind == BodyKind.party
+
+    def place_date_text(self) -> str:
+        locality = self.locality or "……………"
+        if self.held_on is None:
+            when = _("ngày …… tháng …… năm ……")
+        else:
+            d = self.held_on
+            when = _("ngày %(d)02d tháng %(m)02d năm %(y)d", d=d.day, m=d.month, y=d.year)
+        return _("%(place)s, %(date)s", place=locality, date=when)
+
+
+class _Ballots(_Document):
+    serial = 0
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font(SERIF, "B", 10)
+        self.set_text_color(0)
+        self.cell(0, 5, _("Phiếu số %(serial)d", serial=self.serial), align="R")
+
+
+def paper_ballots_pdf(round_: Round, layout: PaperLayout, serials: Sequence[int]) -> bytes:
+    """The paper ballots ``serials`` of ``round_``, one per page (more if the list is long).
+
+    :raises ValueError: if ``serials`` is empty.
+    """
+    if not serials:
+        raise ValueError("no paper ballots to print")
+    title = str(layout.title)
+    pdf = _Ballots(title=f"{title} – {_t(round_.title)}", subject=title, author=_t(round_.body))
+    heading = _Heading(round_.body, round_.parent_body, round_.body_kind, round_.locality,
+                       round_.held_on)
+    for index, serial in enumerate(serials):
+        if index:
+            pdf.add_page()
+        pdf.serial = serial
+        _ballot(pdf, round_, layout, heading, serial)
+    return bytes(pdf.output())
+
+
+def _ballot(pdf: _Ballots, round_: Round, layout: PaperLayout, heading: _Heading,
+            serial: int) -> None:
+    _header(pdf, heading)  # type: ignore[arg-type]  # reads the same fields as a report
+    pdf.centred(str(layout.title), "B", 16)
+    pdf.ln(0.5)
+    pdf.centred(_t(round_.title), "B", 12.5, WIDTH - 20, LEFT + 10)
+    pdf.ln(4)
+
+    levels = layout.levels
+    level_w = 17.0 if len(levels) <= 3 else 51.0 / len(levels)
+    widths = (10.5, 44.0, WIDTH - 10.5 - 44.0 - level_w * len(levels),
+              *([level_w] * len(levels)))
+    pdf.font("", TABLE_SIZE)
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        repeat_headings=1,
+        headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL, size_pt=9.0),
+        text_align="CENTER",
+        v_align="MIDDLE",
+        line_height=TABLE_SIZE * PT * 1.25,
+        padding=(1.2, 1.0),
+    ) as table:
+        row = table.row()
+        row.cell(_("STT"))
+        row.cell(_("Họ và tên"))
+        row.cell(_("Chức vụ"))
+        for level in levels:
+            row.cell(str(level.label))
+        for subject in round_.subjects:
+            row = table.row()
+            row.cell(str(subject.order))
+            row.cell(_t(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
+            row.cell(_t(subject.position), align="LEFT")
+            for _level in levels:
+                row.cell("")
+    pdf.ln(2)
+    pdf.paragraph([("I", str(layout.instruction))], indent=0, size=10.5)
+
+    # the serial on the left, the stamp box on the right, kept together
+    pdf.ln(3)
+    pdf.ensure(STAMP_H + 4)
+    top = pdf.get_y()
+    pdf.set_xy(LEFT, top + 4)
+    pdf.font("", 11)
+    pdf.cell(WIDTH - STAMP_W - 5, 6, _("Số phiếu:"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_x(LEFT)
+    pdf.font("B", 24)
+    pdf.cell(WIDTH - STAMP_W - 5, 12, str(serial), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    box_x = LEFT + WIDTH - STAMP_W
+    pdf.set_line_width(0.3)
+    pdf.set_dash_pattern(dash=1.5, gap=1.0)
+    pdf.rect(box_x, top, STAMP_W, STAMP_H, style=RenderStyle.D)
+    pdf.set_dash_pattern()
+    pdf.set_xy(box_x, top + 1.5)
+    pdf.font("I", 9)
+    pdf.multi_cell(STAMP_W, 9 * PT * 1.3, _("Dấu của Ban kiểm phiếu"), align="C")
+    pdf.set_y(top + STAMP_H + 2)

@@ -1,0 +1,62 @@
+// Paper ballot entry with the keyboard alone: type the serial, Enter; then one key per line
+// (the keys shown in the legend: 1/2/3… a level, 0 or space blank, x invalid), which moves to
+// the next line; Enter saves. Arrow up/down move between lines. Without JavaScript the same
+// form works with the radio buttons and the save button.
+(function () {
+  "use strict";
+  var form = document.getElementById("paper-entry");
+  if (!form) return;
+  var serial = form.elements.serial;
+  var rows = Array.prototype.slice.call(form.querySelectorAll(".entry-row"));
+  var save = document.getElementById("entry-save");
+
+  function radios(row) {
+    return Array.prototype.slice.call(row.querySelectorAll("input[type=radio]"));
+  }
+
+  function focusRow(index) {
+    if (index >= rows.length) { save.focus(); return; }
+    if (index < 0) { serial.focus(); return; }
+    var inputs = radios(rows[index]);
+    var checked = inputs.filter(function (r) { return r.checked; })[0];
+    (checked || inputs[0]).focus();
+  }
+
+  function rowOf(element) {
+    var row = element.closest && element.closest(".entry-row");
+    return row ? rows.indexOf(row) : -1;
+  }
+
+  form.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target === serial) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        if (serial.value.trim()) focusRow(0);
+      }
+      return;
+    }
+    var index = rowOf(target);
+    if (event.key === "Enter") {
+      if (target.tagName === "BUTTON") return; // the button submits by itself
+      event.preventDefault();
+      if (form.requestSubmit) form.requestSubmit(save); else save.click();
+      return;
+    }
+    if (index < 0) return;
+    if (event.key === "ArrowDown") { event.preventDefault(); focusRow(index + 1); return; }
+    if (event.key === "ArrowUp" || event.key === "Backspace") {
+      event.preventDefault();
+      focusRow(index - 1);
+      return;
+    }
+    var key = event.key === " " ? "0" : event.key.toLowerCase();
+    var choice = radios(rows[index]).filter(function (r) { return r.dataset.key === key; })[0];
+    if (!choice) return;
+    event.preventDefault();
+    choice.checked = true;
+    choice.dispatchEvent(new Event("change", { bubbles: true }));
+    focusRow(index + 1);
+  });
+})();

@@ -1,0 +1,711 @@
+"""Paper ballots in the same count: printed ballots, double entry, reconciliation."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+
+import pypdf
+import pytest
+from sqlalchemy import func, select, text
+
+from survey.ballots.models import Ballot, Card, Mark
+from survey.ballots.operations import cast_ballot, create_cards, issue_cards, replace_card
+from survey.db import Base
+from survey.errors import InvalidInput, RoundStateError
+from survey.paper.layouts import LAYOUTS, layout_for
+from survey.paper.models import PaperEntry
+from survey.paper.operations import create_paper_ballots, issue_paper_ballots
+from survey.reports.ballots_export import ballot_file
+from survey.reports.queries import ballot_sources, confidence_result
+from survey.rounds.models import RoundKind
+from survey.rounds.operations import close_round, create_round, open_round, record_attendance
+from survey.security.models import AuditEntry
+from survey.tally.recount import decode, recount_document
+from tests.conftest import NOW, PASSWORD, btv_rows
+
+LEVELS = ("high", "confidence", "low")
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clerk(app, make_user):
+    """A logged-in organizer of the counting committee, each with a browser of their own."""
+
+    def _clerk(name):
+        make_user(name)
+        client = app.test_client()
+        response = client.post("/login", data={"username": name, "password": PASSWORD})
+        assert response.status_code == 302, response.text
+        return client
+
+    return _clerk
+
+
+@pytest.fixture
+def paper_round(session, make_round):
+    """An open round of 12 subjects with ``phones`` cards and ``paper`` paper ballots issued."""
+
+    def _paper_round(phones=3, paper=3, summoned=40, present=40):
+        round_ = make_round(cards=phones, summoned=summoned, present=present, min_ballots=1)
+        round_.paper = create_paper_ballots(session, round_, paper)
+        issue_paper_ballots(session, round_, round_.paper)
+        open_round(session, round_, NOW)
+        session.commit()
+        return round_
+
+    return _paper_round
+
+
+def form_data(round_, serial, marks=None, *, invalid=False, correct=False):
+    """The entry form: ``marks`` maps a line's number (STT) to its mark; others are blank."""
+    marks = marks or {}
+    data = {"serial": str(serial)}
+    if invalid:
+        data["invalid"] = "y"
+    else:
+        data |= {f"s{s.id}": marks.get(s.order, "blank") for s in round_.subjects}
+    if correct:
+        data["correct"] = "1"
+    return data
+
+
+def enter(client, round_, serial, marks=None, **kwargs):
+    return client.post(f"/rounds/{round_.id}/paper/entry",
+                       data=form_data(round_, serial, marks, **kwargs))
+
+
+def flashed(client, response):
+    """The page the entry redirects to, with its flash message."""
+    assert response.status_code == 303, response.text
+    return client.get(response.headers["Location"]).text
+
+
+def entries(session, round_id):
+    session.rollback()
+    return session.execute(
+        select(PaperEntry.serial, PaperEntry.number).where(PaperEntry.round_id == round_id)
+        .order_by(PaperEntry.serial, PaperEntry.number)
+    ).all()
+
+
+def audit_rows(session, round_id, prefix="paper."):
+    session.rollback()
+    return [
+        (action, json.loads(details))
+        for action, details in session.execute(
+            select(AuditEntry.action, AuditEntry.details)
+            .where(AuditEntry.round_id == round_id, AuditEntry.action.like(f"{prefix}%"))
+            .order_by(AuditEntry.id)
+        )
+    ]
+
+
+def close_web(client, round_):
+    return client.post(f"/rounds/{round_.id}/close", data={"password": PASSWORD})
+
+
+# -- one count -----------------------------------------------------------------------------------
+
+
+def test_mixed_round_of_phones_and_paper_gives_the_right_tally(session, paper_round, clerk):
+    round_ = paper_round(phones=30, paper=10)
+    subjects = round_.subjects
+    width = len(subjects)
+    expected = [Counter() for _ in range(width)]
+
+    # 30 phones: ballot i marks subject j with level (i + j) % 3, and leaves line i % 12 blank
+    for i, code in enumerate(round_.codes):
+        choices = {
+            s.id: LEVELS[(i + j) % 3] for j, s in enumerate(subjects) if j != i % width
+        }
+        cast_ballot(session, code, choices)
+        session.commit()
+        for j, s in enumerate(subjects):
+            if s.id in choices:
+                expected[j][choices[s.id]] += 1
+
+    # 10 paper ballots, each entered by two people: 8 ordinary ones (one line over-marked, one
+    # left blank), one wholly invalid, one with every line over-marked
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    papers = []
+    for k in range(8):
+        marks = {s.order: LEVELS[k % 3] if s.order % 2 else "low" for s in subjects}
+        marks[1 + k % width] = "invalid"  # two marks on this line
+        marks[2 + k % (width - 1)] = "blank"
+        papers.append(marks)
+    papers.append(None)  # wholly invalid
+    papers.append(dict.fromkeys(range(1, width + 1), "invalid"))
+    for serial, marks in zip(round_.paper, papers, strict=True):
+        for client in (first, second):
+            response = enter(client, round_, serial, marks, invalid=marks is None)
+            assert response.status_code == 303, response.text
+        for j, s in enumerate(subjects):
+            mark = (marks or {}).get(s.order)
+            if mark in LEVELS:
+                expected[j][mark] += 1
+
+    assert entries(session, round_.id) == []  # every pair agreed: nothing left entered
+    close_round(session, round_, NOW)
+    session.commit()
+
+    result = confidence_result(session, round_)
+    assert result.figures.collected == 40
+    assert result.figures.issued == 40
+    for j, line in enumerate(result.subjects):
+        counts = line.counts.as_dict()
+        assert counts == {level: expected[j][level] for level in LEVELS}, subjects[j].name
+        assert line.invalid == 40 - sum(expected[j].values())
+    assert ballot_sources(session, round_).as_dict() == {"phone": 30, "paper": 10,
+                                                         "paper_invalid": 1}
+
+
+def test_results_json_minutes_and_ballot_file_show_the_sources(session, paper_round, clerk,
+                                                                logged_in):
+    round_ = paper_round(phones=6, paper=3)
+    for code in round_.codes:
+        cast_ballot(session, code, {round_.subjects[0].id: "high"})
+        session.commit()
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    for serial, marks in zip(round_.paper, [{1: "low"}, {1: "invalid", 2: "high"}, None],
+                             strict=True):
+        for client in (first, second):
+            assert enter(client, round_, serial, marks, invalid=marks is None).status_code == 303
+    session.rollback()  # a fresh snapshot after the web requests' writes
+    close_round(session, round_, NOW)
+    session.commit()
+
+    data = logged_in.get(f"/rounds/{round_.id}/results.json").get_json()
+    assert data["collected"] == 9
+    assert data["sources"] == {"phone": 6, "paper": 3, "paper_invalid": 1}
+    first_line = data["subjects"][0]
+    assert first_line["counts"] == {"high": 6, "confidence": 0, "low": 1}
+    assert first_line["invalid"] == 2  # the over-marked line and the wholly invalid ballot
+    assert data["subjects"][1]["counts"]["high"] == 1
+
+    minutes = logged_in.get(f"/rounds/{round_.id}/minutes").text
+    assert "(6 phiếu bỏ bằng điện thoại, 3 phiếu giấy)" in minutes
+    assert "kể cả 1 phiếu giấy không hợp lệ cả phiếu" in minutes
+    pdf = logged_in.get(f"/rounds/{round_.id}/minutes.pdf")
+    assert pdf.status_code == 200
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "3 phiếu giấy" in " ".join(text.split())
+    results = logged_in.get(f"/rounds/{round_.id}/results").text
+    assert "Trong đó phiếu giấy" in results
+
+    # the ballot file says it too, and the recount from the file alone gives the same JSON
+    parsed = decode(ballot_file(session, round_))
+    assert parsed.sources is not None and parsed.sources.as_dict() == data["sources"]
+    assert recount_document(parsed) == data | {"round": recount_document(parsed)["round"]}
+
+
+def test_a_round_without_paper_keeps_its_ballot_file_bytes(session, make_round):
+    """The ``sources`` header is written only when paper ballots were counted."""
+    round_ = make_round(cards=5, open_=True)
+    for code in round_.codes:
+        cast_ballot(session, code, {})
+        session.commit()
+    close_round(session, round_, NOW)
+    session.commit()
+    header = json.loads(ballot_file(session, round_).split(b"\n")[0])
+    assert "sources" not in header
+
+
+# -- validity ------------------------------------------------------------------------------------
+
+
+def test_invalid_ballots_and_lines_count_as_domain_says(session, paper_round, clerk):
+    """A wholly invalid paper ballot is collected and invalid; an over-marked line is invalid
+    for that subject only, and the rest of the ballot counts."""
+    round_ = paper_round(phones=5, paper=2)
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    for client in (first, second):
+        enter(client, round_, round_.paper[0], invalid=True)
+        enter(client, round_, round_.paper[1], {1: "invalid", 2: "low", 3: "high"})
+    for code in round_.codes:
+        cast_ballot(session, code, {round_.subjects[0].id: "confidence"})
+        session.commit()
+    close_round(session, round_, NOW)
+    session.commit()
+
+    result = confidence_result(session, round_)
+    assert result.figures.collected == 7  # the invalid ballot is collected
+    line1, line2, line3, line4 = result.subjects[:4]
+    assert (line1.valid, line1.invalid) == (5, 2)  # over-marked line + invalid ballot
+    assert line2.counts.low == 1 and (line2.valid, line2.invalid) == (1, 6)
+    assert line3.counts.high == 1
+    assert (line4.valid, line4.invalid) == (0, 7)
+    session.rollback()
+    session.expire_all()
+    assert session.get(type(round_), round_.id).paper_invalid == 1
+    # the wholly invalid ballot is stored as a ballot with no mark, like a blank phone ballot
+    marked = select(Mark.ballot_id).where(Mark.ballot_id == Ballot.id).exists()
+    assert session.scalar(select(func.count()).select_from(Ballot).where(~marked)) == 1
+
+
+def test_entry_needs_every_line_or_the_whole_ballot_invalid(session, paper_round, clerk):
+    round_ = paper_round()
+    first = clerk("kiemphieu1")
+    data = form_data(round_, round_.paper[0], {1: "high"})
+    del data[f"s{round_.subjects[4].id}"]
+    del data[f"s{round_.subjects[6].id}"]
+    response = first.post(f"/rounds/{round_.id}/paper/entry", data=data)
+    assert response.status_code == 422
+    assert "Chưa chọn ở dòng 5, 7" in response.text
+    assert 'value="high" data-key="1"' in response.text and "checked" in response.text  # kept
+    data[f"s{round_.subjects[4].id}"] = "maybe"
+    data[f"s{round_.subjects[6].id}"] = "low"
+    response = first.post(f"/rounds/{round_.id}/paper/entry", data=data)
+    assert response.status_code == 422
+    assert "Có lựa chọn không thuộc phiếu này." in response.text
+    assert entries(session, round_.id) == []
+
+
+# -- double entry and reconciliation -------------------------------------------------------------
+
+
+def test_first_entry_flashes_and_waits_for_a_second_person(session, paper_round, clerk):
+    round_ = paper_round()
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    serial = round_.paper[0]
+    page = flashed(first, enter(first, round_, serial, {1: "high"}))
+    assert f"Đã nhập phiếu số {serial} (lần 1/2)." in page
+    assert 'autofocus' in page and 'name="serial"' in page
+    assert entries(session, round_.id) == [(serial, 1)]
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 0  # not counted yet
+
+    page = flashed(second, enter(second, round_, serial, {1: "high"}))
+    assert f"Đã nhập phiếu số {serial} (lần 2/2): hai lần nhập khớp nhau" in page
+    assert entries(session, round_.id) == []
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 1
+    slot = session.scalar(select(Card).where(Card.round_id == round_.id, Card.serial == serial))
+    assert slot.used and slot.medium == "paper" and slot.code_hash is None
+
+    # counted: a further entry of that serial is refused, nothing changes
+    third = clerk("kiemphieu3")
+    response = enter(third, round_, serial, {1: "low"})
+    assert response.status_code == 422
+    assert "đã được tính" in response.text
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 1
+
+
+def test_the_same_person_cannot_make_both_entries(session, paper_round, clerk):
+    round_ = paper_round()
+    first = clerk("kiemphieu1")
+    serial = round_.paper[0]
+    assert enter(first, round_, serial, {1: "high"}).status_code == 303
+    response = enter(first, round_, serial, {1: "high"})
+    assert response.status_code == 422
+    assert f"Bạn đã nhập phiếu số {serial} rồi" in response.text
+    assert entries(session, round_.id) == [(serial, 1)]
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 0
+
+
+def test_a_difference_blocks_the_close_until_a_third_entry(session, paper_round, clerk,
+                                                           logged_in):
+    round_ = paper_round(phones=5, paper=2)
+    first, second, third = clerk("kiemphieu1"), clerk("kiemphieu2"), clerk("kiemphieu3")
+    a, b = round_.paper
+    right = {1: "high", 2: "confidence", 3: "low"}
+    assert enter(first, round_, a, right).status_code == 303
+    page = flashed(second, enter(second, round_, a, right | {2: "low", 5: "invalid"}))
+    assert f"Phiếu số {a}: lần nhập 2 khác lần nhập 1 ở dòng 2, 5." in page
+    assert enter(first, round_, b, right).status_code == 303  # b: one entry only
+
+    # the organizer page lists the difference line by line
+    page = logged_in.get(f"/rounds/{round_.id}/paper").text
+    assert f"Phiếu số {a}" in page and f"Phiếu số {b}" in page
+    assert "lần 1 (kiemphieu1), lần 2 (kiemphieu2)" in page
+    names = {s.order: s.name for s in round_.subjects}
+    assert names[2] in page and names[5] in page and names[3] not in page
+    assert "Không hợp lệ (nhiều dấu)" in page and "Tín nhiệm thấp" in page
+    assert "cần một người khác nhập lần 2" in page
+
+    # the close is refused, naming both serials; nothing changes
+    response = close_web(logged_in, round_)
+    assert response.status_code == 409
+    assert f"chưa đủ hai lần nhập: số {b}" in response.text
+    assert f"hai lần nhập khác nhau: số {a}" in response.text
+    session.rollback()
+    session.expire_all()
+    assert session.get(type(round_), round_.id).closed_at is None
+    with pytest.raises(RoundStateError):
+        close_round(session, round_, NOW)
+    session.rollback()
+
+    # a third person agrees with the first: counted; the second entry of b as well
+    page = flashed(third, enter(third, round_, a, right))
+    assert f"Đã nhập phiếu số {a} (lần 3): khớp với một lần nhập trước" in page
+    assert enter(second, round_, b, right).status_code == 303
+    assert entries(session, round_.id) == []
+    assert close_web(logged_in, round_).status_code == 302
+
+    result = confidence_result(session, round_)
+    assert result.figures.collected == 2  # the 5 phone cards were never used
+    assert result.subjects[1].counts.confidence == 2 and result.subjects[1].counts.low == 0
+
+    # every step is in the audit log, and no choice is
+    steps = audit_rows(session, round_.id)
+    assert [action for action, _ in steps] == [
+        "paper.entry", "paper.entry", "paper.differ", "paper.entry",
+        "paper.entry", "paper.count",  # the third entry of a
+        "paper.entry", "paper.count",  # the second entry of b
+    ]
+    assert steps[2][1] == {"serial": a, "number": 2, "others": [1], "lines": [2, 5]}
+    assert steps[5][1] == {"serial": a}
+    refused = audit_rows(session, round_.id, "round.close")
+    assert [action for action, _ in refused] == ["round.close"]
+    session.rollback()
+    details = " ".join(d for (d,) in session.execute(select(AuditEntry.details)))
+    for word in LEVELS + ("invalid", "blank"):
+        assert f'"{word}"' not in details
+
+
+def test_a_correction_resolves_a_difference(session, paper_round, clerk):
+    round_ = paper_round(paper=1)
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    [serial] = round_.paper
+    enter(first, round_, serial, {1: "high"}, invalid=True)
+    enter(second, round_, serial, {1: "high"})
+    assert entries(session, round_.id) == [(serial, 1), (serial, 2)]
+
+    # the correction form is offered to the person who made an entry
+    page = first.get(f"/rounds/{round_.id}/paper").text
+    assert f"Sửa lần nhập của tôi (phiếu số {serial})" in page
+    assert "Cả phiếu không hợp lệ" in page  # how entry 1 read line 1
+    correcting = first.get(
+        f"/rounds/{round_.id}/paper/entry?correct=1&serial={serial}").text
+    assert f'value="{serial}"' in correcting and 'name="correct" type="hidden" value="1"' in \
+        correcting
+
+    # a correction by someone with no entry of this serial is refused
+    third = clerk("kiemphieu3")
+    response = enter(third, round_, serial, {1: "high"}, correct=True)
+    assert response.status_code == 422
+    assert "không có lần nhập nào để sửa" in response.text
+
+    page = flashed(first, enter(first, round_, serial, {1: "high"}, correct=True))
+    assert f"Đã nhập phiếu số {serial} (lần 1/2): hai lần nhập khớp nhau" in page
+    assert entries(session, round_.id) == []
+    assert [a for a, _ in audit_rows(session, round_.id)][-4:] == [
+        "paper.entry", "paper.differ", "paper.correct", "paper.count"]
+    session.rollback()
+    session.expire_all()
+    assert session.get(type(round_), round_.id).paper_invalid == 0
+
+
+def test_the_stored_paper_ballot_carries_no_serial(session, paper_round, clerk):
+    round_ = paper_round(phones=0, paper=2)
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    a, b = round_.paper
+    for client in (first, second):
+        enter(client, round_, a, {1: "low", 2: "low"})
+    enter(first, round_, b, {1: "high"})
+
+    def ballot_dump():
+        session.rollback()
+        return [tuple(row) for table in ("ballots", "marks")
+                for row in session.execute(text(f"SELECT * FROM {table}"))]
+
+    # after reconciliation: a plain ballot, its entries gone; b's single entry still waits
+    assert {c.name for c in Base.metadata.tables["ballots"].columns} == {"id", "round_id"}
+    assert {c.name for c in Base.metadata.tables["marks"].columns} == {
+        "ballot_id", "subject_id", "choice"}
+    rows = ballot_dump()
+    (ballot_id,) = session.scalars(select(Ballot.id)).all()
+    assert len(ballot_id) == 32
+    assert (ballot_id, round_.id) in rows  # the ballot row: a random id and its round only
+    assert entries(session, round_.id) == [(b, 1)]  # a's entries are gone
+    assert session.scalar(select(func.count()).select_from(Mark)) == 2
+
+    enter(second, round_, b, {1: "high"})
+    session.rollback()
+    close_round(session, round_, NOW)
+    session.commit()
+    # after the close: no entry at all, fresh ids, nothing but choices
+    assert session.scalar(select(func.count()).select_from(PaperEntry)) == 0
+    after = set(session.scalars(select(Ballot.id)))
+    assert len(after) == 2 and ballot_id not in after
+    choices = sorted(c for (c,) in session.execute(select(Mark.choice)))
+    assert choices == ["high", "low", "low"]
+
+
+def test_a_paper_serial_is_never_a_card_and_a_card_is_never_paper(session, paper_round, clerk,
+                                                                   logged_in):
+    round_ = paper_round(phones=2, paper=2)
+    rows = session.execute(
+        select(Card.serial, Card.medium, Card.code_hash).where(Card.round_id == round_.id)
+        .order_by(Card.serial)
+    ).all()
+    assert [(s, m) for s, m, _ in rows] == [(1, "phone"), (2, "phone"), (3, "paper"),
+                                            (4, "paper")]
+    assert all(h is None for _, m, h in rows if m == "paper")  # no code: no phone can use it
+
+    first = clerk("kiemphieu1")
+    response = enter(first, round_, 1, {1: "high"})  # a phone card's serial
+    assert response.status_code == 422
+    assert "Số 1 là thẻ điện thoại, không phải phiếu giấy." in response.text
+    response = logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issue-serials": "2-3"})
+    assert "Số 2 là thẻ điện thoại, không phải phiếu giấy." in logged_in.get(
+        response.headers["Location"]).text
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-serials": "1"})
+    assert response.status_code == 302
+    with pytest.raises(InvalidInput):
+        replace_card(session, round_, 3)
+    session.rollback()
+    response = enter(first, round_, 99, {})
+    assert "Không có phiếu số 99." in response.text
+
+    # a card used on a phone is never counted again as paper, and the serials keep going
+    cast_ballot(session, round_.codes[0], {})
+    session.commit()
+    new = create_cards(session, round_, 1)
+    more = create_paper_ballots(session, round_, 1)
+    session.commit()
+    assert (new[0].serial, more[0]) == (5, 6)
+
+
+def test_entry_needs_an_issued_paper_ballot_of_an_open_round(session, make_round, clerk):
+    round_ = make_round(cards=2)
+    serials = create_paper_ballots(session, round_, 2)
+    issue_paper_ballots(session, round_, serials[:1])
+    session.commit()
+    first = clerk("kiemphieu1")
+    response = enter(first, round_, serials[0], {})
+    assert response.status_code == 409
+    assert "Chỉ nhập phiếu giấy khi đợt đang bỏ phiếu." in response.text
+    open_round(session, round_, NOW)
+    session.commit()
+    response = enter(first, round_, serials[1], {})
+    assert response.status_code == 422
+    assert f"Phiếu giấy số {serials[1]} chưa được phát" in response.text
+    # a voided paper ballot is refused too
+    first.post(f"/rounds/{round_.id}/cards/void", data={"serial": serials[0]})
+    response = enter(first, round_, serials[0], {})
+    assert "đã bị hủy" in response.text
+    assert entries(session, round_.id) == []
+
+
+def test_issued_paper_ballots_count_as_issued(session, make_round, logged_in):
+    round_ = make_round(cards=4)  # all four cards issued
+    response = logged_in.post(f"/rounds/{round_.id}/paper/create", data={"count": "3"})
+    assert response.status_code == 302
+    page = logged_in.get(response.headers["Location"]).text
+    assert "Đã tạo 3 phiếu giấy, số 5–7." in page
+    logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issue-serials": "5-6"})
+    session.rollback()
+    from survey.reports.queries import issued
+    assert issued(session, round_.id) == 6
+    page = logged_in.get(f"/rounds/{round_.id}/paper").text
+    assert "Đã phát" in page
+    steps = audit_rows(session, round_.id)
+    assert steps == [("paper.create", {"count": 3, "serials": "5-7"}),
+                     ("paper.issue", {"serials": "5-6", "issued": 2})]
+
+
+# -- printing ------------------------------------------------------------------------------------
+
+
+def test_printed_paper_ballots(session, make_round, logged_in):
+    round_ = make_round(cards=2)
+    create_paper_ballots(session, round_, 3)
+    session.commit()
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-serials": "3-4"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert "phieu-giay-" in response.headers["Content-Disposition"]
+    reader = pypdf.PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 2  # one A4 page per ballot
+    for page, serial in zip(reader.pages, (3, 4), strict=True):
+        assert abs(float(page.mediabox.width) - 595.28) < 1
+        words = " ".join(page.extract_text().split())
+        assert "PHIẾU TÍN NHIỆM" in words
+        assert "ĐẢNG CỘNG SẢN VIỆT NAM" in words
+        assert round_.title in words
+        assert f"Phiếu số {serial}" in words
+        for subject in round_.subjects:
+            assert subject.name in words
+        for label in ("Tín nhiệm cao", "Tín nhiệm thấp", "STT", "Họ và tên", "Chức vụ",
+                      "Dấu của Ban kiểm phiếu", "Đánh dấu X vào một ô ở mỗi dòng"):
+            assert label in words
+    # all of them when no serial is given; the print is audited
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-serials": ""})
+    assert len(pypdf.PdfReader(io.BytesIO(response.data)).pages) == 3
+    assert [d for a, d in audit_rows(session, round_.id) if a == "paper.print"] == [
+        {"serials": "3-4", "count": 2}, {"serials": "all", "count": 3}]
+
+
+def test_state_body_prints_the_national_heading(session, logged_in):
+    round_ = create_round(session, title="Lấy phiếu tín nhiệm tại kỳ họp", now=NOW,
+                          body="Hội đồng nhân dân tỉnh", body_kind="state",
+                          subjects=btv_rows()[:3])
+    record_attendance(session, round_, summoned=10, present=10)
+    create_paper_ballots(session, round_, 1)
+    session.commit()
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={})
+    words = " ".join(pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words and "ĐẢNG CỘNG SẢN" not in words
+
+
+# -- kinds ---------------------------------------------------------------------------------------
+
+
+def test_kinds_plug_in_through_one_table():
+    layout = layout_for(RoundKind.confidence)
+    assert [(lv.value, lv.key) for lv in layout.levels] == [
+        ("high", "1"), ("confidence", "2"), ("low", "3")]
+    for kind in RoundKind:
+        if kind not in LAYOUTS:
+            with pytest.raises(InvalidInput, match="Loại đợt này chưa có phiếu giấy"):
+                layout_for(kind)
+
+
+def test_a_kind_without_paper_ballot_is_refused(session, logged_in):
+    if RoundKind.no_confidence in LAYOUTS:
+        pytest.skip("every kind has a paper ballot now")
+    round_ = create_round(session, title="Bỏ phiếu tín nhiệm", now=NOW, kind="no_confidence",
+                          subjects=btv_rows()[:2])
+    session.commit()
+    page = logged_in.get(f"/rounds/{round_.id}/paper")
+    assert page.status_code == 200 and "Loại đợt này chưa có phiếu giấy." in page.text
+    assert f'action="/rounds/{round_.id}/paper/create"' not in page.text
+    response = logged_in.post(f"/rounds/{round_.id}/paper/create", data={"count": "2"})
+    assert "Loại đợt này chưa có phiếu giấy." in logged_in.get(response.headers["Location"]).text
+    assert logged_in.get(f"/rounds/{round_.id}/paper/entry").status_code == 409
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Card)) == 0
+
+
+# -- the entry page ------------------------------------------------------------------------------
+
+
+def test_entry_page_is_made_for_the_keyboard(session, paper_round, logged_in):
+    round_ = paper_round()
+    response = logged_in.get(f"/rounds/{round_.id}/paper/entry")
+    assert response.status_code == 200
+    html = response.text
+    assert html.index('name="serial"') < html.index('type="radio"')  # the serial field first
+    assert "autofocus" in html.split('name="serial"')[0].rsplit("<input", 1)[1] + html.split(
+        'name="serial"')[1].split(">", 1)[0]
+    assert "/static/js/paper_entry.js" in html and "<script>" not in html
+    for key, label in (("1", "Tín nhiệm cao"), ("2", "Tín nhiệm"), ("3", "Tín nhiệm thấp"),
+                       ("0", "Để trống"), ("x", "Không hợp lệ (nhiều dấu)")):
+        assert f"<kbd>{key}</kbd> {label}" in html
+    for subject in round_.subjects:
+        assert html.count(f'name="s{subject.id}"') == 5
+        assert f'aria-label="{subject.order}. {subject.name}: Tín nhiệm cao"' in html
+    assert 'type="submit"' in html  # works without JavaScript
+
+
+def test_paper_page_links_from_the_round_page(session, paper_round, logged_in):
+    round_ = paper_round()
+    page = logged_in.get(f"/rounds/{round_.id}").text
+    assert f'href="/rounds/{round_.id}/paper"' in page
+    assert f'href="/rounds/{round_.id}/paper/entry"' in page
+
+
+def test_counting_a_paper_ballot_is_refused_after_the_close(session, paper_round, clerk):
+    round_ = paper_round(paper=1)
+    close_round(session, round_, NOW)
+    session.commit()
+    response = enter(clerk("kiemphieu1"), round_, round_.paper[0], {1: "high"})
+    assert response.status_code == 409
+    assert entries(session, round_.id) == []
+
+
+def test_cards_issue_all_still_issues_paper_slots(session, make_round):
+    """"Activate all" on the cards step hands out every slot, paper ones included."""
+    round_ = make_round(cards=2, issue=False)
+    create_paper_ballots(session, round_, 2)
+    assert issue_cards(session, round_) == 4
+    session.commit()
+
+
+def test_paper_pages_label_every_control(session, paper_round, clerk):
+    from tests.test_a11y_pages import assert_accessible_basics
+
+    round_ = paper_round()
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    enter(first, round_, round_.paper[0], {1: "high"})
+    enter(second, round_, round_.paper[0], {1: "low"})  # a difference, listed with its table
+    for path in (f"/rounds/{round_.id}/paper", f"/rounds/{round_.id}/paper/entry",
+                 f"/rounds/{round_.id}/paper/entry?correct=1&serial={round_.paper[0]}"):
+        response = first.get(path)
+        assert response.status_code == 200, path
+        assert_accessible_basics(response.text, path)
+
+
+def test_no_entry_survives_the_close_in_the_database_file(app, session, paper_round, clerk):
+    """A byte scan of the SQLite file and its WAL after the close: no entry's id or lines."""
+    engine = app.extensions["survey.engine"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("file scan is for SQLite")
+    from pathlib import Path
+
+    from survey.db import compact
+
+    round_ = paper_round(phones=0, paper=3)
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    # a line pattern no other row holds: 12 lines, marked in a recognisable order
+    marks = dict(zip(range(1, 13), ["low", "invalid", "high", "blank"] * 3, strict=True))
+    for serial in round_.paper:
+        enter(first, round_, serial, marks)
+    session.rollback()
+    entry_ids = list(session.scalars(select(PaperEntry.id)))
+    assert len(entry_ids) == 3
+    for serial in round_.paper:
+        enter(second, round_, serial, marks)
+    session.rollback()
+    close_round(session, round_, NOW)
+    session.commit()
+    session.close()
+    compact(engine)
+    path = Path(engine.url.database)
+    blob = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+    assert blob
+    for entry_id in entry_ids:
+        assert entry_id.encode() not in blob
+    assert b'"invalid"' not in blob and b'"blank"' not in blob  # the entries' JSON lines
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 3
+
+
+def test_the_close_command_is_refused_too(runner, session, paper_round, clerk):
+    from tests.test_cli import refused, run
+
+    round_ = paper_round(paper=1)
+    [serial] = round_.paper
+    enter(clerk("kiemphieu1"), round_, serial, {})
+    message = refused(runner, "round", "close", round_.id)
+    assert f"chưa đủ hai lần nhập: số {serial}" in message
+    enter(clerk("kiemphieu2"), round_, serial, {})
+    run(runner, "round", "close", round_.id)
+    session.rollback()
+    session.expire_all()
+    assert session.get(type(round_), round_.id).closed_at is not None
+
+
+def test_postgres_close_leaves_no_counting_transaction_ids(session, paper_round, clerk):
+    """Counting a paper ballot stamps its slot and its ballot with one transaction id; the close
+    rewrites the ballots, so no stored ballot shares a slot's xmin afterwards."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("xmin is PostgreSQL's")
+    round_ = paper_round(phones=0, paper=3)
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    for serial in round_.paper:
+        enter(first, round_, serial, {1: "high"})
+        enter(second, round_, serial, {1: "high"})
+
+    def xmins(table):
+        session.rollback()
+        return {x for (x,) in session.execute(
+            text(f"SELECT xmin::text FROM {table} WHERE round_id = :r"), {"r": round_.id})}
+
+    slots = xmins("cards")
+    assert xmins("ballots") & slots  # before the close the link is there...
+    session.rollback()
+    close_round(session, round_, NOW)
+    session.commit()
+    assert not xmins("ballots") & slots  # ...and after it, gone
