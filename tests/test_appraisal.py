@@ -130,7 +130,7 @@ def test_an_anonymous_card_cannot_vote_in_an_appraisal_round(client, session, ma
     session.commit()
     page = claim(client, card.code)
     assert page.status_code == 409 and "không gắn với người nào" in page.text
-    assert client.post("/v/cast", data={"code": card.code}).status_code == 409
+    assert client.post("/v/a/cast", data={"code": card.code}).status_code == 409
     assert stored(session) == (0, 0, 0)
 
 
@@ -162,8 +162,8 @@ def test_a_posted_own_line_refuses_the_whole_ballot(client, session, make_apprai
     ids = subject_ids(round_)
     code = round_.codes["An"]
     data = {"code": code, f"l{ids['An']}": "excellent", f"l{ids['Bình']}": "good"}
-    assert client.post("/v/review", data=data).status_code == 409
-    response = client.post("/v/cast", data=data)
+    assert client.post("/v/a/review", data=data).status_code == 409
+    response = client.post("/v/a/cast", data=data)
     assert response.status_code == 409
     assert "Phiếu không hợp lệ" in response.text
     assert stored(session) == (0, 0, 0)
@@ -171,7 +171,7 @@ def test_a_posted_own_line_refuses_the_whole_ballot(client, session, make_apprai
                                                   Card.serial == 1)) is False
     # the same card, without its own line, votes
     del data[f"l{ids['An']}"]
-    assert client.post("/v/cast", data=data).status_code == 303
+    assert client.post("/v/a/cast", data=data).status_code == 303
     assert stored(session) == (1, 1, 0)
 
 
@@ -186,7 +186,7 @@ def test_a_confidence_shaped_post_cannot_vote_with_an_appraisal_card(client, ses
     with pytest.raises(CardRejected):
         cast_ballot(session, round_.codes["An"], {ids["Bình"]: "high"})
     session.rollback()
-    assert client.post("/v/cast", data=data).status_code == 303  # the s-field is not a line
+    assert client.post("/v/a/cast", data=data).status_code == 303  # the s-field is not a line
     assert stored(session) == (1, 0, 0)  # an empty appraisal: nothing rated
 
 
@@ -197,10 +197,10 @@ def test_same_unit_only_shows_and_accepts_only_the_raters_unit(client, session, 
     assert line_ids(page.text) == {ids["Hà"], ids["Khoa"]}
     assert "Phòng A" not in page.text
     data = {"code": round_.codes["Giang"], f"l{ids['Hà']}": "good", f"l{ids['An']}": "good"}
-    assert client.post("/v/cast", data=data).status_code == 409
+    assert client.post("/v/a/cast", data=data).status_code == 409
     assert stored(session) == (0, 0, 0)
     del data[f"l{ids['An']}"]
-    assert client.post("/v/cast", data=data).status_code == 303
+    assert client.post("/v/a/cast", data=data).status_code == 303
     assert stored(session) == (1, 1, 0)
 
 
@@ -224,7 +224,7 @@ def test_flow_with_skips_scores_and_comments(client, session, make_appraisal):
         f"l{ids['Dũng']}": "skip",
         f"l{ids['Giang']}": "completed", f"t{ids['Giang']}": "45",
     }
-    review = client.post("/v/review", data=form)
+    review = client.post("/v/a/review", data=form)
     assert review.status_code == 200
     html = unescape(review.text)
     # a level that contradicts the score band is warned about, not refused
@@ -232,11 +232,11 @@ def test_flow_with_skips_scores_and_comments(client, session, make_appraisal):
     assert "Tổng điểm thuộc mức “Hoàn thành nhiệm vụ”" in html
     assert "Bạn chưa chọn cho 3 người" in html  # Em, Hà, Khoa
     assert "Nhận xét: Cần chủ động hơn" in html
-    back = client.post("/v/ballot", data=form)
+    back = client.post("/v/a/ballot", data=form)
     assert "Đã đánh giá 4/7" in back.text and 'value="excellent" checked' in back.text
     hidden = dict(re.findall(r'<input type="hidden" name="([lgtc]\d+)" value="([^"]*)"',
                              review.text))
-    response = client.post("/v/cast", data={"code": code, **{k: unescape(v) for k, v in
+    response = client.post("/v/a/cast", data={"code": code, **{k: unescape(v) for k, v in
                                                               hidden.items()}})
     assert response.status_code == 303 and response.location.endswith("/v/thanks")
     assert stored(session) == (1, 3, 1)
@@ -247,7 +247,7 @@ def test_flow_with_skips_scores_and_comments(client, session, make_appraisal):
     comment = session.scalar(select(Comment))
     assert (comment.subject_id, comment.text) == (ids["Bình"], "Cần chủ động hơn")
     # spent: a second cast is refused and stores nothing more
-    assert client.post("/v/cast", data=form).status_code == 409
+    assert client.post("/v/a/cast", data=form).status_code == 409
     assert stored(session) == (1, 3, 1)
 
 
@@ -261,9 +261,9 @@ def test_bad_line_goes_back_to_the_form_and_is_refused_at_cast(client, session, 
     round_ = make_appraisal()
     ids = subject_ids(round_)
     data = {"code": round_.codes["An"], f"l{ids['Bình']}": "good", f"{field}{ids['Bình']}": value}
-    review = client.post("/v/review", data=data)
+    review = client.post("/v/a/review", data=data)
     assert review.status_code == 422 and message in review.text
-    assert client.post("/v/cast", data=data).status_code == 409
+    assert client.post("/v/a/cast", data=data).status_code == 409
     assert stored(session) == (0, 0, 0)
 
 
@@ -272,9 +272,9 @@ def test_scores_without_a_level_are_not_accepted(client, session, make_appraisal
     ids = subject_ids(round_)
     for level in ("", "skip"):
         data = {"code": round_.codes["An"], f"l{ids['Bình']}": level, f"g{ids['Bình']}": "20"}
-        assert client.post("/v/review", data=data).status_code == 422
-        assert client.post("/v/cast", data=data).status_code == 409
-    assert client.post("/v/cast", data={"code": round_.codes["An"],
+        assert client.post("/v/a/review", data=data).status_code == 422
+        assert client.post("/v/a/cast", data=data).status_code == 409
+    assert client.post("/v/a/cast", data={"code": round_.codes["An"],
                                         f"l{ids['Bình']}": "best"}).status_code == 409
     assert stored(session) == (0, 0, 0)
 
@@ -283,7 +283,7 @@ def test_turnout_per_unit_shows_counts_never_names(client, logged_in, session, m
     round_ = make_appraisal()
     ids = subject_ids(round_)
     for name in ("An", "Bình", "Giang"):
-        assert client.post("/v/cast", data={"code": round_.codes[name],
+        assert client.post("/v/a/cast", data={"code": round_.codes[name],
                                             f"l{ids['Chi']}": "good"}).status_code == 303
     for url in (f"/rounds/{round_.id}", f"/rounds/{round_.id}/turnout"):
         html = unescape(client.get(url).text)
@@ -307,7 +307,7 @@ def _vote(client, round_, name, lines):
             data[f"t{ids[subject]}"] = str(tasks)
         if comment:
             data[f"c{ids[subject]}"] = comment
-    response = client.post("/v/cast", data=data)
+    response = client.post("/v/a/cast", data=data)
     assert response.status_code == 303, response.text
 
 
@@ -513,11 +513,11 @@ def test_danh_gia_phong_ban_end_to_end(app, client, logged_in, runner, session):
             if (i + 2 * j) % 17 == 0:
                 form[f"c{subject.id}"] = f"Nhận xét số {i}-{j}"
                 expected_comments += 1
-        review = voter.post("/v/review", data=form)
+        review = voter.post("/v/a/review", data=form)
         assert review.status_code == 200
         hidden = dict(re.findall(r'<input type="hidden" name="([lgtc]\d+)" value="([^"]*)"',
                                  review.text))
-        cast = voter.post("/v/cast", data={"code": code,
+        cast = voter.post("/v/a/cast", data={"code": code,
                                            **{k: unescape(v) for k, v in hidden.items()}})
         assert cast.status_code == 303, cast.text
     turnout = unescape(client.get(f"/rounds/{round_id}/turnout").text)
@@ -578,7 +578,7 @@ def test_a_scripted_appraisal_round_on_the_command_line(app, client, runner, ses
         Subject.round_id == round_id))}
     codes = {c["holder"]: c["code"] for c in cards["cards"]}
     for rater, subject in (("Giang", "Hà"), ("Khoa", "Hà"), ("An", "Bình")):
-        assert client.post("/v/cast", data={"code": codes[rater],
+        assert client.post("/v/a/cast", data={"code": codes[rater],
                                             f"l{ids[subject]}": "good"}).status_code == 303
     refused = runner.invoke(survey, ["appraisal", "settings", str(round_id)])
     assert refused.exit_code == 1 and "không thể thay đổi" in refused.output

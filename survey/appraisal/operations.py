@@ -188,18 +188,6 @@ def turnout_by_unit(session: Session, round_id: int) -> list[tuple[str, int, int
 # -- the ballot ----------------------------------------------------------------------------------
 
 
-def card_kind(session: Session, code: str) -> str | None:
-    """The kind of the round of the card ``code`` (``None`` for an unknown or malformed code)."""
-    canonical = normalize_code(code)
-    if canonical is None:
-        return None
-    return session.scalar(
-        select(Round.kind).join(Card, Card.round_id == Round.id).where(
-            Card.code_hash == hash_code(canonical)
-        )
-    )
-
-
 def not_named() -> CardRejected:
     return CardRejected(
         "not_named",

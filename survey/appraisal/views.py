@@ -13,6 +13,7 @@ from survey.appraisal import operations
 from survey.appraisal.forms import SettingsForm
 from survey.appraisal.operations import SKIP, Line
 from survey.ballots.forms import VoteForm
+from survey.ballots.operations import reject
 from survey.db import begin_write, get_session
 from survey.errors import CardRejected, NotFound, SurveyError
 from survey.i18n import _
@@ -37,10 +38,6 @@ def level_labels() -> dict[str, str]:
 # -- the voter's pages ---------------------------------------------------------------------------
 
 Rejected = Callable[[CardRejected], object]
-
-
-def is_appraisal_card(session: Session, code: str | None) -> bool:
-    return bool(code) and operations.card_kind(session, code) == RoundKind.appraisal
 
 
 def _groups(subjects: list[Subject]) -> list[tuple[str, list[Subject]]]:
@@ -79,6 +76,8 @@ def _posted(session: Session):
     from survey.ballots.operations import round_for_card
 
     round_ = round_for_card(session, code)
+    if round_.kind != RoundKind.appraisal:
+        raise reject("bad_ballot")
     member = operations.card_member(session, code)
     subjects = operations.ballot_subjects(round_, member)
     lines = operations.read_lines(request.form)

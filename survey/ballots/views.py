@@ -291,6 +291,8 @@ def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str], BallotView | None
         abort(400)
     chosen = _choices()
     round_ = operations.round_for_card(get_session(), form.code.data)
+    if round_.kind == RoundKind.appraisal:  # its form posts to the appraisal pages
+        raise operations.reject("bad_ballot")
     view = None if round_.kind == RoundKind.nomination else ballot_view(round_)
     operations.check_choices(round_.kind, _subject_ids(round_, view), chosen)
     write_ins = _write_ins()
@@ -305,8 +307,6 @@ def edit_ballot():
     """Back from the review step to the ballot, with the choices kept."""
     if blocked := _too_many():
         return blocked
-    if appraisal.is_appraisal_card(get_session(), request.form.get("code")):
-        return appraisal.edit(get_session(), _rejected)
     try:
         round_, form, chosen, _view = _posted_ballot()
     except CardRejected as exc:
@@ -319,8 +319,6 @@ def review():
     """Show the choices, and warn of blank lines, before the final submit."""
     if blocked := _too_many():
         return blocked
-    if appraisal.is_appraisal_card(get_session(), request.form.get("code")):
-        return appraisal.review(get_session(), _rejected)
     try:
         round_, form, chosen, view = _posted_ballot()
     except CardRejected as exc:
@@ -346,12 +344,47 @@ def cast():
         abort(400)
     db = begin_write(get_session())
     try:
-        if appraisal.is_appraisal_card(db, form.code.data):
-            appraisal.cast(db, form.code.data)
-        else:
-            operations.cast_ballot(
-                db, form.code.data, _choices(), _write_ins(), ballot_ids=_ballot_ids
-            )
+        operations.cast_ballot(
+            db, form.code.data, _choices(), _write_ins(), ballot_ids=_ballot_ids
+        )
+    except CardRejected as exc:
+        db.rollback()
+        return _rejected(exc)
+    db.commit()
+    return redirect(url_for("ballots.thanks"), code=303)
+
+
+# An appraisal form (named cards, levels and scores per line) posts to pages of its own, so
+# that the other kinds' pages never need to look up which kind a card votes in.
+
+
+@bp.post("/v/a/ballot")
+def appraisal_edit():
+    """Back from the appraisal review to the form, every answer kept."""
+    if blocked := _too_many():
+        return blocked
+    return appraisal.edit(get_session(), _rejected)
+
+
+@bp.post("/v/a/review")
+def appraisal_review():
+    """The appraisal answers listed before the final submit."""
+    if blocked := _too_many():
+        return blocked
+    return appraisal.review(get_session(), _rejected)
+
+
+@bp.post("/v/a/cast")
+def appraisal_cast():
+    """Record an appraisal and spend its named card, in one transaction."""
+    if blocked := _too_many():
+        return blocked
+    form = VoteForm(formdata=request.form)
+    if not form.validate_on_submit():
+        abort(400)
+    db = begin_write(get_session())
+    try:
+        appraisal.cast(db, form.code.data)
     except CardRejected as exc:
         db.rollback()
         return _rejected(exc)

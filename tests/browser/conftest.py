@@ -176,14 +176,14 @@ def axe_check(page, name: str) -> list[dict]:
     return result
 
 
-def to_review(page, base: str) -> None:
+def to_review(page, base: str, path: str = "/v/review") -> None:
     """Press "Xem lại phiếu" and wait until the review page has loaded with its script.
 
     Pressing "Gửi phiếu" before ``vote.js`` has run would post the form natively, which is
     correct behaviour but not the sending-with-fetch path a test of lost answers means to drive.
     """
     page.get_by_role("button", name="Xem lại phiếu").click()
-    page.wait_for_url(f"{base}/v/review", wait_until="load")
+    page.wait_for_url(f"{base}{path}", wait_until="load")
 
 
 def no_horizontal_scroll(page) -> None:

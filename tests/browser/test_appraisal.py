@@ -50,7 +50,7 @@ def test_appraisal_form_on_a_phone(phone, server, session, make_appraisal):  # n
     assert phone.locator("#ballot-count").inner_text() == "Đã đánh giá 3/60"
     screenshot(phone, "appraisal-2-filled")
 
-    to_review(phone, server)
+    to_review(phone, server, "/v/a/review")
     no_horizontal_scroll(phone)
     warning = phone.locator("#score-warnings")
     assert "khác với khung điểm" in warning.inner_text()
