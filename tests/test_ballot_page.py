@@ -102,6 +102,10 @@ def test_a_line_for_another_rounds_subject_is_refused_at_review(app, make_round)
     assert "không thuộc lá phiếu này" in response.text
 
 
+def _token(html):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
 def test_landing_pages_carry_each_browsers_own_token(app, make_round):
     round_ = make_round(cards=2, open_=True)
     app.config["WTF_CSRF_ENABLED"] = True  # read at each request
@@ -110,9 +114,16 @@ def test_landing_pages_carry_each_browsers_own_token(app, make_round):
         client = app.test_client()
         page = client.get("/v").text
         assert "\x00" not in page and "Mở lá phiếu" in page
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        token = _token(page)
         tokens.append(token)
-        assert client.post("/v", data={"code": code, "csrf_token": token}).status_code == 200
+        ballot = client.post("/v", data={"code": code, "csrf_token": token})
+        assert ballot.status_code == 200
+        data = {"code": code, "csrf_token": _token(ballot.text)}
+        review = client.post("/v/review", data=data)
+        assert review.status_code == 200  # the ballot page's token is good
+        cast = client.post("/v/cast", data=data | {"csrf_token": _token(review.text)})
+        assert cast.status_code == 303
+        assert client.post("/v/review", data={"code": code}).status_code == 400  # no token
     assert tokens[0] != tokens[1]
     stranger = app.test_client()
     stranger.get("/v")
