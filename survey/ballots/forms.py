@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from flask import abort, current_app, request
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -25,6 +30,33 @@ class VoteForm(FlaskForm):
     """The card code travels in the form, never in a cookie; the choices are ``s<id>`` radios."""
 
     code = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+
+class CardOnPage:
+    """The card code as a voter page carries it: what :class:`VoteForm` gives those pages
+    (``code.data``, ``meta.csrf``, ``hidden_tag()``), without WTForms building fields and
+    widgets on every request. The CSRF token of every POST is checked by the app's
+    ``CSRFProtect`` before any view runs, so nothing here checks it again.
+    """
+
+    def __init__(self, code: str) -> None:
+        self.code = SimpleNamespace(data=code)
+        self.meta = SimpleNamespace(csrf=current_app.config.get("WTF_CSRF_ENABLED", True))
+
+    @classmethod
+    def posted(cls) -> CardOnPage:
+        """The code of the posted form; a missing or overlong one is a 400, as in VoteForm."""
+        code = request.form.get("code", "")
+        if not code.strip() or len(code) > 64:
+            abort(400)
+        return cls(code)
+
+    def hidden_tag(self) -> Markup:
+        html = f'<input id="code" name="code" type="hidden" value="{escape(self.code.data)}">'
+        if self.meta.csrf:
+            token = generate_csrf()
+            html += f'\n<input id="csrf_token" name="csrf_token" type="hidden" value="{token}">'
+        return Markup(html)
 
 
 class CreateCardsForm(FlaskForm):

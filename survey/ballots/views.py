@@ -29,6 +29,7 @@ from survey.appraisal import views as appraisal
 from survey.ballots import nomination, operations
 from survey.ballots.cards import card_url, normalize_code, qr_svg
 from survey.ballots.forms import (
+    CardOnPage,
     CardsPdfForm,
     ClaimForm,
     CreateCardsForm,
@@ -207,7 +208,7 @@ def ballot_view(round_: Round) -> BallotView:
     return view
 
 
-def _ballot_page(round_: Round, form: VoteForm, chosen: dict[int, str], status: int = 200):
+def _ballot_page(round_: Round, form: CardOnPage, chosen: dict[int, str], status: int = 200):
     if round_.kind == RoundKind.nomination:
         write_ins = _write_ins()
         return render_template(
@@ -281,14 +282,12 @@ def claim():
         return _rejected(exc)
     if round_.kind == RoundKind.appraisal:
         return appraisal.claim(get_session(), round_, code, _rejected)
-    vote = VoteForm(formdata=None, code=code)
+    vote = CardOnPage(code)
     return _ballot_page(round_, vote, {})
 
 
-def _posted_ballot() -> tuple[Round, VoteForm, dict[int, str], BallotView | None]:
-    form = VoteForm(formdata=request.form)
-    if not form.validate_on_submit():
-        abort(400)
+def _posted_ballot() -> tuple[Round, CardOnPage, dict[int, str], BallotView | None]:
+    form = CardOnPage.posted()
     chosen = _choices()
     round_ = operations.round_for_card(get_session(), form.code.data)
     if round_.kind == RoundKind.appraisal:  # its form posts to the appraisal pages
@@ -339,9 +338,7 @@ def cast():
     """Record the ballot and spend the card, in one transaction."""
     if blocked := _too_many():
         return blocked
-    form = VoteForm(formdata=request.form)
-    if not form.validate_on_submit():
-        abort(400)
+    form = CardOnPage.posted()
     db = begin_write(get_session())
     try:
         operations.cast_ballot(
