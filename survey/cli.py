@@ -56,7 +56,7 @@ def configured_base_url(host: str, port: int) -> str:
     return current_app.config.get("BASE_URL") or guess_base_url(host, port)
 
 
-@click.command("serve")
+@click.command("serve", help="Tạo hoặc nâng cấp cơ sở dữ liệu rồi chạy máy chủ.")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int,
@@ -98,7 +98,10 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-@click.command("demo")
+@click.command(
+    "demo",
+    help="Tạo một đợt thử đã mở, có thẻ in sẵn, để bỏ phiếu thử trên điện thoại.",
+)
 @click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the cards (default: the instance folder).")
 @click.option("--cards", "count", default=15, show_default=True, type=int)

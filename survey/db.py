@@ -176,7 +176,7 @@ def upgrade(engine: Engine | None = None) -> None:
         command.upgrade(config, "head")
 
 
-@click.command("init")
+@click.command("init", help="Tạo cơ sở dữ liệu, hoặc nâng cấp lên lược đồ mới nhất.")
 @with_appcontext
 def init_command() -> None:
     """Create the database, or upgrade it to the newest schema."""

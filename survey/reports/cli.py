@@ -37,7 +37,7 @@ from survey.tally.confidence import Level
 from survey.tally.recount import RecountError, decode, recount_document, sha256_hex
 
 
-@click.command("tally")
+@click.command("tally", help="In kết quả kiểm phiếu của một đợt đã kết thúc (JSON hoặc CSV).")
 @click.argument("round_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
               show_default=True)
@@ -148,7 +148,10 @@ def _appraisal_document(session: Session, round_: Round, *, fmt: str, document: 
     )
 
 
-@click.command("report")
+@click.command(
+    "report",
+    help="Xuất tài liệu của một đợt đã kết thúc: biên bản, báo cáo tóm tắt, bảng tính, tệp phiếu.",
+)
 @click.argument("round_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="pdf",
               show_default=True)
@@ -244,7 +247,10 @@ def _recount_text(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("recount")
+@click.command(
+    "recount",
+    help="Kiểm lại tệp phiếu trên máy bất kỳ (không cần cơ sở dữ liệu), đối chiếu mã kiểm tra.",
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--expect", metavar="SHA256",
               help="The ballot-set fingerprint printed in the minutes.")
