@@ -296,9 +296,16 @@ def replace_nominations(session: Session, round_: Round, parsed: NominationImpor
 
 def set_write_ins(session: Session, round_: Round, allow: bool,
                   position_ids: Iterable[int] | None = None) -> None:
-    """Offer write-in fields on the ballot for every position (or for ``position_ids``)."""
+    """Offer write-in fields on the ballot for every position (or for ``position_ids``).
+
+    :raises RoundStateError: once the round is open (the ballot is frozen).
+    :raises NotFound: if a position of ``position_ids`` is not in the round.
+    """
     _require_nomination(round_)
     wanted = None if position_ids is None else set(position_ids)
+    if wanted is not None:
+        for position_id in wanted:
+            _position_of(round_, position_id)
     for position in round_.positions:
         if wanted is None or position.id in wanted:
             position.allow_write_ins = allow
