@@ -201,6 +201,11 @@ def _recount_text(data: dict) -> str:
           c=data["collected"], d=data["denominator_value"]),
         "",
     ]
+    kind = data["round"]["kind"]
+    if kind == "nomination":
+        return "\n".join(lines + _nomination_text(data)) + "\n"
+    if kind == "no_confidence":
+        return "\n".join(lines + _no_confidence_text(data)) + "\n"
     header = [_("STT"), _("Họ và tên"), _("Cao"), "%", _("TN"), "%", _("Thấp"), "%",
               _("KHL"), _("Ngưỡng")]
     rows = [header]
@@ -213,11 +218,51 @@ def _recount_text(data: dict) -> str:
             row += [str(item["counts"][level]), item["percent"][level]]
         row += [str(item["invalid"]), item["band"] or ""]
         rows.append(row)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    for row in rows:
-        lines.append("  ".join(cell.ljust(widths[i]) if i in (1, 9) else cell.rjust(widths[i])
-                               for i, cell in enumerate(row)).rstrip())
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _columns(rows, left=(1, 9))) + "\n"
+
+
+def _columns(rows: list[list[str]], *, left: tuple[int, ...]) -> list[str]:
+    """Rows as aligned text: the ``left`` columns flush left, the others flush right."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
+                      for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def _no_confidence_text(data: dict) -> list[str]:
+    rows = [[_("STT"), _("Họ và tên"), _("TN"), "%", _("Không TN"), "%", _("KHL"),
+             _("Kết luận")]]
+    for item in data["subjects"]:
+        if item["counts"] is None:
+            rows.append([str(item["order"]), item["name"]] + ["—"] * 6)
+            continue
+        row = [str(item["order"]), item["name"]]
+        for level in ("confidence", "no_confidence"):
+            row += [str(item["counts"][level]), item["percent"][level]]
+        row += [str(item["invalid"]), "dismissal" if item["dismissal"] else ""]
+        rows.append(row)
+    return _columns(rows, left=(1, 7))
+
+
+def _nomination_text(data: dict) -> list[str]:
+    out: list[str] = []
+    for position in data["positions"]:
+        out.append(_("%(order)s. %(title)s (tối đa %(seats)s người)", order=position["order"],
+                     title=position["title"], seats=position["seats"]))
+        if position["valid"] is None:
+            out.append("   —")
+            continue
+        rows = [[_("TT"), _("Họ và tên"), _("Đồng ý"), "%", _("Kết quả")]]
+        for item in position["candidates"] + position["write_ins"]:
+            verdict = "nominated" if item["nominated"] else ("tied" if item["tied"] else "")
+            rows.append([str(item.get("order", "+")), item["name"], str(item["votes"]),
+                         item["percent"], verdict])
+        out += ["   " + line for line in _columns(rows, left=(1, 4))]
+        out.append("   " + _("Phiếu hợp lệ %(valid)s, không hợp lệ %(invalid)s.",
+                             valid=position["valid"], invalid=position["invalid"]))
+    for warning in data["warnings"]:
+        out.append(_("Lưu ý: %(name)s được giới thiệu cho hơn 3 chức danh.",
+                     name=warning["name"]))
+    return out
 
 
 @click.command("recount")
@@ -262,8 +307,12 @@ def recount_command(path: Path, expect: str | None, fmt: str, out: Path | None) 
     else:
         text = _recount_text(document)
     _write(text.encode("utf-8"), out)
-    summary = _("Đã kiểm lại %(n)d phiếu của %(s)d người được lấy phiếu từ chính tệp này.",
-                n=document["collected"], s=len(document["subjects"]))
+    if "positions" in document:
+        summary = _("Đã kiểm lại %(n)d phiếu của %(p)d chức danh từ chính tệp này.",
+                    n=document["collected"], p=len(document["positions"]))
+    else:
+        summary = _("Đã kiểm lại %(n)d phiếu của %(s)d người được lấy phiếu từ chính tệp "
+                    "này.", n=document["collected"], s=len(document["subjects"]))
     if expect is None:
         click.echo(summary, err=True)
         click.echo(_("Chưa so sánh mã kiểm tra: hãy chạy lại với --expect <mã in trong biên "
