@@ -8,18 +8,104 @@ import io
 import json
 from html import unescape
 
+import click
 import openpyxl
 import pypdf
+import pytest
 from sqlalchemy import select
 
 from survey.ballots.operations import cast_ballot, create_cards, issue_cards
-from survey.rounds.models import Position, Round
+from survey.reports.cli import recount_command, report_command, tally_command
+from survey.rounds.importing import SubjectRow
+from survey.rounds.models import Position
 from survey.rounds.nomination import parse_nominations, replace_nominations
 from survey.rounds.operations import close_round, create_round, open_round, record_attendance
 from survey.security.models import AuditEntry
-from survey.tally.recount import sha256_hex
 from tests.conftest import NOW
 from tests.test_nomination import SHEET
+
+SURVEY = click.Group("survey", commands=[tally_command, report_command, recount_command])
+
+
+def invoke(runner, *args):
+    return runner.invoke(SURVEY, [str(arg) for arg in args])
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+# -- closed rounds of the two kinds ------------------------------------------------------------
+
+VOTE_SUBJECTS = [
+    SubjectRow(2, "Lò Văn Minh", "Phó Bí thư Thường trực", ""),
+    SubjectRow(3, "Vì Thị Hoa", "Trưởng Ban Dân vận", ""),
+    SubjectRow(4, "Giàng A Páo", "Chủ nhiệm Ủy ban Kiểm tra", ""),
+    SubjectRow(5, "Quàng Văn Dũng", "Phó Chủ tịch UBND", ""),
+]
+#: "Không tín nhiệm" per subject out of 10 ballots, and its blank lines:
+#: 60% (dismissal), exactly 50% (not), 20% with one blank, 80% with one blank (dismissal).
+VOTE_NO = {0: (6, 0), 1: (5, 0), 2: (2, 1), 3: (8, 1)}
+
+
+@pytest.fixture
+def closed_vote(session):
+    round_ = create_round(session, title="Bỏ phiếu tín nhiệm", now=NOW, kind="no_confidence",
+                          subjects=VOTE_SUBJECTS, body="Ban Chấp hành Đảng bộ thành phố")
+    record_attendance(session, round_, summoned=12, present=11)
+    codes = [c.code for c in create_cards(session, round_, 10)]
+    issue_cards(session, round_)
+    open_round(session, round_, NOW)
+    session.commit()
+    ids = [s.id for s in round_.subjects]
+    for i, code in enumerate(codes):
+        choices = {}
+        for index, (no, blank) in VOTE_NO.items():
+            if i < no:
+                choices[ids[index]] = "no_confidence"
+            elif i >= 10 - blank:
+                continue  # a blank line
+            else:
+                choices[ids[index]] = "confidence"
+        cast_ballot(session, code, choices)
+    session.commit()
+    close_round(session, round_, NOW)
+    session.commit()
+    return round_
+
+
+@pytest.fixture
+def closed_nomination(session):
+    """11 summoned, 10 ballots. Bí thư (2 seats): Lâm 8, Ánh 6, Hải 6 — Lâm nominated, Ánh
+    and Hải tied at the last seat. Chủ tịch (1 seat): Toàn 2, Chiến 6 (nominated), one
+    write-in, one line over the seat (invalid)."""
+    round_ = create_round(session, title="Giới thiệu quy hoạch nhiệm kỳ 2030-2035", now=NOW,
+                          kind="nomination", body="Ban Chấp hành Đảng bộ thành phố")
+    replace_nominations(session, round_, parse_nominations(SHEET, "quy-hoach.csv"))
+    record_attendance(session, round_, summoned=11, present=10)
+    codes = [c.code for c in create_cards(session, round_, 10)]
+    issue_cards(session, round_)
+    open_round(session, round_, NOW)
+    session.commit()
+    an, hai, lam, toan, chien = (s.id for s in round_.subjects)
+    chair = round_.positions[1].id
+    pairs = [(lam, an)] * 4 + [(lam, hai)] * 4 + [(an, hai)] * 2
+    for i, (code, pair) in enumerate(zip(codes, pairs, strict=True)):
+        choices = dict.fromkeys(pair, "agree")
+        write_ins = {}
+        if i < 2:
+            choices[toan] = "agree"
+        elif i == 2:
+            write_ins = {chair: ["Nguyễn Văn A"]}
+        else:
+            choices[chien] = "agree"
+            if i == 9:
+                write_ins = {chair: ["Nguyễn Văn A"]}  # two for one seat: invalid line
+        cast_ballot(session, code, choices, write_ins)
+    session.commit()
+    close_round(session, round_, NOW)
+    session.commit()
+    return round_
 
 # -- the write-in switch ---------------------------------------------------------------------
 
@@ -88,3 +174,216 @@ def test_write_ins_cannot_be_switched_once_open(client, session, logged_in):
     assert session.get(Position, chair.id).allow_write_ins is True
     assert session.scalar(select(AuditEntry.id).where(
         AuditEntry.action == "position.write_ins")) is None
+
+
+# -- the summary: a confidence vote ------------------------------------------------------------
+
+
+def _names_in(text: str, names) -> list[str]:
+    """``names`` in the order they first appear in ``text``."""
+    return sorted(names, key=text.index)
+
+
+VOTE_NAMES = [row.name for row in VOTE_SUBJECTS]
+
+
+def test_vote_summary_page_orders_highlights_and_draws(logged_in, closed_vote):
+    ballot = unescape(logged_in.get(f"/rounds/{closed_vote.id}/summary").text)
+    assert "BÁO CÁO KẾT QUẢ BỎ PHIẾU TÍN NHIỆM" in ballot
+    table = ballot[ballot.index('id="results"'):ballot.index("IV. BIỂU ĐỒ")]
+    assert _names_in(table, VOTE_NAMES) == VOTE_NAMES
+    by_no = unescape(logged_in.get(f"/rounds/{closed_vote.id}/summary?order=no_confidence").text)
+    table = by_no[by_no.index('id="results"'):by_no.index("IV. BIỂU ĐỒ")]
+    assert _names_in(table, VOTE_NAMES) == [
+        "Quàng Văn Dũng", "Lò Văn Minh", "Vì Thị Hoa", "Giàng A Páo"]
+    assert 'value="no_confidence" selected' in by_no
+    assert "Theo tỷ lệ không tín nhiệm (cao xuống thấp)" in by_no
+    assert "summary.pdf?order=no_confidence" in by_no
+
+    # the consequence, set apart: over half (60%, 80%), not exactly half (50%)
+    box = by_no[by_no.index('id="consequence"'):by_no.index("III. KẾT QUẢ")]
+    assert "Đề nghị miễn nhiệm" in box and "cơ quan, người có thẩm quyền giới thiệu" in box
+    assert "Lò Văn Minh" in box and "6 phiếu không tín nhiệm, 60,00%." in box
+    assert "Quàng Văn Dũng" in box and "80,00%" in box
+    assert "Vì Thị Hoa" not in box and "Giàng A Páo" not in box
+    assert table.count('class="band-two_thirds_low"') == 2
+    assert "50,00" in table and "20,00" in table
+
+    # one black-and-white bar per subject, drawn by the app, with the 1/2 mark only
+    charts = by_no[by_no.index("IV. BIỂU ĐỒ"):by_no.index("PHƯƠNG PHÁP TÍNH")]
+    assert charts.count('<svg class="bar-chart"') == 4
+    assert 'aria-label="4. Quàng Văn Dũng: Tín nhiệm 10,00%, Không tín nhiệm 80,00%"' in charts
+    assert ">1/2</text>" in charts and ">2/3</text>" not in charts
+    assert "url(#hatch-nc4)" in charts  # "không tín nhiệm" hatched, not coloured
+
+    method = by_no[by_no.index("PHƯƠNG PHÁP TÍNH"):]
+    assert "tổng số phiếu thu về (10)" in method
+    assert "2 × số phiếu không tín nhiệm > 10" in method and "Đúng 1/2 không đủ" in method
+    assert "0,005 thành 0,01" in method and "ít nhất 5 phiếu" in method
+    assert "Mã kiểm tra bộ phiếu" in method
+
+    # an order the kind does not have
+    for wrong in ("low", "votes", "nonsense"):
+        assert logged_in.get(f"/rounds/{closed_vote.id}/summary?order={wrong}").status_code == 400
+
+
+def test_vote_summary_pdf(logged_in, closed_vote):
+    response = logged_in.get(f"/rounds/{closed_vote.id}/summary.pdf?order=no_confidence")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "BÁO CÁO KẾT QUẢ BỎ PHIẾU TÍN NHIỆM" in text
+    assert "II. NHỮNG NGƯỜI CÓ TRÊN 1/2 SỐ PHIẾU KHÔNG TÍN NHIỆM" in text
+    assert "Sắp xếp: Theo tỷ lệ không tín nhiệm (cao xuống thấp)." in text
+    table = text[text.index("III. KẾT QUẢ"):text.index("IV. BIỂU ĐỒ")]
+    flat = " ".join(table.split())
+    assert _names_in(flat, VOTE_NAMES) == [
+        "Quàng Văn Dũng", "Lò Văn Minh", "Vì Thị Hoa", "Giàng A Páo"]
+    assert "80,00" in flat and "Đề nghị miễn nhiệm" in flat
+    method = " ".join(text[text.index("PHƯƠNG PHÁP TÍNH"):].split())
+    assert "2 × số phiếu không tín nhiệm > 10" in method and "ít nhất 5 phiếu" in method
+    charts = text[text.index("IV. BIỂU ĐỒ"):text.index("PHƯƠNG PHÁP TÍNH")]
+    assert charts.count("1/2") >= 4 and "2/3" not in charts
+    assert "Không hợp lệ (bỏ trống)" in charts
+    assert logged_in.get(f"/rounds/{closed_vote.id}/summary.pdf?order=low").status_code == 400
+
+
+# -- the summary: a nomination round -----------------------------------------------------------
+
+CANDIDATES = ["Tòng Minh Ánh", "Lê Hữu Hải", "Lò Văn Lâm"]
+
+
+def test_nomination_summary_page_groups_orders_and_draws(logged_in, closed_nomination):
+    url = f"/rounds/{closed_nomination.id}/summary"
+    ballot = unescape(logged_in.get(url).text)
+    assert "BÁO CÁO KẾT QUẢ GIỚI THIỆU QUY HOẠCH" in ballot
+    first = ballot[ballot.index('id="results-1"'):ballot.index('id="results-2"')]
+    assert _names_in(first, CANDIDATES) == CANDIDATES
+    by_votes = unescape(logged_in.get(url + "?order=votes").text)
+    first = by_votes[by_votes.index('id="results-1"'):by_votes.index('id="results-2"')]
+    assert _names_in(first, CANDIDATES) == ["Lò Văn Lâm", "Tòng Minh Ánh", "Lê Hữu Hải"]
+    second = by_votes[by_votes.index('id="results-2"'):by_votes.index("IV. BIỂU ĐỒ")]
+    assert _names_in(second, ["Trần Mạnh Toàn", "Lương Minh Chiến", "Nguyễn Văn A"]) == [
+        "Lương Minh Chiến", "Trần Mạnh Toàn", "Nguyễn Văn A"]  # grouped by position
+    assert "Theo số phiếu đồng ý trong từng chức danh (cao xuống thấp)" in by_votes
+
+    # the outcome of each position: nominated, tied at the last seat, not nominated
+    outcome = by_votes[by_votes.index('id="outcome-1"'):by_votes.index('id="outcome-2"')]
+    assert "Được giới thiệu:" in outcome and "Lò Văn Lâm (8 phiếu, 72,73%)" in outcome
+    assert "Bằng phiếu ở vị trí cuối:" in outcome and "Tòng Minh Ánh, Lê Hữu Hải" in outcome
+    assert "còn 1 vị trí do cấp có thẩm quyền xem xét, quyết định." in outcome
+    outcome = by_votes[by_votes.index('id="outcome-2"'):by_votes.index("III. KẾT QUẢ")]
+    assert "Lương Minh Chiến (6 phiếu, 54,55%)" in outcome and "Bằng phiếu" not in outcome
+    assert "Lưu ý:" not in by_votes  # nobody nominated for more than 3 positions
+    rows = [row for row in second.split("<tr") if "Trần Mạnh Toàn" in row]
+    assert "Không được giới thiệu" in rows[0] and "18,18" in rows[0]
+    assert "Phiếu hợp lệ: 9 · Phiếu không hợp lệ (vượt quá số người quy hoạch tối đa): 1" in (
+        by_votes)
+    assert first.count('class="band-over_half_low"') == 1  # nominated
+    assert first.count('class="band-two_thirds_low"') == 2  # tied
+
+    charts = by_votes[by_votes.index("IV. BIỂU ĐỒ"):by_votes.index("PHƯƠNG PHÁP TÍNH")]
+    assert charts.count('<svg class="bar-chart"') == 6
+    assert ('aria-label="Bí thư Thành ủy – 3. Lò Văn Lâm: đồng ý 72,73% số người được triệu '
+            'tập"') in charts
+    assert ">1/2</text>" in charts and 'fill="#3a3a3a"' in charts
+
+    method = by_votes[by_votes.index("PHƯƠNG PHÁP TÍNH"):]
+    assert "số người được triệu tập (11), không tính trên số phiếu thu về" in method
+    assert "2 × số phiếu đồng ý > 11" in method and "bằng phiếu ở vị trí cuối" in method
+    assert "0,005 thành 0,01" in method and "ít nhất 5 phiếu" in method
+    assert "tối đa 3 chức danh" in method
+    assert logged_in.get(url + "?order=no_confidence").status_code == 400
+
+
+def test_nomination_summary_pdf(logged_in, closed_nomination):
+    response = logged_in.get(f"/rounds/{closed_nomination.id}/summary.pdf?order=votes")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    flat = " ".join(text.split())
+    assert "BÁO CÁO KẾT QUẢ GIỚI THIỆU QUY HOẠCH" in flat
+    assert "Được giới thiệu: Lò Văn Lâm (8 phiếu, 72,73%)." in flat
+    assert "Bằng phiếu ở vị trí cuối: Tòng Minh Ánh, Lê Hữu Hải" in flat
+    table = flat[flat.index("III. KẾT QUẢ"):flat.index("IV. BIỂU ĐỒ")]
+    assert _names_in(table, CANDIDATES) == ["Lò Văn Lâm", "Tòng Minh Ánh", "Lê Hữu Hải"]
+    assert "Không được giới thiệu" in table and "Ghi thêm" in table
+    assert "2 × số phiếu đồng ý > 11" in flat[flat.index("PHƯƠNG PHÁP TÍNH"):]
+
+
+def test_nomination_summary_warns_of_a_person_nominated_for_more_than_three(
+    logged_in, session
+):
+    sheet = "Chức danh quy hoạch,Số người quy hoạch tối đa,Họ và tên\n" + "".join(
+        f"Chức danh {n},1,Cà Ngọc Long\n" for n in range(1, 5))
+    round_ = create_round(session, title="Quy hoạch", now=NOW, kind="nomination")
+    replace_nominations(session, round_, parse_nominations(sheet.encode(), "qh.csv"))
+    record_attendance(session, round_, summoned=5, present=5)
+    codes = [c.code for c in create_cards(session, round_, 5)]
+    issue_cards(session, round_)
+    open_round(session, round_, NOW)
+    session.commit()
+    for code in codes:
+        cast_ballot(session, code, {s.id: "agree" for s in round_.subjects})
+    session.commit()
+    close_round(session, round_, NOW)
+    session.commit()
+    html = unescape(logged_in.get(f"/rounds/{round_.id}/summary").text)
+    warning = ("Cà Ngọc Long được giới thiệu cho 4 chức danh (Chức danh 1, Chức danh 2, "
+               "Chức danh 3, Chức danh 4), nhiều hơn 3 chức danh.")
+    assert warning in html
+    assert warning in " ".join(pdf_text(
+        logged_in.get(f"/rounds/{round_.id}/summary.pdf").data).split())
+    book = openpyxl.load_workbook(io.BytesIO(
+        logged_in.get(f"/rounds/{round_.id}/results.xlsx").data))
+    assert any(warning in str(row[0]) for row in book["Kết quả"].iter_rows(values_only=True))
+
+
+def test_summaries_with_too_few_ballots_show_no_figures(logged_in, session):
+    round_ = create_round(session, title="Bỏ phiếu tín nhiệm", now=NOW, kind="no_confidence",
+                          subjects=VOTE_SUBJECTS)
+    record_attendance(session, round_, summoned=3, present=3)
+    codes = [c.code for c in create_cards(session, round_, 3)]
+    issue_cards(session, round_)
+    open_round(session, round_, NOW)
+    session.commit()
+    for code in codes:
+        cast_ballot(session, code, {s.id: "no_confidence" for s in round_.subjects})
+    session.commit()
+    close_round(session, round_, NOW)
+    session.commit()
+    html = unescape(logged_in.get(f"/rounds/{round_.id}/summary").text)
+    assert "Chỉ thu về 3 phiếu, ít hơn mức tối thiểu 5" in html
+    assert '<svg class="bar-chart"' not in html and 'id="consequence"' not in html
+    assert "III. PHƯƠNG PHÁP TÍNH" in html
+    text = " ".join(pdf_text(logged_in.get(f"/rounds/{round_.id}/summary.pdf").data).split())
+    assert "Chỉ thu về 3 phiếu" in text and "NHỮNG NGƯỜI CÓ TRÊN 1/2" not in text
+    sheet = openpyxl.load_workbook(io.BytesIO(
+        logged_in.get(f"/rounds/{round_.id}/results.xlsx").data))["Kết quả"]
+    assert sheet.cell(5, 2).value == "Lò Văn Minh" and sheet.cell(5, 6).value is None
+
+
+def test_documents_are_offered_for_both_kinds(logged_in, closed_vote, closed_nomination):
+    for round_ in (closed_vote, closed_nomination):
+        for page in (f"/rounds/{round_.id}/results", f"/rounds/{round_.id}"):
+            html = logged_in.get(page).text
+            assert f'href="/rounds/{round_.id}/summary.pdf"' in html, page
+            assert f'href="/rounds/{round_.id}/summary"' in html
+            assert f'href="/rounds/{round_.id}/results.xlsx"' in html
+
+
+def test_summary_as_a_file_from_the_cli(runner, closed_vote, closed_nomination, tmp_path):
+    for round_, order, bars in ((closed_vote, "no_confidence", 4),
+                                (closed_nomination, "votes", 6)):
+        out = tmp_path / f"summary-{round_.id}.html"
+        result = invoke(runner, "report", round_.id, "--format", "html", "--document",
+                        "summary", "--order", order, "--out", out)
+        assert result.exit_code == 0, result.output
+        html = out.read_text(encoding="utf-8")
+        assert html.count('<svg class="bar-chart"') == bars and "/static/" not in html
+        pdf = tmp_path / f"summary-{round_.id}.pdf"
+        assert invoke(runner, "report", round_.id, "--document", "summary", "--order", order,
+                      "--out", pdf).exit_code == 0
+        assert "PHƯƠNG PHÁP TÍNH" in pdf_text(pdf.read_bytes())
+    wrong = invoke(runner, "report", closed_vote.id, "--format", "html", "--document",
+                   "summary", "--order", "low")
+    assert wrong.exit_code == 2 and "không dùng cho loại đợt này" in wrong.stderr

@@ -14,11 +14,10 @@ from sqlalchemy.orm import Session
 
 from survey.errors import SurveyError
 from survey.i18n import _, _l
-from survey.reports import charts, kinds
+from survey.reports import charts, kinds, kinds_summary
 from survey.reports.ballots_export import ballot_file
 from survey.reports.documents import (
     BAND_CONSEQUENCES,
-    ORDER_LABELS,
     Order,
     build_report,
     number,
@@ -117,9 +116,10 @@ def render_document(session: Session, round_: Round, *, fmt: str, document: str,
     html = render_template(
         "reports/standalone.html", document=f"reports/_{document}.html", css=document_css(),
         lang="vi", title=f"{title} – {round_.title}", report=report, round=round_,
-        order=Order(order), lines=report.sorted_lines(order), orders=ORDER_LABELS,
-        charts=charts, levels=list(Level), labels=LEVEL_LABELS, bands=BAND_LABELS,
-        consequences=BAND_CONSEQUENCES, number=number, signed=signed, **kinds.page_labels(),
+        order=Order(order), lines=report.sorted_lines(order),
+        orders=kinds_summary.order_labels(round_.kind), charts=charts, levels=list(Level),
+        labels=LEVEL_LABELS, bands=BAND_LABELS, consequences=BAND_CONSEQUENCES, number=number,
+        signed=signed, ks=kinds_summary, **kinds.page_labels(),
     )
     return html.encode("utf-8")
 
@@ -131,8 +131,10 @@ def render_document(session: Session, round_: Round, *, fmt: str, document: str,
 @click.option("--document", type=click.Choice(["minutes", "summary", "results", "ballots"]),
               help="minutes or summary (pdf, html); results (xlsx, csv); ballots (jsonl). "
                    "Default: the first the format gives.")
-@click.option("--order", type=click.Choice(["ballot", "low"]), default="ballot",
-              show_default=True, help="The summary's order: ballot order or share of low.")
+@click.option("--order", type=click.Choice([order.value for order in Order]),
+              default="ballot", show_default=True,
+              help="The summary's order: ballot; low (a poll), no_confidence (a confidence "
+                   "vote), votes (a nomination round).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (required for pdf and xlsx).")
 @with_appcontext
@@ -151,6 +153,10 @@ def report_command(round_id: int, fmt: str, document: str | None, order: str,
             round_ = get_round(session, round_id)
             if not round_.results_ready:
                 raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
+            if document == "summary" and Order(order) not in kinds_summary.order_labels(
+                    round_.kind):
+                raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.",
+                                         order=order))
             data = render_document(session, round_, fmt=fmt, document=document, order=order)
         except SurveyError as exc:
             raise click.ClickException(str(exc)) from exc
