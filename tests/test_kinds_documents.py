@@ -21,6 +21,7 @@ from survey.rounds.models import Position
 from survey.rounds.nomination import parse_nominations, replace_nominations
 from survey.rounds.operations import close_round, create_round, open_round, record_attendance
 from survey.security.models import AuditEntry
+from survey.tally.recount import sha256_hex
 from tests.conftest import NOW
 from tests.test_nomination import SHEET
 
@@ -387,3 +388,189 @@ def test_summary_as_a_file_from_the_cli(runner, closed_vote, closed_nomination, 
     wrong = invoke(runner, "report", closed_vote.id, "--format", "html", "--document",
                    "summary", "--order", "low")
     assert wrong.exit_code == 2 and "không dùng cho loại đợt này" in wrong.stderr
+
+
+# -- XLSX and CSV ------------------------------------------------------------------------------
+
+
+def _book(client, round_):
+    response = client.get(f"/rounds/{round_.id}/results.xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="ket-qua-{round_.id}.xlsx"')
+    return openpyxl.load_workbook(io.BytesIO(response.data))
+
+
+def _facts(book) -> dict:
+    return {row[0]: row[1] for row in book["Thông tin đợt"].iter_rows(min_row=2,
+                                                                     values_only=True)}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def test_vote_xlsx(logged_in, closed_vote):
+    book = _book(logged_in, closed_vote)
+    assert book.sheetnames == ["Kết quả", "Thông tin đợt"]
+    sheet = book["Kết quả"]
+    header = [cell.value for cell in sheet[4]]
+    assert header == ["STT", "Họ và tên", "Chức vụ", "Phiếu phát ra", "Phiếu thu về", "Hợp lệ",
+                      "Không hợp lệ", "Tín nhiệm (số phiếu)", "Tín nhiệm (%)",
+                      "Không tín nhiệm (số phiếu)", "Không tín nhiệm (%)", "Kết luận"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5, max_row=8)]
+    assert [row[1] for row in rows] == VOTE_NAMES  # ballot order
+    assert rows[0] == [1, "Lò Văn Minh", "Phó Bí thư Thường trực", 10, 10, 10, 0, 4, 40, 6, 60,
+                       "Đề nghị miễn nhiệm"]
+    assert rows[1][9:] == [5, 50, None]  # exactly half: no dismissal
+    assert rows[3][5:11] == [9, 1, 1, 10, 8, 80]
+    assert all(_is_number(value) for row in rows for value in row[3:11])
+    assert sheet.cell(5, 11).number_format == "0.00" and sheet.cell(5, 9).number_format == "0.00"
+    assert sheet.cell(5, 1).fill.fgColor.rgb.endswith("F2D0D0")  # the dismissal row, shaded
+    assert sheet.cell(6, 1).fill.fill_type is None
+    assert "tổng số phiếu thu về (10)" in sheet.cell(3, 1).value
+    facts = _facts(book)
+    assert facts["Số phiếu thu về"] == 10 and facts["Số người được triệu tập"] == 12
+    assert facts["Tỷ lệ phần trăm tính trên"] == "tổng số phiếu thu về (10)"
+    assert len(facts["Mã kiểm tra bộ phiếu (SHA-256)"]) == 64
+
+
+def test_nomination_xlsx(logged_in, closed_nomination):
+    book = _book(logged_in, closed_nomination)
+    assert book.sheetnames == ["Kết quả", "Thông tin đợt"]
+    sheet = book["Kết quả"]
+    assert [cell.value for cell in sheet[4]] == [
+        "Chức danh quy hoạch", "Số người quy hoạch tối đa", "TT", "Họ và tên",
+        "Chức vụ hiện tại", "Ghi thêm", "Số phiếu đồng ý",
+        "Tỷ lệ phần trăm trên số người được triệu tập", "Kết quả",
+        "Phiếu hợp lệ của chức danh", "Phiếu không hợp lệ của chức danh"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5, max_row=10)]
+    assert [(row[0], row[3], row[6], row[7], row[8]) for row in rows] == [
+        ("Bí thư Thành ủy", "Tòng Minh Ánh", 6, 54.55, "Bằng phiếu ở vị trí cuối"),
+        ("Bí thư Thành ủy", "Lê Hữu Hải", 6, 54.55, "Bằng phiếu ở vị trí cuối"),
+        ("Bí thư Thành ủy", "Lò Văn Lâm", 8, 72.73, "Được giới thiệu"),
+        ("Chủ tịch UBND thành phố", "Trần Mạnh Toàn", 2, 18.18, "Không được giới thiệu"),
+        ("Chủ tịch UBND thành phố", "Lương Minh Chiến", 6, 54.55, "Được giới thiệu"),
+        ("Chủ tịch UBND thành phố", "Nguyễn Văn A", 1, 9.09, "Không được giới thiệu"),
+    ]
+    assert rows[5][5] == "có" and rows[0][5] is None
+    assert [row[9:] for row in rows] == [[10, 0]] * 3 + [[9, 1]] * 3
+    assert all(_is_number(row[i]) for row in rows for i in (1, 2, 6, 7, 9, 10))
+    assert sheet.cell(5, 8).number_format == "0.00"
+    assert sheet.cell(8, 1).fill.fill_type is None and sheet.cell(7, 1).fill.fill_type
+    facts = _facts(book)
+    assert facts["Tỷ lệ phần trăm tính trên"] == "số người được triệu tập (11)"
+    assert "Số phiếu hợp lệ" not in facts  # valid or not per position, as in the minutes
+
+
+def test_csv_of_both_kinds_is_utf8_with_a_bom(logged_in, runner, closed_vote,
+                                             closed_nomination, tmp_path):
+    for round_, first in ((closed_vote, "STT,Họ và tên"),
+                          (closed_nomination, "Chức danh quy hoạch,Số người quy hoạch tối đa")):
+        data = logged_in.get(f"/rounds/{round_.id}/results.csv").data
+        assert data.startswith(("\ufeff" + first).encode("utf-8"))
+        data.decode("utf-8")
+        out = tmp_path / f"{round_.id}.csv"
+        assert invoke(runner, "report", round_.id, "--format", "csv", "--out", out
+                      ).exit_code == 0
+        assert out.read_bytes() == data
+        out = tmp_path / f"tally-{round_.id}.csv"
+        assert invoke(runner, "tally", round_.id, "--format", "csv", "--out", out
+                      ).exit_code == 0
+        assert out.read_bytes() == data
+
+
+# -- the recount -------------------------------------------------------------------------------
+
+
+def _export(runner, round_, tmp_path):
+    path = tmp_path / f"phieu-{round_.id}.jsonl"
+    result = invoke(runner, "report", round_.id, "--format", "jsonl", "--out", path)
+    assert result.exit_code == 0, result.output
+    return path, sha256_hex(path.read_bytes())
+
+
+@pytest.mark.parametrize("kind", ["no_confidence", "nomination"])
+def test_recount_of_the_exported_file_gives_the_tally(kind, runner, request, tmp_path):
+    round_ = request.getfixturevalue("closed_vote" if kind == "no_confidence"
+                                     else "closed_nomination")
+    path, digest = _export(runner, round_, tmp_path)
+    tally = json.loads(invoke(runner, "tally", round_.id).stdout)
+    done = invoke(runner, "recount", path, "--expect", digest)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout) == tally  # figure by figure, the same object
+    assert "KẾT LUẬN: KHỚP." in done.stderr
+    if kind == "nomination":
+        assert "Đã kiểm lại 10 phiếu của 2 chức danh từ chính tệp này." in done.stderr
+        assert tally["positions"][0]["tie"] is True
+        assert tally["positions"][1]["write_ins"][0]["name"] == "Nguyễn Văn A"
+    else:
+        assert "Đã kiểm lại 10 phiếu của 4 người được lấy phiếu" in done.stderr
+        assert [s["dismissal"] for s in tally["subjects"]] == [True, False, False, True]
+    text = invoke(runner, "recount", path, "--format", "text")
+    assert text.exit_code == 0
+    if kind == "nomination":
+        assert "Lò Văn Lâm" in text.stdout and "72.73" in text.stdout
+        assert "nominated" in text.stdout and "tied" in text.stdout
+    else:
+        assert "Quàng Văn Dũng" in text.stdout and "80.00" in text.stdout
+        assert "dismissal" in text.stdout
+
+
+@pytest.mark.parametrize(("kind", "old", "new"), [
+    ("no_confidence", b'"no_confidence"', b'"confidence"'),
+    ("nomination", b"[[1,3],[]]", b"[[2,3],[]]"),
+])
+def test_a_changed_ballot_fails_the_fingerprint(kind, old, new, runner, request, tmp_path):
+    round_ = request.getfixturevalue("closed_vote" if kind == "no_confidence"
+                                     else "closed_nomination")
+    path, digest = _export(runner, round_, tmp_path)
+    original = path.read_bytes()
+    at = original.index(old, original.index(b"\n"))  # in a ballot, not in the header
+    forged = original[:at] + new + original[at + len(old):]
+    tampered = tmp_path / "sua.jsonl"
+    tampered.write_bytes(forged)
+    result = invoke(runner, "recount", tampered, "--expect", digest)
+    assert result.exit_code == 1
+    assert result.stdout == ""  # no tally from a file that is not the original
+    assert "KẾT LUẬN: KHÔNG KHỚP." in result.stderr
+    # the forged file is still well formed: counted without --expect, it gives other figures
+    other = invoke(runner, "recount", tampered)
+    assert other.exit_code == 0
+    assert json.loads(other.stdout) != json.loads(invoke(runner, "tally", round_.id).stdout)
+
+
+NOMINATION_LINES = [
+    (b"[[1,3],[]]", b"[[1,3],[\"X\"]]"),  # over the seats, yet stored as a valid line
+    (b"[[1,3],[]]", b"[[3,1],[]]"),  # not ascending
+    (b"[[1,3],[]]", b"[[1,4],[]]"),  # no candidate 4 in that position
+    (b"[[1,3],[]]", b"[[1,1],[]]"),  # the same candidate twice
+    (b"[[1,3],[]]", b"[[1,3]]"),  # not [agreed, written]
+    (b"[[1,3],[]]", b"[[true],[]]"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), NOMINATION_LINES)
+def test_a_nomination_file_with_an_impossible_line_is_refused(old, new, runner,
+                                                              closed_nomination, tmp_path):
+    path, _digest = _export(runner, closed_nomination, tmp_path)
+    data = path.read_bytes()
+    at = data.index(old, data.index(b"\n"))
+    path.write_bytes(data[:at] + new + data[at + len(old):])
+    line = data[:at].count(b"\n") + 1
+    result = invoke(runner, "recount", path)
+    assert result.exit_code == 1
+    assert f"Dòng {line} không phải một phiếu của đợt này." in result.stderr
+
+
+def test_a_write_in_where_none_was_offered_is_refused(runner, closed_nomination, tmp_path):
+    path, _digest = _export(runner, closed_nomination, tmp_path)
+    data = path.read_bytes()
+    header, rest = data.split(b"\n", 1)
+    assert header.count(b'"write_ins":true') == 2
+    path.write_bytes(header.replace(b'"write_ins":true', b'"write_ins":false') + b"\n" + rest)
+    result = invoke(runner, "recount", path)
+    assert result.exit_code == 1 and "không phải một phiếu của đợt này" in result.stderr
+    path.write_bytes(header.replace(b'"seats":2', b'"seats":0') + b"\n" + rest)
+    result = invoke(runner, "recount", path)
+    assert result.exit_code == 1 and "Phần đầu tệp sai ở mục “positions”." in result.stderr
