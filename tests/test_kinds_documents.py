@@ -117,7 +117,7 @@ def _fresh(session):
     session.expire_all()
 
 
-def _draft_nomination(session):
+def draft_nomination(session):
     round_ = create_round(session, title="Giới thiệu quy hoạch", now=NOW, kind="nomination")
     replace_nominations(session, round_, parse_nominations(SHEET, "quy-hoach.csv"))
     session.commit()
@@ -125,7 +125,7 @@ def _draft_nomination(session):
 
 
 def test_write_ins_are_switched_per_position_in_a_draft_and_audited(client, session, logged_in):
-    round_ = _draft_nomination(session)
+    round_ = draft_nomination(session)
     secretary, chair = round_.positions
     assert secretary.allow_write_ins and chair.allow_write_ins
     page = client.get(f"/rounds/{round_.id}/positions")
@@ -150,7 +150,7 @@ def test_write_ins_are_switched_per_position_in_a_draft_and_audited(client, sess
     assert session.get(Position, chair.id).allow_write_ins is True
     # a value other than 0 or 1, or a position of another round: nothing changes
     assert client.post(url, data={f"w{chair.id}-allow": "maybe"}).status_code == 400
-    other = _draft_nomination(session)
+    other = draft_nomination(session)
     wrong = f"/rounds/{round_.id}/positions/{other.positions[0].id}/write-ins"
     assert client.post(wrong, data={f"w{other.positions[0].id}-allow": "0"}).status_code == 404
     _fresh(session)
@@ -158,7 +158,7 @@ def test_write_ins_are_switched_per_position_in_a_draft_and_audited(client, sess
 
 
 def test_write_ins_cannot_be_switched_once_open(client, session, logged_in):
-    round_ = _draft_nomination(session)
+    round_ = draft_nomination(session)
     chair = round_.positions[1]
     record_attendance(session, round_, summoned=5, present=5)
     create_cards(session, round_, 5)

@@ -26,11 +26,13 @@ from survey.tally.confidence import (
     SubjectCounts,
     tally_round,
 )
-from survey.tally.files import FORMAT, VERSION, RecountError, json_line, quorum_met
+from survey.tally.files import FORMAT, VERSION, RecountError, json_line
+from survey.tally.files import quorum_met as quorum_met  # re-exported: callers import it from here
 from survey.tally.recount_kinds import (
     NO_CONFIDENCE_LEVELS,
     NominationFile,
     decode_nomination,
+    document_head,
     no_confidence_counts,
     no_confidence_document,
     nomination_document,
@@ -296,25 +298,11 @@ def tally_document(
                 band=line.band.value if line.band else None,
             )
         items.append(item)
-    absent = (
-        None
-        if figures.summoned is None or figures.present is None
-        else figures.summoned - figures.present
-    )
-    return {
-        "round": dict(round_info),
-        "summoned": figures.summoned,
-        "present": figures.present,
-        "absent": absent,
-        "quorum": quorum_met(figures.summoned, figures.present),
-        "issued": figures.issued,
-        "collected": figures.collected,
-        "denominator": result.denominator.value,
-        "denominator_value": result.base,
-        "min_ballots": result.min_ballots,
-        "suppressed": result.suppressed,
-        "subjects": items,
-    }
+    data = document_head(round_info, figures, denominator=result.denominator.value,
+                         base=result.base, min_ballots=result.min_ballots,
+                         suppressed=result.suppressed)
+    data["subjects"] = items
+    return data
 
 
 def recount_document(ballot_file: BallotFile | NominationFile) -> dict[str, Any]:
