@@ -574,3 +574,11 @@ def test_a_write_in_where_none_was_offered_is_refused(runner, closed_nomination,
     path.write_bytes(header.replace(b'"seats":2', b'"seats":0') + b"\n" + rest)
     result = invoke(runner, "recount", path)
     assert result.exit_code == 1 and "Phần đầu tệp sai ở mục “positions”." in result.stderr
+
+
+def test_summary_pages_label_every_control(logged_in, closed_vote, closed_nomination):
+    from tests.test_a11y_pages import assert_accessible_basics
+
+    for round_ in (closed_vote, closed_nomination):
+        html = logged_in.get(f"/rounds/{round_.id}/summary").text
+        assert_accessible_basics(html, f"the {round_.kind} summary")
