@@ -464,3 +464,17 @@ def test_utf8_bom_is_not_part_of_the_first_header():
     data = codecs.BOM_UTF8 + "Họ và tên,STT\nAn,1\n".encode()
 
     assert parse_subjects(data, "ds.csv").rows == (SubjectRow(2, "An", "", ""),)
+
+
+def test_the_nomination_sheet_reader_uses_only_public_helpers():
+    import survey.rounds.nomination
+
+    tree = ast.parse(Path(survey.rounds.nomination.__file__).read_text(encoding="utf-8"))
+    private = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "survey.rounds.importing"
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+    assert private == []

@@ -9,6 +9,7 @@ light grey, dark grey, white.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
@@ -25,6 +26,9 @@ FILLS = {
     Level.confidence.value: ("#c4c4c4", 196, False),
     Level.high.value: ("#3a3a3a", 58, True),
     "rest": ("#ffffff", 255, False),
+    # the confidence vote's "không tín nhiệm" and a nomination's "đồng ý"
+    "no_confidence": ("hatch", 255, False),
+    "agree": ("#3a3a3a", 58, True),
 }
 
 #: Stacking order, left to right.
@@ -99,13 +103,20 @@ def _hatch(pattern_id: str) -> str:
 
 def bar_svg(line: Line, base: int, *, chart_id: str) -> Markup:
     """One subject's bar as inline SVG (no style attributes: the CSP forbids inline styles)."""
+    return svg_bar(segments(line, base), label=description(line), chart_id=str(chart_id))
+
+
+def svg_bar(parts: Sequence[Segment], *, label: str, chart_id: str,
+            marks: Sequence[tuple[str, Decimal]] = MARKS) -> Markup:
+    """A bar of ``parts`` (fractions of its width, keys of :data:`FILLS`) as inline SVG,
+    with the threshold ``marks`` drawn across it; ``label`` is its accessible name."""
     pattern = f"hatch-{chart_id}"
     out = [
         f'<svg class="bar-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label={quoteattr(description(line))} xmlns="http://www.w3.org/2000/svg">',
+        f'aria-label={quoteattr(label)} xmlns="http://www.w3.org/2000/svg">',
         f"<defs>{_hatch(pattern)}</defs>",
     ]
-    for part in segments(line, base):
+    for part in parts:
         if part.width <= 0:
             continue
         fill, _grey, light_text = FILLS[part.key]
@@ -124,7 +135,7 @@ def bar_svg(line: Line, base: int, *, chart_id: str) -> Markup:
                 f'font-size="10" font-weight="bold" fill="{colour}"{halo}>'
                 f"{escape(part.label)}</text>"
             )
-    for label, fraction in MARKS:
+    for mark, fraction in marks:
         x = LEFT_PAD + BAR_W * fraction
         out.append(
             f'<line x1="{_f(x)}" y1="{BAR_Y}" x2="{_f(x)}" y2="{BAR_Y + BAR_H}" '
@@ -132,7 +143,7 @@ def bar_svg(line: Line, base: int, *, chart_id: str) -> Markup:
             f'<line x1="{_f(x)}" y1="{BAR_Y - 5}" x2="{_f(x)}" y2="{BAR_Y + BAR_H + 5}" '
             'stroke="#000" stroke-width="1.2" stroke-dasharray="3 2"/>'
             f'<text x="{_f(x)}" y="{BAR_Y - 6}" text-anchor="middle" font-size="8">'
-            f"{escape(label)}</text>"
+            f"{escape(mark)}</text>"
         )
     out.append(
         f'<text x="{LEFT_PAD}" y="{HEIGHT - 1}" font-size="8">0%</text>'
@@ -146,6 +157,11 @@ def legend(denominator: str) -> list[tuple[Markup, str]]:
     """The key to the fills, once per document: ``(swatch SVG, label)`` pairs."""
     items = [(level.value, level_label(level)) for level in STACK]
     items.append(("rest", rest_label(denominator)))
+    return swatches(items)
+
+
+def swatches(items: Sequence[tuple[str, str]]) -> list[tuple[Markup, str]]:
+    """``(swatch SVG, label)`` for each ``(key of FILLS, label)``."""
     out = []
     for key, text in items:
         fill = FILLS[key][0]

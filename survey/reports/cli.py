@@ -14,14 +14,13 @@ from sqlalchemy.orm import Session
 
 from survey.errors import SurveyError
 from survey.i18n import _, _l
-from survey.reports import charts, kinds
+from survey.reports import charts, kinds, kinds_summary
 from survey.reports.appraisal import appraisal_csv, appraisal_json, build_appraisal
 from survey.reports.appraisal_documents import minutes_frame
 from survey.reports.appraisal_documents import minutes_pdf as appraisal_minutes_pdf
 from survey.reports.ballots_export import ballot_file
 from survey.reports.documents import (
     BAND_CONSEQUENCES,
-    ORDER_LABELS,
     Order,
     build_report,
     number,
@@ -127,9 +126,10 @@ def render_document(session: Session, round_: Round, *, fmt: str, document: str,
     html = render_template(
         "reports/standalone.html", document=f"reports/_{document}.html", css=document_css(),
         lang="vi", title=f"{title} – {round_.title}", report=report, round=round_,
-        order=Order(order), lines=report.sorted_lines(order), orders=ORDER_LABELS,
-        charts=charts, levels=list(Level), labels=LEVEL_LABELS, bands=BAND_LABELS,
-        consequences=BAND_CONSEQUENCES, number=number, signed=signed, **kinds.page_labels(),
+        order=Order(order), lines=report.sorted_lines(order),
+        orders=kinds_summary.order_labels(round_.kind), charts=charts, levels=list(Level),
+        labels=LEVEL_LABELS, bands=BAND_LABELS, consequences=BAND_CONSEQUENCES, number=number,
+        signed=signed, ks=kinds_summary, **kinds.page_labels(),
     )
     return html.encode("utf-8")
 
@@ -158,8 +158,10 @@ def _appraisal_document(session: Session, round_: Round, *, fmt: str, document: 
 @click.option("--document", type=click.Choice(["minutes", "summary", "results", "ballots"]),
               help="minutes or summary (pdf, html); results (xlsx, csv); ballots (jsonl). "
                    "Default: the first the format gives.")
-@click.option("--order", type=click.Choice(["ballot", "low"]), default="ballot",
-              show_default=True, help="The summary's order: ballot order or share of low.")
+@click.option("--order", type=click.Choice([order.value for order in Order]),
+              default="ballot", show_default=True,
+              help="The summary's order: ballot; low (a poll), no_confidence (a confidence "
+                   "vote), votes (a nomination round).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (required for pdf and xlsx).")
 @with_appcontext
@@ -178,6 +180,10 @@ def report_command(round_id: int, fmt: str, document: str | None, order: str,
             round_ = get_round(session, round_id)
             if not round_.results_ready:
                 raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
+            if document == "summary" and Order(order) not in kinds_summary.order_labels(
+                    round_.kind):
+                raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.",
+                                         order=order))
             data = render_document(session, round_, fmt=fmt, document=document, order=order)
         except SurveyError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -228,6 +234,11 @@ def _recount_text(data: dict) -> str:
           c=data["collected"], d=data["denominator_value"]),
         "",
     ]
+    kind = data["round"]["kind"]
+    if kind == "nomination":
+        return "\n".join(lines + _nomination_text(data)) + "\n"
+    if kind == "no_confidence":
+        return "\n".join(lines + _no_confidence_text(data)) + "\n"
     header = [_("STT"), _("Họ và tên"), _("Cao"), "%", _("TN"), "%", _("Thấp"), "%",
               _("KHL"), _("Ngưỡng")]
     rows = [header]
@@ -240,11 +251,51 @@ def _recount_text(data: dict) -> str:
             row += [str(item["counts"][level]), item["percent"][level]]
         row += [str(item["invalid"]), item["band"] or ""]
         rows.append(row)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    for row in rows:
-        lines.append("  ".join(cell.ljust(widths[i]) if i in (1, 9) else cell.rjust(widths[i])
-                               for i, cell in enumerate(row)).rstrip())
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _columns(rows, left=(1, 9))) + "\n"
+
+
+def _columns(rows: list[list[str]], *, left: tuple[int, ...]) -> list[str]:
+    """Rows as aligned text: the ``left`` columns flush left, the others flush right."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
+                      for i, cell in enumerate(row)).rstrip() for row in rows]
+
+
+def _no_confidence_text(data: dict) -> list[str]:
+    rows = [[_("STT"), _("Họ và tên"), _("TN"), "%", _("Không TN"), "%", _("KHL"),
+             _("Kết luận")]]
+    for item in data["subjects"]:
+        if item["counts"] is None:
+            rows.append([str(item["order"]), item["name"]] + ["—"] * 6)
+            continue
+        row = [str(item["order"]), item["name"]]
+        for level in ("confidence", "no_confidence"):
+            row += [str(item["counts"][level]), item["percent"][level]]
+        row += [str(item["invalid"]), "dismissal" if item["dismissal"] else ""]
+        rows.append(row)
+    return _columns(rows, left=(1, 7))
+
+
+def _nomination_text(data: dict) -> list[str]:
+    out: list[str] = []
+    for position in data["positions"]:
+        out.append(_("%(order)s. %(title)s (tối đa %(seats)s người)", order=position["order"],
+                     title=position["title"], seats=position["seats"]))
+        if position["valid"] is None:
+            out.append("   —")
+            continue
+        rows = [[_("TT"), _("Họ và tên"), _("Đồng ý"), "%", _("Kết quả")]]
+        for item in position["candidates"] + position["write_ins"]:
+            verdict = "nominated" if item["nominated"] else ("tied" if item["tied"] else "")
+            rows.append([str(item.get("order", "+")), item["name"], str(item["votes"]),
+                         item["percent"], verdict])
+        out += ["   " + line for line in _columns(rows, left=(1, 4))]
+        out.append("   " + _("Phiếu hợp lệ %(valid)s, không hợp lệ %(invalid)s.",
+                             valid=position["valid"], invalid=position["invalid"]))
+    for warning in data["warnings"]:
+        out.append(_("Lưu ý: %(name)s được giới thiệu cho hơn 3 chức danh.",
+                     name=warning["name"]))
+    return out
 
 
 @click.command(
@@ -292,8 +343,12 @@ def recount_command(path: Path, expect: str | None, fmt: str, out: Path | None) 
     else:
         text = _recount_text(document)
     _write(text.encode("utf-8"), out)
-    summary = _("Đã kiểm lại %(n)d phiếu của %(s)d người được lấy phiếu từ chính tệp này.",
-                n=document["collected"], s=len(document["subjects"]))
+    if "positions" in document:
+        summary = _("Đã kiểm lại %(n)d phiếu của %(p)d chức danh từ chính tệp này.",
+                    n=document["collected"], p=len(document["positions"]))
+    else:
+        summary = _("Đã kiểm lại %(n)d phiếu của %(s)d người được lấy phiếu từ chính tệp "
+                    "này.", n=document["collected"], s=len(document["subjects"]))
     if expect is None:
         click.echo(summary, err=True)
         click.echo(_("Chưa so sánh mã kiểm tra: hãy chạy lại với --expect <mã in trong biên "

@@ -68,6 +68,8 @@ class Order(StrEnum):
 
     ballot = "ballot"  # the ballot's order (by rank)
     low = "low"  # by share of "tín nhiệm thấp", highest first
+    no_confidence = "no_confidence"  # a confidence vote: by share of "không tín nhiệm"
+    votes = "votes"  # a nomination round: by votes within each position
 
 
 ORDER_LABELS = {

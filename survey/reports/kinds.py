@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from survey.ballots.levels import NO_CONFIDENCE_LABELS
 from survey.ballots.models import InvalidLine, WriteIn
 from survey.i18n import _, _l
-from survey.reports.export import result_csv, result_json, round_info
+from survey.reports.export import result_csv, result_json, round_info, subject_entries
 from survey.reports.queries import ballot_sources, confidence_result, mark_counts, round_figures
 from survey.rounds.models import Round, RoundKind
 from survey.tally import no_confidence as nc
 from survey.tally import nomination as nom
-from survey.tally.recount import quorum_met
+from survey.tally import recount_kinds as rk
 
 #: The kinds whose results this module computes.
 KINDS = frozenset({RoundKind.no_confidence.value, RoundKind.nomination.value})
@@ -105,96 +105,24 @@ def kind_result(session: Session, round_: Round) -> Any:
 # -- JSON -----------------------------------------------------------------------------------------
 
 
-def _head(round_: Round, figures, *, denominator: str, base: int, min_ballots: int,
-          suppressed: bool) -> dict[str, Any]:
-    absent = (
-        None if figures.summoned is None or figures.present is None
-        else figures.summoned - figures.present
-    )
-    return {
-        "round": round_info(round_),
-        "summoned": figures.summoned,
-        "present": figures.present,
-        "absent": absent,
-        "quorum": quorum_met(figures.summoned, figures.present),
-        "issued": figures.issued,
-        "collected": figures.collected,
-        "denominator": denominator,
-        "denominator_value": base,
-        "min_ballots": min_ballots,
-        "suppressed": suppressed,
-    }
-
-
 def no_confidence_json(round_: Round, result: nc.RoundResult) -> dict[str, Any]:
-    data = _head(round_, result.figures, denominator="collected", base=result.base,
-                 min_ballots=result.min_ballots, suppressed=result.suppressed)
-    data["levels"] = [level.value for level in nc.Level]
-    items = []
-    for index, subject in enumerate(round_.subjects):
-        item: dict[str, Any] = {
-            "order": subject.order, "name": subject.name, "position": subject.position,
-            "unit": subject.unit, "issued": result.figures.issued,
-            "collected": result.figures.collected,
-        }
-        if result.suppressed:
-            item.update(valid=None, invalid=None, counts=None, percent=None, dismissal=None)
-        else:
-            line = result.subjects[index]
-            item.update(
-                valid=line.valid, invalid=line.invalid, counts=line.counts.as_dict(),
-                percent={key: str(value) for key, value in line.percent.items()},
-                dismissal=line.dismissal,
-            )
-        items.append(item)
-    data["subjects"] = items
-    return data
+    return rk.no_confidence_document(round_info(round_), subject_entries(round_), result)
 
 
-def _entry_json(entry: nom.Entry | None) -> dict[str, Any]:
-    if entry is None:
-        return dict.fromkeys(("votes", "percent", "qualifies", "nominated", "tied"))
-    return {
-        "votes": entry.votes,
-        "percent": str(entry.percent),
-        "qualifies": entry.qualifies,
-        "nominated": entry.nominated,
-        "tied": entry.tied,
-    }
+def position_entries(round_: Round) -> list[rk.PositionEntry]:
+    """A nomination round's positions and candidates, as the pure code lists them."""
+    return [
+        rk.PositionEntry(
+            order=p.order, title=p.title, seats=p.seats, write_ins=p.allow_write_ins,
+            candidates=tuple(rk.CandidateEntry(s.order, s.name, s.position)
+                             for s in round_.subjects if s.position_id == p.id),
+        )
+        for p in round_.positions
+    ]
 
 
 def nomination_json(round_: Round, result: nom.RoundResult) -> dict[str, Any]:
-    data = _head(round_, result.figures, denominator="summoned", base=result.base,
-                 min_ballots=result.min_ballots, suppressed=result.suppressed)
-    positions = []
-    for index, position in enumerate(round_.positions):
-        line = None if result.suppressed else result.positions[index]
-        candidates = [s for s in round_.subjects if s.position_id == position.id]
-        listed = [e for e in line.entries if e.listed] if line else [None] * len(candidates)
-        positions.append({
-            "order": position.order,
-            "title": position.title,
-            "seats": position.seats,
-            "write_ins_allowed": position.allow_write_ins,
-            "valid": line.valid if line else None,
-            "invalid": line.invalid if line else None,
-            "tie": line.tie if line else None,
-            "candidates": [
-                {"order": s.order, "name": s.name, "current_position": s.position,
-                 **_entry_json(entry)}
-                for s, entry in zip(candidates, listed, strict=True)
-            ],
-            "write_ins": (
-                None if line is None
-                else [{"name": e.name, **_entry_json(e)} for e in line.entries if not e.listed]
-            ),
-        })
-    data["positions"] = positions
-    data["warnings"] = [
-        {"code": "over_three_positions", "name": o.name, "positions": list(o.positions)}
-        for o in result.overloads
-    ]
-    return data
+    return rk.nomination_document(round_info(round_), position_entries(round_), result)
 
 
 def tally_json(session: Session, round_: Round) -> dict[str, Any]:

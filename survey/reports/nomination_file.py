@@ -2,28 +2,22 @@
 
 Like the poll's file (:mod:`survey.reports.ballots_export`) it holds what each ballot says and
 nothing else, in the order of the ballots' ids given at the close, and only values frozen at
-the close, so that its SHA-256 printed in the minutes stays the same.
+the close, so that its SHA-256 printed in the minutes stays the same. The bytes are written by
+:func:`survey.tally.recount_kinds.encode_nomination`, beside the reader ``survey recount`` uses.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.ballots.models import Ballot, InvalidLine, Mark, WriteIn
+from survey.reports.kinds import position_entries
 from survey.reports.queries import issued
 from survey.rounds.models import Round
-
-FORMAT = "survey-ballots"
-VERSION = 1
-
-
-def _line(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+from survey.tally.recount_kinds import encode_nomination
 
 
 def nomination_ballot_file(session: Session, round_: Round, ids: list[str]) -> bytes:
@@ -53,42 +47,23 @@ def nomination_ballot_file(session: Session, round_: Round, ids: list[str]) -> b
         .where(InvalidLine.ballot_id.in_(in_round))
     ):
         invalid[ballot_id].add(index[position_id])
-    header = {
-        "format": FORMAT,
-        "version": VERSION,
-        "kind": round_.kind,
-        "round": {
+    return encode_nomination(
+        round_info={
             "id": round_.id,
             "title": round_.title,
             "body": round_.body,
             "place": round_.place,
             "date": round_.held_on.isoformat() if round_.held_on else None,
         },
-        "summoned": round_.summoned,
-        "present": round_.present,
-        "issued": issued(session, round_.id),
-        "collected": len(ids),
-        "min_ballots": round_.min_ballots,
-        "positions": [
-            {
-                "order": p.order,
-                "title": p.title,
-                "seats": p.seats,
-                "candidates": [
-                    {"order": n, "name": s.name, "current_position": s.position}
-                    for n, s in enumerate(candidates[p.id], 1)
-                ],
-            }
-            for p in positions
+        summoned=round_.summoned,
+        present=round_.present,
+        issued=issued(session, round_.id),
+        min_ballots=round_.min_ballots,
+        positions=position_entries(round_),
+        ballots=[
+            [None if i in invalid[ballot_id]
+             else (tuple(agreed[ballot_id][i]), tuple(written[ballot_id][i]))
+             for i in range(len(positions))]
+            for ballot_id in ids
         ],
-    }
-    rows = []
-    for ballot_id in ids:
-        row: list[Any] = []
-        for i in range(len(positions)):
-            if i in invalid[ballot_id]:
-                row.append(None)
-            else:
-                row.append([sorted(agreed[ballot_id][i]), sorted(written[ballot_id][i])])
-        rows.append(_line(row))
-    return _line(header) + b"".join(rows)
+    )

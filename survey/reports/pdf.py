@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from fpdf import FPDF
@@ -473,30 +474,38 @@ def minutes_pdf(report: RoundReport) -> bytes:
 
 def _chart(pdf: _Document, line: Line, base: int) -> None:
     """One subject's bar, drawn with the same geometry as the SVG."""
-    label_h, bar_h, scale_h = 5.5, 7.0, 4.0
-    earlier_h = 4.0 if line.earlier is not None else 0.0
-    height = label_h + bar_h + scale_h + earlier_h + 2.5
-    pdf.ensure(height)
-    top = pdf.get_y()
     name = f"{line.order}. {_t(line.name)}"
     if line.position:
         name += f" – {_t(line.position)}"
-    pdf.font("B" if line.band else "", 9.5)
+    draw_bar(pdf, name, charts.segments(line, base), bold=bool(line.band),
+             note=_earlier_text(line) if line.earlier is not None else None)
+
+
+def draw_bar(pdf: _Document, title: str, parts: Sequence[charts.Segment], *, bold: bool,
+             note: str | None = None,
+             marks: Sequence[tuple[str, Decimal]] = charts.MARKS) -> None:
+    """A titled bar of ``parts`` (see :mod:`survey.reports.charts`) across the text width."""
+    label_h, bar_h, scale_h = 5.5, 7.0, 4.0
+    earlier_h = 4.0 if note is not None else 0.0
+    height = label_h + bar_h + scale_h + earlier_h + 2.5
+    pdf.ensure(height)
+    top = pdf.get_y()
+    pdf.font("B" if bold else "", 9.5)
     pdf.set_x(LEFT)
-    pdf.cell(WIDTH, label_h - 1, _ellipsis(pdf, name, WIDTH))
+    pdf.cell(WIDTH, label_h - 1, _ellipsis(pdf, title, WIDTH))
     y = top + label_h
     x0, width = LEFT, WIDTH
     pdf.set_line_width(0.2)
     pdf.set_draw_color(0)
-    for part in charts.segments(line, base):
+    for part in parts:
         if part.width <= 0:
             continue
         x = x0 + width * float(part.start)
         w = width * float(part.width)
-        _fill, grey, light_text = charts.FILLS[part.key]
+        fill, grey, light_text = charts.FILLS[part.key]
         pdf.set_fill_color(grey)
         pdf.rect(x, y, w, bar_h, style=RenderStyle.DF)
-        if part.key == Level.low.value:
+        if fill == "hatch":
             _hatch(pdf, x, y, w, bar_h)
         if part.key != "rest" and w >= 11:
             pdf.set_font(SERIF, "B", 8)
@@ -511,7 +520,7 @@ def _chart(pdf: _Document, line: Line, base: int) -> None:
             pdf.set_text_color(0)
     scale_y = y + bar_h + 3.6
     pdf.set_font(SERIF, "", 7)
-    for label, fraction in charts.MARKS:
+    for label, fraction in marks:
         x = x0 + width * float(fraction)
         # a white line under the dashes keeps the mark visible on the dark fill
         pdf.set_draw_color(255)
@@ -526,9 +535,9 @@ def _chart(pdf: _Document, line: Line, base: int) -> None:
     pdf.set_line_width(0.2)
     pdf.text(x0, scale_y, "0%")
     pdf.text(x0 + width - pdf.get_string_width("100%"), scale_y, "100%")
-    if line.earlier is not None:
+    if note is not None:
         pdf.set_font(SERIF, "I", 8)
-        pdf.text(x0, scale_y + earlier_h, _earlier_text(line))
+        pdf.text(x0, scale_y + earlier_h, note)
     pdf.set_y(top + height)
     pdf.font()
 
@@ -556,16 +565,21 @@ def _ellipsis(pdf: _Document, text: str, width: float) -> str:
 def _legend(pdf: _Document, report: RoundReport) -> None:
     items = [(level.value, level_label(level)) for level in charts.STACK]
     items.append(("rest", charts.rest_label(report.result.denominator.value)))
+    draw_legend(pdf, items)
+
+
+def draw_legend(pdf: _Document, items: Sequence[tuple[str, str]]) -> None:
+    """The key to the bars' fills: ``(key of charts.FILLS, label)`` pairs on one line."""
     pdf.ensure(8)
     y = pdf.get_y() + 1
     x = LEFT
     pdf.set_font(SERIF, "", 9)
     for key, text in items:
-        _fill, grey, _light = charts.FILLS[key]
+        fill, grey, _light = charts.FILLS[key]
         pdf.set_fill_color(grey)
         pdf.set_line_width(0.2)
         pdf.rect(x, y, 6, 4, style=RenderStyle.DF)
-        if key == Level.low.value:
+        if fill == "hatch":
             _hatch(pdf, x, y, 6, 4)
         pdf.text(x + 7.5, y + 3.3, text)
         x += 7.5 + pdf.get_string_width(text) + 6
@@ -575,6 +589,10 @@ def _legend(pdf: _Document, report: RoundReport) -> None:
 
 def summary_pdf(report: RoundReport, order: Order | str = Order.ballot) -> bytes:
     """The Standing Committee's summary of a closed round."""
+    if report.kind_result is not None:  # a confidence vote or a nomination round
+        from survey.reports.kinds_pdf import kind_summary_pdf
+
+        return kind_summary_pdf(report, order)
     order = Order(order)
     pdf = _Document(title=_("Báo cáo kết quả – %(title)s", title=_t(report.title)),
                     subject=_("Báo cáo kết quả lấy phiếu tín nhiệm"), author=_t(report.body))

@@ -22,11 +22,10 @@ from flask_login import current_user, login_required
 from survey.db import begin_write, get_session
 from survey.errors import NotFound, RoundStateError, SurveyError
 from survey.i18n import _
-from survey.reports import appraisal_views, charts, kinds, operations
+from survey.reports import appraisal_views, charts, kinds, kinds_summary, operations
 from survey.reports.ballots_export import ballot_file, ballot_file_name
 from survey.reports.documents import (
     BAND_CONSEQUENCES,
-    ORDER_LABELS,
     Order,
     RoundReport,
     build_report,
@@ -131,11 +130,15 @@ def _report(round_: Round) -> RoundReport:
     )
 
 
-def _order() -> Order:
+def _order(round_: Round) -> Order:
+    """The summary's order from the query string; one the round's kind does not offer is 400."""
     try:
-        return Order(request.args.get("order", Order.ballot.value))
+        order = Order(request.args.get("order", Order.ballot.value))
     except ValueError:
         abort(400)
+    if order not in kinds_summary.order_labels(round_.kind):
+        abort(400)
+    return order
 
 
 def _download(data: bytes, mimetype: str, filename: str) -> Response:
@@ -176,11 +179,11 @@ def summary(round_id: int):
     if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
         abort(404)
     report = _report(round_)
-    order = _order()
+    order = _order(round_)
     return render_template(
         "reports/summary.html", round=round_, report=report, order=order,
-        lines=report.sorted_lines(order), orders=ORDER_LABELS, charts=charts,
-        **_labels(),
+        lines=report.sorted_lines(order), orders=kinds_summary.order_labels(round_.kind),
+        charts=charts, **_labels(),
     )
 
 
@@ -191,7 +194,7 @@ def summary_pdf_view(round_id: int):
     round_ = _readable_round(round_id)
     if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
         abort(404)
-    order = _order()
+    order = _order(round_)
     return _download(summary_pdf(_report(round_), order), "application/pdf",
                      f"bao-cao-{round_.id}.pdf")
 
@@ -234,6 +237,7 @@ def _labels() -> dict:
         "number": number,
         "signed": signed,
         **kinds.page_labels(),
+        "ks": kinds_summary,
     }
 
 

@@ -36,6 +36,10 @@ def _t(text: str | None) -> str:
 
 def results_xlsx(report: RoundReport) -> bytes:
     """The workbook's bytes."""
+    if report.kind_result is not None:  # a confidence vote or a nomination round
+        from survey.reports.kinds_xlsx import kind_xlsx
+
+        return kind_xlsx(report)
     book = Workbook()
     results = book.active
     assert results is not None
@@ -119,6 +123,11 @@ def _results_sheet(sheet: Worksheet, report: RoundReport) -> None:
 
 
 def _facts_sheet(sheet: Worksheet, report: RoundReport) -> None:
+    write_facts(sheet, facts(report))
+
+
+def facts(report: RoundReport) -> list[tuple[str, object]]:
+    """The round's facts, ``(label, value)``, as the "Thông tin đợt" sheet lists them."""
     figures = report.figures
     yes, no = _("Có"), _("Không")
     rows: list[tuple[str, object]] = [
@@ -144,6 +153,14 @@ def _facts_sheet(sheet: Worksheet, report: RoundReport) -> None:
     ]
     for member in report.signers:
         rows.append((_("Ban kiểm phiếu – %(role)s", role=member.role_label), _t(member.name)))
+    if report.kind == "nomination":  # its lines are valid or not per position, as in the minutes
+        left_out = {_("Số phiếu hợp lệ"), _("Số phiếu không hợp lệ (không đánh dấu dòng nào)")}
+        rows = [row for row in rows if row[0] not in left_out]
+    return rows
+
+
+def write_facts(sheet: Worksheet, rows: list[tuple[str, object]]) -> None:
+    """The facts sheet: a bold label and its value per row, dates formatted as dates."""
     sheet.append([_("Thông tin"), _("Giá trị")])
     for column in (1, 2):
         cell = sheet.cell(1, column)

@@ -68,7 +68,7 @@ class ImportResult:
         return not self.errors and bool(self.rows)
 
 
-# Header aliases, compared by :func:`_header_key` (no case, no diacritics, no punctuation).
+# Header aliases, compared by :func:`header_key` (no case, no diacritics, no punctuation).
 _FULL_NAME = frozenset({"ho va ten", "ho ten"})  # "Họ, tên" loses its comma
 _GIVEN_NAME = frozenset({"ten"})
 #: A "Họ và tên đệm" column next to "Tên": the two are joined into the full name.
@@ -78,14 +78,14 @@ _UNIT = frozenset({"don vi", "co quan don vi", "co quan"})
 _ORDER = frozenset({"stt", "so tt", "tt"})
 
 #: Tried in this order; the one whose header row makes the most sense wins.
-_DELIMITERS = (",", ";", "\t")
+DELIMITERS = (",", ";", "\t")
 #: Invisible characters that spreadsheets and web pages leave inside cells.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 #: 3, "3", "3." and "3.0" (a float written out by some tool) are all row 3.
 _ORDER_NUMBER = re.compile(r"([0-9]+)(?:\.0*)?")
 
 #: Non-blank rows only: ``(line, cells)`` with every cell already cleaned.
-_Rows = list[tuple[int, list[str]]]
+Rows = list[tuple[int, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -127,12 +127,12 @@ def parse_subjects_text(text: str) -> ImportResult:
     # positions contain commas ("Ủy viên Ban Thường vụ, Trưởng Ban ...").
     delimiter = "\t" if "\t" in text else ";"
     try:
-        rows = _split(text, delimiter)
+        rows = split(text, delimiter)
     except csv.Error:
         return _failed(str(_l("Không đọc được nội dung đã dán; hãy dán lại danh sách")))
     if not rows:
         return _failed(str(_l("Chưa có nội dung: hãy dán danh sách, mỗi người một dòng")))
-    found = _find_header(rows)
+    found = find_header(rows)
     if found is None:
         return _parse_rows(rows, _positional_columns(rows), has_header=False)
     index, columns = found
@@ -140,20 +140,20 @@ def parse_subjects_text(text: str) -> ImportResult:
 
 
 def _parse_csv(data: bytes) -> ImportResult:
-    text = _decode(data)
+    text = decode(data)
     if text is None:
         return _failed(
             str(_l("Không đọc được tệp CSV: không nhận ra bảng mã; hãy lưu lại dạng “CSV UTF-8”"))
         )
-    best: tuple[tuple[int, int], _Rows, int, _Columns] | None = None
+    best: tuple[tuple[int, int], Rows, int, _Columns] | None = None
     empty = False  # only delimiters and spaces, e.g. ";;;" rows saved from a blank sheet
-    for delimiter in _DELIMITERS:
+    for delimiter in DELIMITERS:
         try:
-            rows = _split(text, delimiter)
+            rows = split(text, delimiter)
         except csv.Error:
             continue
         empty = empty or not rows
-        found = _find_header(rows)
+        found = find_header(rows)
         if found is None:
             continue
         index, columns = found
@@ -173,7 +173,7 @@ def _parse_xlsx(data: bytes) -> ImportResult:
         return _failed(_unreadable_xlsx())
     any_rows = False
     found: tuple[int, _Columns] | None = None
-    rows: _Rows = []
+    rows: Rows = []
     try:
         for sheet in workbook.worksheets:
             # read-only mode trusts the stored size, which some tools write wrong (e.g. "A1")
@@ -181,11 +181,11 @@ def _parse_xlsx(data: bytes) -> ImportResult:
             rows = [
                 (line, cells)
                 for line, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)
-                if any(cells := [_clean(value) for value in values])
+                if any(cells := [clean(value) for value in values])
             ]
             any_rows = any_rows or bool(rows)
             # the first sheet with a header row: an instructions sheet may come before it
-            if (found := _find_header(rows)) is not None:
+            if (found := find_header(rows)) is not None:
                 break
     except Exception:  # a broken sheet part surfaces only while iterating
         return _failed(_unreadable_xlsx())
@@ -197,7 +197,7 @@ def _parse_xlsx(data: bytes) -> ImportResult:
     return _parse_rows(rows[index + 1 :], columns, has_header=True)
 
 
-def _parse_rows(rows: _Rows, columns: _Columns, *, has_header: bool) -> ImportResult:
+def _parse_rows(rows: Rows, columns: _Columns, *, has_header: bool) -> ImportResult:
     """Turn data rows (blank ones already dropped) into subjects and errors."""
     if has_header:
         # lists printed across pages repeat the header; it is not a person
@@ -256,7 +256,7 @@ def _parse_rows(rows: _Rows, columns: _Columns, *, has_header: bool) -> ImportRe
             )
 
         if raw_order := _cell(cells, columns.order):
-            number = _positive_int(raw_order)
+            number = positive_int(raw_order)
             if number is None:
                 problems.append(
                     _l(
@@ -301,7 +301,7 @@ def _parse_rows(rows: _Rows, columns: _Columns, *, has_header: bool) -> ImportRe
     return ImportResult(tuple(subjects), tuple(errors))
 
 
-def _decode(data: bytes) -> str | None:
+def decode(data: bytes) -> str | None:
     """The text of a CSV file, or ``None`` if no expected encoding fits."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel "Unicode Text"
         try:
@@ -316,7 +316,7 @@ def _decode(data: bytes) -> str | None:
     return None
 
 
-def _split(text: str, delimiter: str) -> _Rows:
+def split(text: str, delimiter: str) -> Rows:
     """Non-blank CSV records with their 1-based record numbers (an Excel row per record).
 
     :raises csv.Error: on a record the csv module cannot read.
@@ -325,11 +325,11 @@ def _split(text: str, delimiter: str) -> _Rows:
     return [
         (line, cells)
         for line, record in enumerate(reader, 1)
-        if any(cells := [_clean(value) for value in record])
+        if any(cells := [clean(value) for value in record])
     ]
 
 
-def _find_header(rows: _Rows) -> tuple[int, _Columns] | None:
+def find_header(rows: Rows) -> tuple[int, _Columns] | None:
     """The index of the first row with a name column, and the columns it names."""
     for index, (_, cells) in enumerate(rows):
         columns = _header_columns(cells)
@@ -339,7 +339,7 @@ def _find_header(rows: _Rows) -> tuple[int, _Columns] | None:
 
 
 def _header_columns(cells: Sequence[str]) -> _Columns | None:
-    keys = [_header_key(cell) for cell in cells]
+    keys = [header_key(cell) for cell in cells]
 
     def first(aliases: frozenset[str]) -> int | None:
         return next((index for index, key in enumerate(keys) if key in aliases), None)
@@ -354,25 +354,25 @@ def _header_columns(cells: Sequence[str]) -> _Columns | None:
     return _Columns(name, position=first(_POSITION), unit=first(_UNIT), order=first(_ORDER))
 
 
-def _positional_columns(rows: _Rows) -> _Columns:
+def _positional_columns(rows: Rows) -> _Columns:
     """Columns of pasted text without a header: [STT,] name, position, unit."""
-    if all(len(cells) > 1 and _positive_int(cells[0]) is not None for _, cells in rows):
+    if all(len(cells) > 1 and positive_int(cells[0]) is not None for _, cells in rows):
         return _Columns((1,), position=2, unit=3, order=0)
     return _Columns((0,), position=1, unit=2)
 
 
 def _repeats_header(cells: Sequence[str], columns: _Columns) -> bool:
-    return _header_key(_cell(cells, columns.name[-1])) in _FULL_NAME | _GIVEN_NAME
+    return header_key(_cell(cells, columns.name[-1])) in _FULL_NAME | _GIVEN_NAME
 
 
-def _header_key(text: str) -> str:
+def header_key(text: str) -> str:
     """``"  Họ, TÊN "`` -> ``"ho ten"``: no case, no diacritics, punctuation as spaces."""
     decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(re.sub(r"\W+", " ", bare).split())
 
 
-def _clean(value: object) -> str:
+def clean(value: object) -> str:
     """A cell as NFC text with its whitespace collapsed; numbers without a spurious ``.0``."""
     if value is None:
         return ""
@@ -389,7 +389,7 @@ def _cell(cells: Sequence[str], index: int | None) -> str:
     return cells[index]
 
 
-def _positive_int(text: str) -> int | None:
+def positive_int(text: str) -> int | None:
     match = _ORDER_NUMBER.fullmatch(text)
     if match is None or int(match[1]) == 0:
         return None

@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session
 from survey.errors import InvalidInput, NotFound
 from survey.i18n import _l
 from survey.rounds.importing import (
-    _DELIMITERS,
+    DELIMITERS,
     MAX_NAME_LENGTH,
     MAX_TEXT_LENGTH,
     RowError,
-    _clean,
-    _decode,
-    _find_header,
-    _header_key,
-    _positive_int,
-    _split,
+    clean,
+    decode,
+    find_header,
+    header_key,
+    positive_int,
+    split,
 )
 from survey.rounds.models import MAX_SEATS, Position, Round, RoundKind, Subject
 from survey.tally.nomination import name_key
@@ -76,7 +76,7 @@ def _failed(message) -> NominationImport:
 
 
 def _columns(cells: list[str]) -> dict[str, int] | None:
-    keys = [_header_key(cell) for cell in cells]
+    keys = [header_key(cell) for cell in cells]
     found: dict[str, int] = {}
     for field, aliases in (("title", _TITLE), ("seats", _SEATS), ("current", _CURRENT),
                            ("name", frozenset({"ho va ten", "ho ten"}))):
@@ -90,14 +90,14 @@ def _tables(data: bytes, filename: str) -> list[list[tuple[int, list[str]]]] | s
     """Candidate tables (non-blank rows with line numbers), or an error message."""
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".csv":
-        text = _decode(data)
+        text = decode(data)
         if text is None:
             return str(_l("Không đọc được tệp CSV: không nhận ra bảng mã; hãy lưu lại dạng "
                           "“CSV UTF-8”"))
         tables = []
-        for delimiter in _DELIMITERS:
+        for delimiter in DELIMITERS:
             try:
-                tables.append(_split(text, delimiter))
+                tables.append(split(text, delimiter))
             except csv.Error:
                 continue
         return tables
@@ -110,7 +110,7 @@ def _tables(data: bytes, filename: str) -> list[list[tuple[int, list[str]]]] | s
                 tables.append([
                     (line, cells)
                     for line, values in enumerate(sheet.iter_rows(values_only=True), 1)
-                    if any(cells := [_clean(value) for value in values])
+                    if any(cells := [clean(value) for value in values])
                 ])
             workbook.close()
         except Exception:  # an untrusted upload can break the zip or XML parser in many ways
@@ -126,7 +126,7 @@ def parse_nominations(data: bytes, filename: str) -> NominationImport:
     if isinstance(tables, str):
         return _failed(tables)
     for rows in tables:
-        found = _find_header(rows)
+        found = find_header(rows)
         if found is None:
             continue
         index, _ = found
@@ -143,7 +143,7 @@ def _cell(cells: list[str], index: int | None) -> str:
 
 def _parse_rows(rows, columns: dict[str, int]) -> NominationImport:
     rows = [(line, cells) for line, cells in rows
-            if _header_key(_cell(cells, columns["name"])) not in {"ho va ten", "ho ten"}]
+            if header_key(_cell(cells, columns["name"])) not in {"ho va ten", "ho ten"}]
     if not rows:
         return _failed(_l("Danh sách chưa có ai: không có dòng nào dưới dòng tiêu đề"))
     if len(rows) > MAX_LINES:
@@ -158,7 +158,7 @@ def _parse_rows(rows, columns: dict[str, int]) -> NominationImport:
         raw_seats = _cell(cells, columns["seats"])
         name = _cell(cells, columns["name"])
         current = _cell(cells, columns.get("current"))
-        seats = _positive_int(raw_seats)
+        seats = positive_int(raw_seats)
         out.append(CandidateRow(line, title, seats, name, current))
         problems = []
         if not title:
@@ -296,9 +296,16 @@ def replace_nominations(session: Session, round_: Round, parsed: NominationImpor
 
 def set_write_ins(session: Session, round_: Round, allow: bool,
                   position_ids: Iterable[int] | None = None) -> None:
-    """Offer write-in fields on the ballot for every position (or for ``position_ids``)."""
+    """Offer write-in fields on the ballot for every position (or for ``position_ids``).
+
+    :raises RoundStateError: once the round is open (the ballot is frozen).
+    :raises NotFound: if a position of ``position_ids`` is not in the round.
+    """
     _require_nomination(round_)
     wanted = None if position_ids is None else set(position_ids)
+    if wanted is not None:
+        for position_id in wanted:
+            _position_of(round_, position_id)
     for position in round_.positions:
         if wanted is None or position.id in wanted:
             position.allow_write_ins = allow

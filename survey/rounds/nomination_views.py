@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms import BooleanField, HiddenField, IntegerField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange
 
 from survey.db import begin_write, get_session
 from survey.errors import NotFound, RoundStateError, SurveyError
@@ -44,6 +44,12 @@ class NominationImportForm(FlaskForm):
     write_ins = BooleanField(_l("Cho phép ghi thêm người ngoài danh sách"), default=True)
 
 
+class WriteInsForm(FlaskForm):
+    """The switch of one position's write-in fields: ``allow`` is ``"1"`` (on) or ``"0"``."""
+
+    allow = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
 def _candidate_form(position_id: int, **kwargs) -> CandidateForm:
     """One form per position on the page: the prefix keeps their fields' ids apart."""
     return CandidateForm(prefix=f"p{position_id}", **kwargs)
@@ -65,6 +71,9 @@ def _page(round_: Round, *, position_form=None, parsed=None, status: int = 200):
         position_form=position_form or PositionForm(formdata=None),
         candidate_forms={p.id: _candidate_form(p.id, formdata=None) for p in round_.positions},
         import_form=NominationImportForm(formdata=None), parsed=parsed, button=EmptyForm(),
+        write_ins_forms={p.id: WriteInsForm(formdata=None, prefix=f"w{p.id}",
+                                            allow="0" if p.allow_write_ins else "1")
+                         for p in round_.positions},
     ), status
 
 
@@ -138,6 +147,29 @@ def remove_position(round_id: int, position_id: int):
         flash_error(exc)
         return redirect(url_for("nominations.positions", round_id=round_.id))
     return _done(db, round_, "position.remove", None, position=position_id)
+
+
+@bp.post("/rounds/<int:round_id>/positions/<int:position_id>/write-ins")
+@organizer_required
+def switch_write_ins(round_id: int, position_id: int):
+    """Offer or withdraw the write-in fields of one position; only while the round is a draft."""
+    round_ = _load(round_id, write=True)
+    form = WriteInsForm(prefix=f"w{position_id}")
+    if not form.validate_on_submit():
+        abort(400)
+    allow = form.allow.data == "1"
+    db = get_session()
+    try:
+        nomination.set_write_ins(db, round_, allow, [position_id])
+    except NotFound:
+        abort(404)
+    except SurveyError as exc:
+        db.rollback()
+        flash_error(exc)
+        return _page(round_, status=409 if isinstance(exc, RoundStateError) else 422)
+    message = (_("Đã cho phép ghi thêm người ngoài danh sách ở chức danh này.") if allow
+               else _("Đã bỏ ô ghi thêm người ngoài danh sách ở chức danh này."))
+    return _done(db, round_, "position.write_ins", message, position=position_id, allow=allow)
 
 
 @bp.post("/rounds/<int:round_id>/positions/import")

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from survey.tally import no_confidence as nc
 from survey.tally.confidence import (
     Denominator,
     Level,
@@ -25,25 +26,23 @@ from survey.tally.confidence import (
     SubjectCounts,
     tally_round,
 )
+from survey.tally.files import FORMAT, VERSION, RecountError, json_line
+from survey.tally.files import quorum_met as quorum_met  # re-exported: callers import it from here
+from survey.tally.recount_kinds import (
+    NO_CONFIDENCE_LEVELS,
+    NominationFile,
+    decode_nomination,
+    document_head,
+    no_confidence_counts,
+    no_confidence_document,
+    nomination_document,
+    recount_nomination,
+)
 
-FORMAT = "survey-ballots"
-VERSION = 1
-KINDS = ("confidence",)
+KINDS = ("confidence", "no_confidence", "nomination")
 LEVELS = tuple(level.value for level in Level)
-
-
-class RecountError(ValueError):
-    """The file is not a ballot file this code can count.
-
-    ``code`` names the problem for a translated message; ``params`` fill it in; ``str()`` is a
-    plain English description.
-    """
-
-    def __init__(self, code: str, message: str, **params: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
-
+#: The levels a ballot file of each kind with subjects must list, in ballot order.
+KIND_LEVELS = {"confidence": LEVELS, "no_confidence": NO_CONFIDENCE_LEVELS}
 
 @dataclass(frozen=True)
 class SubjectEntry:
@@ -88,15 +87,13 @@ class BallotFile:
     ballots: tuple[tuple[str | None, ...], ...]
     #: Where the ballots came from; ``None`` when the file does not say (all from phones).
     sources: BallotSources | None = None
+    #: The levels a line may carry, in ballot order.
+    levels: tuple[str, ...] = LEVELS
 
 
 def sha256_hex(data: bytes) -> str:
     """The fingerprint of a ballot file: SHA-256 of its exact bytes, 64 lowercase hex digits."""
     return hashlib.sha256(data).hexdigest()
-
-
-def _line(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def encode(
@@ -143,7 +140,7 @@ def encode(
     if sources is not None and sources.paper:
         # only when paper ballots were counted: the files of other rounds keep their bytes
         header["sources"] = sources.as_dict()
-    return _line(header) + b"".join(_line(row) for row in rows)
+    return json_line(header) + b"".join(json_line(row) for row in rows)
 
 
 def _count(value: Any, name: str, *, optional: bool = False) -> int | None:
@@ -154,8 +151,8 @@ def _count(value: Any, name: str, *, optional: bool = False) -> int | None:
     return value
 
 
-def decode(data: bytes) -> BallotFile:
-    """Read a ballot file, checking every line.
+def decode(data: bytes) -> BallotFile | NominationFile:
+    """Read a ballot file of any kind, checking every line.
 
     :raises RecountError: if the file is not a well-formed ballot file.
     """
@@ -181,7 +178,17 @@ def decode(data: bytes) -> BallotFile:
     kind = header.get("kind")
     if kind not in KINDS:
         raise RecountError("bad_kind", "unknown kind of round", kind=kind)
-    if header.get("levels") != list(LEVELS):
+    counts = {
+        "min_ballots": _count(header.get("min_ballots"), "min_ballots"),
+        "issued": _count(header.get("issued"), "issued"),
+        "collected": _count(header.get("collected"), "collected"),
+        "summoned": _count(header.get("summoned"), "summoned", optional=True),
+        "present": _count(header.get("present"), "present", optional=True),
+    }
+    if kind == "nomination":
+        return decode_nomination(header, lines[1:], counts)
+    levels = KIND_LEVELS[kind]
+    if header.get("levels") != list(levels):
         raise RecountError("bad_header", "header field 'levels' is wrong", field="levels")
     try:
         denominator = Denominator(header.get("denominator"))
@@ -208,16 +215,11 @@ def decode(data: bytes) -> BallotFile:
         subjects.append(
             SubjectEntry(number, item["name"], item.get("position", ""), item.get("unit", ""))
         )
-    min_ballots = _count(header.get("min_ballots"), "min_ballots")
-    assert min_ballots is not None
-    issued = _count(header.get("issued"), "issued")
-    collected = _count(header.get("collected"), "collected")
-    assert issued is not None and collected is not None
-    summoned = _count(header.get("summoned"), "summoned", optional=True)
-    present = _count(header.get("present"), "present", optional=True)
+    min_ballots, issued, collected = counts["min_ballots"], counts["issued"], counts["collected"]
+    assert min_ballots is not None and issued is not None and collected is not None
 
     ballots = []
-    allowed = set(LEVELS)
+    allowed = set(levels)
     for number, line in enumerate(lines[1:], start=2):
         try:
             row = json.loads(line)
@@ -243,8 +245,8 @@ def decode(data: bytes) -> BallotFile:
     return BallotFile(
         round=round_info,
         kind=kind,
-        summoned=summoned,
-        present=present,
+        summoned=counts["summoned"],
+        present=counts["present"],
         issued=issued,
         collected=collected,
         denominator=denominator,
@@ -252,6 +254,7 @@ def decode(data: bytes) -> BallotFile:
         subjects=tuple(subjects),
         ballots=tuple(ballots),
         sources=sources,
+        levels=levels,
     )
 
 
@@ -286,7 +289,8 @@ def blank_ballots(ballots: Iterable[Sequence[str | None]]) -> int:
 
 
 def recount(ballot_file: BallotFile) -> RoundResult:
-    """The tally computed from the file alone, with the round's own rules."""
+    """A confidence poll's tally computed from its file alone, with the round's own rules
+    (:func:`recount_document` counts the files of every kind)."""
     figures = RoundFigures(
         summoned=ballot_file.summoned,
         present=ballot_file.present,
@@ -299,13 +303,6 @@ def recount(ballot_file: BallotFile) -> RoundResult:
         denominator=ballot_file.denominator,
         min_ballots=ballot_file.min_ballots,
     )
-
-
-def quorum_met(summoned: int | None, present: int | None) -> bool:
-    """At least two thirds of those summoned are present, in integers (DOMAIN.md)."""
-    if summoned is None or present is None:
-        return False
-    return summoned > 0 and 3 * present >= 2 * summoned
 
 
 def tally_document(
@@ -342,44 +339,47 @@ def tally_document(
                 band=line.band.value if line.band else None,
             )
         items.append(item)
-    absent = (
-        None
-        if figures.summoned is None or figures.present is None
-        else figures.summoned - figures.present
-    )
-    return {
-        "round": dict(round_info),
-        "summoned": figures.summoned,
-        "present": figures.present,
-        "absent": absent,
-        "quorum": quorum_met(figures.summoned, figures.present),
-        "issued": figures.issued,
-        "collected": figures.collected,
-        "sources": (sources or BallotSources(figures.collected)).as_dict(),
-        "denominator": result.denominator.value,
-        "denominator_value": result.base,
-        "min_ballots": result.min_ballots,
-        "suppressed": result.suppressed,
-        "subjects": items,
-    }
+    head = document_head(round_info, figures, denominator=result.denominator.value,
+                         base=result.base, min_ballots=result.min_ballots,
+                         suppressed=result.suppressed)
+    data: dict[str, Any] = {}
+    for key, value in head.items():
+        data[key] = value
+        if key == "collected":  # where the ballots came from (all from phones unless said)
+            data["sources"] = (sources or BallotSources(figures.collected)).as_dict()
+    data["subjects"] = items
+    return data
 
 
-def recount_document(ballot_file: BallotFile) -> dict[str, Any]:
-    """The recount as the same JSON object as ``survey tally --format json``.
+def recount_document(ballot_file: BallotFile | NominationFile) -> dict[str, Any]:
+    """The recount as the same JSON object as ``survey tally --format json`` gives for the
+    round's kind.
 
     The file does not know whether the round was published since: ``round.status`` is
     ``"closed"``, the state in which the count was made.
     """
     info = ballot_file.round
+    kind = "nomination" if isinstance(ballot_file, NominationFile) else ballot_file.kind
     round_info = {
         "id": info.get("id"),
         "title": info.get("title"),
         "body": info.get("body"),
-        "kind": ballot_file.kind,
+        "kind": kind,
         "status": "closed",
         "place": info.get("place"),
         "date": info.get("date"),
     }
+    if isinstance(ballot_file, NominationFile):
+        return nomination_document(round_info, ballot_file.positions,
+                                   recount_nomination(ballot_file))
+    if kind == "no_confidence":
+        figures = RoundFigures(summoned=ballot_file.summoned, present=ballot_file.present,
+                               issued=ballot_file.issued, collected=len(ballot_file.ballots))
+        result = nc.tally_round(
+            figures, no_confidence_counts(ballot_file.ballots, len(ballot_file.subjects)),
+            min_ballots=ballot_file.min_ballots,
+        )
+        return no_confidence_document(round_info, ballot_file.subjects, result)
     return tally_document(
         round_info, ballot_file.subjects, recount(ballot_file), ballot_file.sources
     )
