@@ -408,8 +408,8 @@ def test_minutes_html_and_pdf(logged_in, session, closed_round):
     assert "Bí mật của Hà" not in html and "Gương mẫu" not in html  # no comments in minutes
     pdf = client.get(f"/rounds/{closed_round.id}/minutes.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    for url in ("summary", "results.xlsx", "ballots.jsonl"):
-        assert client.get(f"/rounds/{closed_round.id}/{url}").status_code == 404
+    for url in ("summary", "summary.pdf", "results.xlsx", "ballots.jsonl"):
+        assert client.get(f"/rounds/{closed_round.id}/{url}").status_code == 200, url
 
 
 # -- anonymity: the new tables ---------------------------------------------------------------
