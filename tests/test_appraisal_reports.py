@@ -317,3 +317,12 @@ def test_report_command_writes_the_appraisal_documents(runner, rated, tmp_path):
     refused = runner.invoke(SURVEY, ["report", str(rated.id), "--format", "pdf", "--document",
                                      "summary", "--order", "low", "--out", str(pdf)])
     assert refused.exit_code == 2
+
+
+def test_summary_page_labels_its_controls_and_has_unique_ids(logged_in, rated):
+    from tests.test_a11y_pages import assert_accessible_basics
+
+    for order in ("ballot", "failed"):
+        page = logged_in.get(f"/rounds/{rated.id}/summary?order={order}")
+        controls = assert_accessible_basics(page.text, f"summary?order={order}")
+        assert "order" in controls.label_for

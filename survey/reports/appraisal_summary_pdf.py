@@ -63,6 +63,7 @@ def summary_pdf(frame: RoundReport, report: AppraisalReport,
     lines = sorted_lines(report, order)
     _table(pdf, lines)
 
+    pdf.ensure(50)  # the heading, the legend and the first bar stay together
     pdf.heading(_("IV. BIỂU ĐỒ"))
     _legend(pdf)
     for line in lines:
@@ -114,7 +115,7 @@ def _table(pdf: base._Document, lines: list[AppraisalLine]) -> None:
     heading = FontFace(emphasis="BOLD", fill_color=base.HEADING_FILL, size_pt=7.5)
     bold = FontFace(emphasis="BOLD")
     short = short_labels()
-    widths = (8, 40, 12, 14, 14, 14, 14, 13, 13, 23)
+    widths = (8, 36, 12, 15, 15, 15, 15, 13, 13, 23)
     with pdf.table(
         col_widths=widths, width=sum(widths), align="LEFT", num_heading_rows=1,
         repeat_headings=1, headings_style=heading, text_align="CENTER", v_align="MIDDLE",
