@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from html import unescape
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from survey.appraisal.models import AppraisalMark, Comment, Member
 from survey.appraisal.operations import Settings, create_named_cards, update_settings
 from survey.ballots.models import Ballot, Card
 from survey.ballots.operations import issue_cards
-from survey.reports.cli import tally_command
+from survey.reports.cli import recount_command, tally_command
 from survey.rounds.importing import SubjectRow, parse_subjects
 from survey.rounds.models import Subject
 from survey.rounds.operations import close_round, create_round, open_round, record_attendance
@@ -408,8 +410,8 @@ def test_minutes_html_and_pdf(logged_in, session, closed_round):
     assert "Bí mật của Hà" not in html and "Gương mẫu" not in html  # no comments in minutes
     pdf = client.get(f"/rounds/{closed_round.id}/minutes.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    for url in ("summary", "results.xlsx", "ballots.jsonl"):
-        assert client.get(f"/rounds/{closed_round.id}/{url}").status_code == 404
+    for url in ("summary", "summary.pdf", "results.xlsx", "ballots.jsonl"):
+        assert client.get(f"/rounds/{closed_round.id}/{url}").status_code == 200, url
 
 
 # -- anonymity: the new tables ---------------------------------------------------------------
@@ -455,7 +457,7 @@ def _level(i: int, j: int) -> str:
     return ("excellent", "good", "good", "completed", "good", "failed")[(i * 7 + j * 3) % 6]
 
 
-def test_danh_gia_phong_ban_end_to_end(app, client, logged_in, runner, session):
+def test_danh_gia_phong_ban_end_to_end(app, client, logged_in, runner, session, tmp_path):
     data = (DATA / "danh-gia-phong-ban.csv").read_bytes()
     rows = parse_subjects(data, "danh-gia-phong-ban.csv").rows
     assert len(rows) == 61 and len({r.unit for r in rows}) == 5
@@ -538,6 +540,21 @@ def test_danh_gia_phong_ban_end_to_end(app, client, logged_in, runner, session):
     assert data["cohort"]["subjects"] == 61
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Comment)) == expected_comments
+    # the documents of the 61-person round: summary, workbook, ballot file, recount
+    for url in ("summary?order=failed", "summary.pdf?order=excellent", "results.xlsx"):
+        assert client.get(f"/rounds/{round_id}/{url}").status_code == 200, url
+    ballots = client.get(f"/rounds/{round_id}/ballots.jsonl").data
+    assert len(ballots.splitlines()) == 1 + sum(item["raters"] for item in data["subjects"])
+    path = tmp_path / "phieu.jsonl"
+    path.write_bytes(ballots)
+    digest = hashlib.sha256(ballots).hexdigest()
+    assert digest in unescape(client.get(f"/rounds/{round_id}/minutes").text)
+    recount = CliRunner().invoke(recount_command, [str(path), "--expect", digest])
+    assert recount.exit_code == 0, recount.output
+    recounted = json.loads(recount.stdout)
+    for item in data["subjects"] + recounted["subjects"]:
+        item.pop("comments")
+    assert recounted == data
 
 
 # -- the command line ------------------------------------------------------------------------

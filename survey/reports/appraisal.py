@@ -11,7 +11,6 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,17 +18,17 @@ from sqlalchemy.orm import Session
 
 from survey.appraisal.models import AppraisalMark, Comment
 from survey.i18n import _
-from survey.reports.export import round_info
+from survey.reports.export import round_info, subject_entries
 from survey.reports.queries import collected, issued
 from survey.rounds.models import Round, Subject
 from survey.tally.appraisal import (
     AppraisalResult,
     Level,
-    Stats,
     SubjectInput,
     SubjectRating,
     tally_appraisal,
 )
+from survey.tally.appraisal_recount import Rules, tally_document
 
 
 def level_label(level: Level | str) -> str:
@@ -136,86 +135,29 @@ def build_appraisal(session: Session, round_: Round) -> AppraisalReport:
 # -- JSON and CSV ---------------------------------------------------------------------------------
 
 
-def _dec(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-def _stats(stats: Stats | None) -> dict[str, Any] | None:
-    if stats is None:
-        return None
-    return {"count": stats.count, "mean": _dec(stats.mean), "median": _dec(stats.median)}
-
-
-def _subject_json(line: AppraisalLine) -> dict[str, Any]:
-    s, r = line.subject, line.rating
-    item: dict[str, Any] = {
-        "order": s.order,
-        "name": s.name,
-        "position": s.position,
-        "unit": s.unit,
-        "raters": r.raters,
-        "suppressed": r.suppressed,
-    }
-    if r.suppressed:
-        # the rater count is kept (it says only that the minimum was not reached)
-        item.update(counts=None, percent=None, general=None, tasks=None, total=None,
-                    median_level=None, majority=None, majority_tied=None, comments=None)
-        return item
-    assert r.counts is not None and r.percent is not None
-    item.update(
-        counts=dict(r.counts),
-        percent={key: _dec(value) for key, value in r.percent.items()},
-        general=_stats(r.general),
-        tasks=_stats(r.tasks),
-        total=_stats(r.total),
-        median_level=r.median_level.value if r.median_level else None,
-        majority=[level.value for level in r.majority],
-        majority_tied=r.tied,
-        comments=list(line.comments),
-    )
-    return item
+def rules_of(round_: Round) -> Rules:
+    return Rules(min_raters=round_.min_raters, quota_percent=round_.quota_percent,
+                 quota_group=round_.quota_group, same_unit_only=bool(round_.same_unit_only))
 
 
 def appraisal_json(report: AppraisalReport) -> dict[str, Any]:
-    """The tally of an appraisal round as plain JSON types (docs/appraisal.md)."""
-    round_, result = report.round, report.result
-    cohort = result.cohort
-    return {
-        "round": round_info(round_),
-        "rules": {
-            "min_raters": result.min_raters,
-            "quota_percent": result.quota_percent,
-            "quota_group": result.quota_group.value,
-            "same_unit_only": bool(round_.same_unit_only),
-        },
-        "summoned": round_.summoned,
-        "present": round_.present,
-        "issued": report.issued,
-        "collected": report.collected,
-        "subjects_shown": result.shown,
-        "subjects_suppressed": result.suppressed,
-        "subjects": [_subject_json(line) for line in report.lines],
-        "quota": [
-            {
-                "group": q.group or None,
-                "excellent": q.excellent,
-                "good": q.good,
-                "quota_percent": q.quota_percent,
-                "allowed": q.allowed,
-                "share": _dec(q.share),
-                "breach": q.breach,
-            }
-            for q in result.quota
-        ],
-        "cohort": {
-            "subjects": cohort.subjects,
-            "undecided": cohort.undecided,
-            "completed_or_better": cohort.completed_or_better,
-            "good_or_better": cohort.good_or_better,
-            "excellent": cohort.excellent,
-            "percent": {key: _dec(value) for key, value in cohort.percent.items()},
-        },
-    }
+    """The tally of an appraisal round as plain JSON types (docs/appraisal.md).
+
+    Built by :func:`survey.tally.appraisal_recount.tally_document`, as ``survey recount``
+    builds its own from the ballot file.
+    """
+    round_ = report.round
+    return tally_document(
+        round_info=round_info(round_),
+        rules=rules_of(round_),
+        summoned=round_.summoned,
+        present=round_.present,
+        issued=report.issued,
+        collected=report.collected,
+        subjects=subject_entries(round_),
+        result=report.result,
+        comments=[line.comments for line in report.lines],
+    )
 
 
 def appraisal_csv(report: AppraisalReport) -> str:

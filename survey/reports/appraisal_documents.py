@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from survey.i18n import _
 from survey.reports import pdf as base
 from survey.reports.appraisal import AppraisalReport, level_label
+from survey.reports.ballots_export import ballot_file, sha256_hex
 from survey.reports.documents import Member, RoundReport, local_time, number
 from survey.reports.queries import round_figures
 from survey.rounds.models import CommitteeRole, Round
@@ -37,7 +38,7 @@ def minutes_frame(session: Session, round_: Round, *, tz: tzinfo) -> RoundReport
         result=tally_round(figures, [], min_ballots=1),  # no confidence lines: only the counts
         blank=None, lines=(),
         count_ended_at=round_.count_ended_at or local_time(round_.closed_at, tz),
-        fingerprint=None, audit_head=audit.head(session),
+        fingerprint=sha256_hex(ballot_file(session, round_)), audit_head=audit.head(session),
     )
 
 
@@ -123,10 +124,9 @@ def minutes_pdf(frame: RoundReport, report: AppraisalReport) -> bytes:
         pdf.paragraph([("B" if breach else "", text)], size=10.5)
     pdf.paragraph([("", cohort_text(report))], size=10.5)
     pdf.ln(1.5)
-    pdf.ensure(pdf.line_h() * 6 + base.SIGNATURE_H + 6)
+    pdf.ensure(pdf.line_h() * 11 + base.SIGNATURE_H + 6)
     pdf.paragraph([("", frame.ended_text())])
-    pdf.paragraph([("", _("Mã đầu chuỗi nhật ký thao tác:"))], size=10.5, after=0.3)
-    base._hash(pdf, frame.audit_head or "—")
+    base._fingerprints(pdf, frame)
     pdf.paragraph([("", _("Biên bản được Ban kiểm phiếu thông qua và cùng ký tên dưới đây."))])
     base._signatures(pdf, frame)
     return bytes(pdf.output())

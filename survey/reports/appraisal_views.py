@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, jsonify, render_template
+from flask import Response, abort, current_app, jsonify, render_template, request
 
 from survey.db import get_session
-from survey.reports.appraisal import appraisal_csv, appraisal_json, build_appraisal
+from survey.reports.appraisal import (
+    AppraisalReport,
+    appraisal_csv,
+    appraisal_json,
+    build_appraisal,
+)
 from survey.reports.appraisal_documents import (
     cohort_text,
     minutes_frame,
@@ -17,7 +22,18 @@ from survey.reports.appraisal_documents import (
     rules_text,
     short_labels,
 )
-from survey.reports.documents import number
+from survey.reports.appraisal_summary import (
+    ORDER_LABELS,
+    SummaryOrder,
+    bar_svg,
+    legend,
+    method_lines,
+    quota_rows,
+    sorted_lines,
+)
+from survey.reports.appraisal_summary_pdf import summary_pdf
+from survey.reports.appraisal_xlsx import appraisal_xlsx
+from survey.reports.documents import RoundReport, number
 from survey.rounds.models import Round
 from survey.security import audit
 from survey.tally.appraisal import Level
@@ -71,4 +87,56 @@ def minutes_pdf_response(round_: Round):
         data, mimetype="application/pdf",
         headers={"Content-Disposition":
                  f'attachment; filename="bien-ban-kiem-phieu-{round_.id}.pdf"'},
+    )
+
+
+def _summary_order() -> SummaryOrder:
+    try:
+        return SummaryOrder(request.args.get("order", SummaryOrder.ballot.value))
+    except ValueError:
+        abort(400)
+
+
+def summary_context(report: AppraisalReport, frame: RoundReport,
+                    order: SummaryOrder | str) -> dict:
+    """What the summary's template needs (the page and the CLI's standalone file)."""
+    order = SummaryOrder(order)
+    return {
+        "round": report.round,
+        "report": report,
+        "frame": frame,
+        "order": order,
+        "orders": ORDER_LABELS,
+        "lines": sorted_lines(report, order),
+        "levels": list(Level),
+        "short": short_labels(),
+        "number": number,
+        "cohort": cohort_text(report),
+        "quota_rows": quota_rows(report),
+        "method": method_lines(report),
+        "legend": legend(),
+        "bar_svg": bar_svg,
+    }
+
+
+def summary(round_: Round):
+    order = _summary_order()
+    report = build_appraisal(get_session(), round_)
+    return render_template("reports/appraisal_summary.html",
+                           **summary_context(report, _frame(round_), order))
+
+
+def summary_pdf_response(round_: Round):
+    order = _summary_order()
+    data = summary_pdf(_frame(round_), build_appraisal(get_session(), round_), order)
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="bao-cao-{round_.id}.pdf"'})
+
+
+def results_xlsx(round_: Round):
+    data = appraisal_xlsx(_frame(round_), build_appraisal(get_session(), round_))
+    return Response(
+        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="ket-qua-{round_.id}.xlsx"'},
     )

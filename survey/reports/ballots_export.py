@@ -41,6 +41,10 @@ def ballot_file(session: Session, round_: Round) -> bytes:
     """
     if not round_.results_ready:
         raise RoundStateError(_l("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
+    if round_.kind == RoundKind.appraisal:  # lines, not ballots; its minimum is per subject
+        from survey.reports.appraisal_file import appraisal_ballot_file
+
+        return appraisal_ballot_file(session, round_)
     ids = sorted(session.scalars(select(Ballot.id).where(Ballot.round_id == round_.id)))
     if len(ids) < round_.min_ballots:
         raise RoundStateError(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from survey.errors import SurveyError
 from survey.i18n import _, _l
-from survey.reports import charts, kinds, kinds_summary
+from survey.reports import appraisal_output, charts, kinds, kinds_summary
 from survey.reports.appraisal import appraisal_csv, appraisal_json, build_appraisal
 from survey.reports.appraisal_documents import minutes_frame
 from survey.reports.appraisal_documents import minutes_pdf as appraisal_minutes_pdf
@@ -32,6 +32,7 @@ from survey.reports.pdf import minutes_pdf, summary_pdf
 from survey.reports.xlsx import results_xlsx
 from survey.rounds.models import Round, RoundKind
 from survey.rounds.operations import get_round
+from survey.tally import appraisal_recount
 from survey.tally.confidence import Level
 from survey.tally.recount import RecountError, decode, recount_document, sha256_hex
 
@@ -109,7 +110,9 @@ def render_document(session: Session, round_: Round, *, fmt: str, document: str,
                     order: str) -> bytes:
     """The bytes of one document of a closed round."""
     if round_.kind == RoundKind.appraisal:
-        return _appraisal_document(session, round_, fmt=fmt, document=document)
+        return _appraisal_document(session, round_, fmt=fmt, document=document, order=order)
+    if order not in {o.value for o in Order}:
+        raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.", order=order))
     if document == "ballots":
         return ballot_file(session, round_)
     if fmt == "csv":
@@ -134,18 +137,20 @@ def render_document(session: Session, round_: Round, *, fmt: str, document: str,
     return html.encode("utf-8")
 
 
-def _appraisal_document(session: Session, round_: Round, *, fmt: str, document: str) -> bytes:
-    """An appraisal round gives its minutes (PDF) and its results (CSV) only."""
+def _appraisal_document(session: Session, round_: Round, *, fmt: str, document: str,
+                        order: str) -> bytes:
+    """An appraisal round's documents (no HTML minutes: its minutes are a PDF or a page)."""
+    if document == "ballots":
+        return ballot_file(session, round_)
     report = build_appraisal(session, round_)
     if fmt == "csv":
         return ("\ufeff" + appraisal_csv(report)).encode()
+    frame = minutes_frame(session, round_,
+                          tz=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     if fmt == "pdf" and document == "minutes":
-        frame = minutes_frame(session, round_,
-                              tz=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
         return appraisal_minutes_pdf(frame, report)
-    raise click.UsageError(
-        _("Định dạng %(format)s không dùng cho %(document)s.", format=fmt, document=document)
-    )
+    return appraisal_output.document(frame, report, fmt=fmt, document=document, order=order,
+                                     css=document_css())
 
 
 @click.command(
@@ -158,10 +163,11 @@ def _appraisal_document(session: Session, round_: Round, *, fmt: str, document: 
 @click.option("--document", type=click.Choice(["minutes", "summary", "results", "ballots"]),
               help="minutes or summary (pdf, html); results (xlsx, csv); ballots (jsonl). "
                    "Default: the first the format gives.")
-@click.option("--order", type=click.Choice([order.value for order in Order]),
+@click.option("--order", type=click.Choice([order.value for order in Order]
+                                         + ["excellent", "failed"]),
               default="ballot", show_default=True,
               help="The summary's order: ballot; low (a poll), no_confidence (a confidence "
-                   "vote), votes (a nomination round).")
+                   "vote), votes (a nomination round), excellent or failed (an appraisal).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (required for pdf and xlsx).")
 @with_appcontext
@@ -180,8 +186,8 @@ def report_command(round_id: int, fmt: str, document: str | None, order: str,
             round_ = get_round(session, round_id)
             if not round_.results_ready:
                 raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
-            if document == "summary" and Order(order) not in kinds_summary.order_labels(
-                    round_.kind):
+            if (document == "summary" and round_.kind != RoundKind.appraisal
+                    and order not in {o.value for o in kinds_summary.order_labels(round_.kind)}):
                 raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.",
                                          order=order))
             data = render_document(session, round_, fmt=fmt, document=document, order=order)
@@ -332,7 +338,10 @@ def recount_command(path: Path, expect: str | None, fmt: str, out: Path | None) 
         )
         raise SystemExit(1)
     try:
-        document = recount_document(decode(data))
+        if appraisal_recount.is_appraisal_file(data):
+            document = appraisal_recount.recount_document(appraisal_recount.decode(data))
+        else:
+            document = recount_document(decode(data))
     except RecountError as exc:
         message = RECOUNT_ERRORS.get(exc.code)
         text = str(message) % exc.params if message else str(exc)
@@ -340,6 +349,8 @@ def recount_command(path: Path, expect: str | None, fmt: str, out: Path | None) 
                                      problem=text)) from exc
     if fmt == "json":
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    elif document["round"]["kind"] == "appraisal":
+        text = appraisal_output.recount_text(document)
     else:
         text = _recount_text(document)
     _write(text.encode("utf-8"), out)

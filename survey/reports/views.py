@@ -176,8 +176,8 @@ def minutes_pdf_view(round_id: int):
 def summary(round_id: int):
     """The Standing Committee's summary: sorted results, bands, charts, method."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
-        abort(404)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.summary(round_)
     report = _report(round_)
     order = _order(round_)
     return render_template(
@@ -192,8 +192,8 @@ def summary(round_id: int):
 def summary_pdf_view(round_id: int):
     """The Standing Committee's summary as an A4 PDF."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
-        abort(404)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.summary_pdf_response(round_)
     order = _order(round_)
     return _download(summary_pdf(_report(round_), order), "application/pdf",
                      f"bao-cao-{round_.id}.pdf")
@@ -204,8 +204,8 @@ def summary_pdf_view(round_id: int):
 def results_xlsx_view(round_id: int):
     """The results as an Excel workbook."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
-        abort(404)
+    if round_.kind == RoundKind.appraisal:
+        return appraisal_views.results_xlsx(round_)
     return _download(
         results_xlsx(_report(round_)),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -218,8 +218,6 @@ def results_xlsx_view(round_id: int):
 def ballots_file(round_id: int):
     """The anonymised ballots in one file, whose SHA-256 the minutes print."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:  # its results page and downloads are its own
-        abort(404)
     try:
         data = ballot_file(get_session(), round_)
     except RoundStateError as exc:
