@@ -23,7 +23,7 @@ def test_ballot_tables_have_exactly_these_columns(app):
     # member_id: named cards of appraisal rounds point at a roster member, never at a ballot
     assert columns["cards"] == {"id", "round_id", "serial", "code_hash", "medium", "issued",
                                 "voided", "used", "member_id"}
-    assert columns["appraisal_marks"] == {"ballot_id", "subject_id", "level", "score_general",
+    assert columns["appraisal_marks"] == {"id", "round_id", "subject_id", "level", "score_general",
                                           "score_tasks"}
     assert columns["comments"] == {"id", "round_id", "subject_id", "text"}
     # paper entries link a serial to choices until their ballot is counted (survey.paper)

@@ -427,6 +427,7 @@ def test_close_rewrites_appraisal_lines_and_comments_under_fresh_ids(client, ses
                                          f"nhận xét {i}-{j}") for j, n in enumerate(others[:3])})
     session.rollback()
     before_ballots = set(session.scalars(select(Ballot.id)))
+    before_line_ids = set(session.scalars(select(AppraisalMark.id)))
     before_marks = sorted(session.execute(select(AppraisalMark.subject_id, AppraisalMark.level,
                                                  AppraisalMark.score_general,
                                                  AppraisalMark.score_tasks)).all())
@@ -436,7 +437,9 @@ def test_close_rewrites_appraisal_lines_and_comments_under_fresh_ids(client, ses
     after_ballots = set(session.scalars(select(Ballot.id)))
     assert len(after_ballots) == len(before_ballots) == 8
     assert not after_ballots & before_ballots
-    assert set(session.scalars(select(AppraisalMark.ballot_id))) <= after_ballots
+    after_line_ids = set(session.scalars(select(AppraisalMark.id)))
+    assert len(after_line_ids) == len(before_line_ids) == 24
+    assert not after_line_ids & before_line_ids  # every line under a fresh id
     after_marks = sorted(session.execute(select(AppraisalMark.subject_id, AppraisalMark.level,
                                                 AppraisalMark.score_general,
                                                 AppraisalMark.score_tasks)).all())
@@ -605,3 +608,25 @@ def test_a_scripted_appraisal_round_on_the_command_line(app, client, runner, ses
     assert by_name["Hà"]["counts"]["good"] == 2 and not by_name["Hà"]["suppressed"]
     assert by_name["Bình"]["suppressed"]  # one rater, minimum two
     assert data["rules"]["same_unit_only"] is True
+
+
+def test_no_stored_datum_groups_the_lines_of_one_form(client, session, make_appraisal):
+    """A named card's form leaves out its holder's line: lines kept together would name them.
+
+    Whatever an attacker with the database file groups the stored lines by, no group is a
+    whole form, so the one missing subject of a form cannot be read off.
+    """
+    round_ = make_appraisal()
+    names = list(round_.codes)
+    for name in names:
+        others = [n for n in names if n != name]
+        _vote(client, round_, name, {n: ("good", 25, 55, None) for n in others})
+    close_round(session, session.merge(round_), NOW)
+    session.commit()
+    table = AppraisalMark.__table__
+    assert {c.name for c in table.columns} == {
+        "id", "round_id", "subject_id", "level", "score_general", "score_tasks"}
+    assert not any(fk.column.table.name == "ballots" for fk in table.foreign_keys)
+    rows = session.execute(select(AppraisalMark.id, AppraisalMark.round_id)).all()
+    assert len({line_id for line_id, _round in rows}) == len(rows) == len(names) * (len(names) - 1)
+    assert {round_id for _line, round_id in rows} == {round_.id}  # one group: the whole round

@@ -1,9 +1,12 @@
 """The roster of an appraisal round, and what appraisal ballots hold.
 
-:class:`AppraisalMark` hangs off a :class:`~survey.ballots.models.Ballot` like a confidence
-``Mark`` (random key, no card, no time) and is rewritten with the ballots at the close.
-:class:`Comment` hangs off *nothing* that identifies a ballot: a comment linked to a ballot
-would tie its words to that rater's scores. It gets its own random key, rewritten at the close.
+:class:`AppraisalMark` and :class:`Comment` hang off *nothing* that identifies a ballot. A
+named card's ballot never holds its holder's own line, so the lines of one ballot, kept
+together, would name their rater by the one subject missing; a comment linked to a ballot
+would tie its words to that rater's scores. Each line and each comment has its own random key
+and its round; they are rewritten under fresh keys, in random order, at the close. The tally
+needs nothing more: every figure is per subject. The ballot itself is still stored (without
+lines), so that "collected" counts appraisal forms as it counts every other ballot.
 """
 
 from __future__ import annotations
@@ -37,17 +40,23 @@ class Member(Base):
     unit: Mapped[str] = mapped_column(String(250), default="")
 
 
+def new_line_id() -> str:
+    return token_hex(16)
+
+
 class AppraisalMark(Base):
-    """One rated line of an appraisal ballot; a skipped subject has no row."""
+    """One rated line of an appraisal form, on its own: no ballot, card or time; a random key.
+
+    A skipped subject has no row.
+    """
 
     __tablename__ = "appraisal_marks"
     __table_args__ = {"sqlite_with_rowid": False}  # a rowid would leak insertion order
 
-    ballot_id: Mapped[str] = mapped_column(
-        ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True
-    )
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_line_id)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     subject_id: Mapped[int] = mapped_column(
-        ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("subjects.id", ondelete="CASCADE"), index=True
     )
     #: A :class:`survey.tally.appraisal.Level` value.
     level: Mapped[str] = mapped_column(String(16))

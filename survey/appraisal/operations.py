@@ -8,10 +8,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from survey.appraisal.models import MAX_COMMENT, AppraisalMark, Comment, Member, new_comment_id
+from survey.appraisal.models import (
+    MAX_COMMENT,
+    AppraisalMark,
+    Comment,
+    Member,
+    new_comment_id,
+    new_line_id,
+)
 from survey.ballots.cards import hash_code, new_code, normalize_code
 from survey.ballots.models import Ballot, Card, new_ballot_id
 from survey.ballots.operations import MAX_CARDS, NewCard, _check_card, reject
@@ -355,12 +362,13 @@ def cast_appraisal(session: Session, code: str, form: Mapping[str, Sequence[str]
     ballot_id = new_ballot_id()
     session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_.id))
     rated = {sid: line for sid, line in lines.items() if line.rated}
-    if rated:
+    if rated:  # each line on its own: nothing ties the lines of one form together
         session.execute(
             insert(AppraisalMark.__table__),
             [
-                {"ballot_id": ballot_id, "subject_id": sid, "level": line.level,
-                 "score_general": line.general_value, "score_tasks": line.tasks_value}
+                {"id": new_line_id(), "round_id": round_.id, "subject_id": sid,
+                 "level": line.level, "score_general": line.general_value,
+                 "score_tasks": line.tasks_value}
                 for sid, line in rated.items()
             ],
         )
@@ -376,21 +384,27 @@ def cast_appraisal(session: Session, code: str, form: Mapping[str, Sequence[str]
 # -- the close -----------------------------------------------------------------------------------
 
 
-def shuffle_appraisal_marks(session: Session, ids: Table) -> None:
-    """Copy the appraisal lines under their ballots' fresh ids (``ids``: old → new), then
-    delete the old lines; called by :func:`survey.ballots.operations.shuffle_ballots`."""
-    marks = AppraisalMark.__table__
-    columns = ["ballot_id", "subject_id", "level", "score_general", "score_tasks"]
-    session.execute(
-        insert(marks).from_select(
-            columns,
-            select(ids.c.new_id, marks.c.subject_id, marks.c.level, marks.c.score_general,
-                   marks.c.score_tasks)
-            .join(ids, ids.c.old_id == marks.c.ballot_id)
-            .order_by(ids.c.new_id, marks.c.subject_id),
-        )
+def shuffle_appraisal_marks(session: Session, round_id: int) -> int:
+    """Rewrite a round's appraisal lines in random order under fresh random ids.
+
+    Afterwards neither an id nor a row position from the time of voting survives, so lines
+    cast together cannot be found together.
+    """
+    table = AppraisalMark.__table__
+    columns = ("subject_id", "level", "score_general", "score_tasks")
+    rows = session.execute(
+        select(*(table.c[c] for c in columns)).where(table.c.round_id == round_id)
+    ).all()
+    if not rows:
+        return 0
+    session.execute(delete(table).where(table.c.round_id == round_id))
+    fresh = sorted(
+        ({"id": new_line_id(), "round_id": round_id, **dict(zip(columns, row, strict=True))}
+         for row in rows),
+        key=lambda item: item["id"],
     )
-    session.execute(delete(marks).where(marks.c.ballot_id.in_(select(ids.c.old_id))))
+    session.execute(insert(table), fresh)
+    return len(fresh)
 
 
 def shuffle_comments(session: Session, round_id: int) -> int:

@@ -410,18 +410,17 @@ def shuffle_ballots(session: Session, round_id: int) -> int:
                     .order_by(ids.c.new_id, *(child.c[c] for c in columns)),
                 )
             )
-        from survey.appraisal.operations import shuffle_appraisal_marks
-
-        shuffle_appraisal_marks(session, ids)
         old_ids = select(ids.c.old_id)
         session.execute(delete(WriteIn.__table__).where(WriteIn.ballot_id.in_(old_ids)))
         session.execute(delete(InvalidLine.__table__).where(InvalidLine.ballot_id.in_(old_ids)))
         session.execute(delete(marks).where(marks.c.ballot_id.in_(old_ids)))
         session.execute(delete(Ballot.__table__).where(Ballot.__table__.c.id.in_(old_ids)))
     ids.drop(connection)
-    from survey.appraisal.operations import shuffle_comments
+    from survey.appraisal.operations import shuffle_appraisal_marks, shuffle_comments
 
-    shuffle_comments(session, round_id)  # they hang off no ballot, but are rewritten alike
+    # appraisal lines and comments hang off no ballot, but are rewritten alike
+    shuffle_appraisal_marks(session, round_id)
+    shuffle_comments(session, round_id)
     if count and connection.dialect.name == "postgresql":
         # Every row of the round is new: refresh the planner's statistics now, in this
         # transaction, so that the tally that follows the close does not scan a million marks

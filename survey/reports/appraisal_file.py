@@ -1,8 +1,8 @@
 """The ballot file of a closed appraisal round (format: :mod:`survey.tally.appraisal_recount`).
 
 One line per rated ballot line, never a whole ballot (a named card leaves out its holder's own
-line, so a whole ballot could name its rater), in the order fixed by the ballots' fresh ids
-given at the close; no comment; no line of a subject below the minimum of raters. Only values
+line, so a whole ballot could name its rater), in the order of the lines' own random ids, given
+afresh at the close; no comment; no line of a subject below the minimum of raters. Only values
 frozen at the close go in, so the bytes, and the SHA-256 printed in the minutes, never change.
 """
 
@@ -12,13 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.appraisal.models import AppraisalMark
-from survey.ballots.models import Ballot
 from survey.i18n import _
 from survey.reports.appraisal import level_label, rules_of
 from survey.reports.export import subject_entries
 from survey.reports.queries import collected, issued
 from survey.rounds.models import Round
-from survey.tally.appraisal_recount import RatedLine, encode, line_key
+from survey.tally.appraisal_recount import RatedLine, encode
 
 
 def appraisal_ballot_file(session: Session, round_: Round) -> bytes:
@@ -28,15 +27,14 @@ def appraisal_ballot_file(session: Session, round_: Round) -> bytes:
     raters = dict.fromkeys(order.values(), 0)
     keyed: list[tuple[str, RatedLine]] = []
     rows = session.execute(
-        select(AppraisalMark.ballot_id, AppraisalMark.subject_id, AppraisalMark.level,
+        select(AppraisalMark.id, AppraisalMark.subject_id, AppraisalMark.level,
                AppraisalMark.score_general, AppraisalMark.score_tasks)
-        .join(Ballot, Ballot.id == AppraisalMark.ballot_id)
-        .where(Ballot.round_id == round_.id)
+        .where(AppraisalMark.round_id == round_.id)
     )
-    for ballot_id, subject_id, level, general, tasks in rows:
+    for line_id, subject_id, level, general, tasks in rows:
         n = order[subject_id]
         raters[n] += 1
-        keyed.append((line_key(ballot_id, n), (n, level, general, tasks)))
+        keyed.append((line_id, (n, level, general, tasks)))
     shown = {n for n, count in raters.items() if count >= round_.min_raters}
     # sorted in Python: the database's collation cannot change the order
     lines = [line for key, line in sorted(keyed) if line[0] in shown]

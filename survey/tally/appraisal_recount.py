@@ -7,8 +7,8 @@ given is ``null``). A skipped subject has no line.
 
 Why lines and not whole ballots: an appraisal ballot is opened by a named card and leaves out its
 holder's own line, so a whole ballot that rates everyone but one person would name its rater.
-Each line therefore stands alone, in an order fixed at the close by the ballots' fresh random
-ids (:func:`line_key`), which scatters the lines of one ballot through the file. Comments are
+Each line therefore stands alone, as it is stored, in the order of the lines' own random ids
+given afresh at the close, which scatters the lines of one ballot through the file. Comments are
 never in the file: they would tie words to scores. A subject rated by fewer than the minimum has
 no line at all; the header keeps only how many rated it, as the tally shows.
 
@@ -17,7 +17,6 @@ Pure code: standard library and :mod:`survey.tally` only.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,13 +75,6 @@ class AppraisalFile:
     lines: tuple[RatedLine, ...]
 
 
-def line_key(ballot_id: str, order: int) -> str:
-    """Where a ballot's line on subject ``order`` goes in the file: a hash of the ballot's
-    fresh random id (given at the close) and the subject, so the order is random, fixed from
-    the close on, and the lines of one ballot are not next to each other."""
-    return hashlib.sha256(f"{ballot_id}:{order}".encode()).hexdigest()
-
-
 def _line(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
@@ -112,7 +104,7 @@ def encode(
     """The file's bytes: the header, then ``lines`` in the order given.
 
     ``lines`` must hold no line of a subject below ``rules.min_raters`` (the caller leaves
-    them out) and come in an order that does not follow casting (see :func:`line_key`).
+    them out) and come in an order that does not follow casting (the lines' random ids).
     """
     rows = [list(line) for line in lines]
     shown = {s.order for s, n in zip(subjects, raters, strict=True) if n >= rules.min_raters}

@@ -12,7 +12,6 @@ from survey.tally.appraisal_recount import (
     decode,
     encode,
     is_appraisal_file,
-    line_key,
     recount,
     recount_document,
     tally_document,
@@ -58,12 +57,6 @@ def test_the_same_input_gives_the_same_bytes():
     assert header["subjects"][2] == {"order": 3, "name": "Chi", "position": "Chuyên viên",
                                      "unit": "Phòng B", "raters": 1, "suppressed": True}
     assert header["lines"] == len(LINES)
-
-
-def test_the_line_key_is_a_fixed_hash_of_the_fresh_id_and_subject():
-    assert line_key("ab" * 16, 2) == line_key("ab" * 16, 2)
-    assert line_key("ab" * 16, 2) != line_key("ab" * 16, 3)
-    assert len(line_key("x", 1)) == 64
 
 
 def test_the_writer_refuses_a_line_of_a_hidden_subject_or_a_bad_score():

@@ -34,21 +34,24 @@ def upgrade() -> None:
 
     op.create_table(
         "appraisal_marks",
-        sa.Column("ballot_id", sa.String(length=32), nullable=False),
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("subject_id", sa.Integer(), nullable=False),
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("score_general", sa.SmallInteger(), nullable=True),
         sa.Column("score_tasks", sa.SmallInteger(), nullable=True),
-        sa.ForeignKeyConstraint(["ballot_id"], ["ballots.id"],
-                                name=op.f("fk_appraisal_marks_ballot_id_ballots"),
+        sa.ForeignKeyConstraint(["round_id"], ["rounds.id"],
+                                name=op.f("fk_appraisal_marks_round_id_rounds"),
                                 ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["subject_id"], ["subjects.id"],
                                 name=op.f("fk_appraisal_marks_subject_id_subjects"),
                                 ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("ballot_id", "subject_id", name=op.f("pk_appraisal_marks")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_appraisal_marks")),
         sqlite_with_rowid=False,
     )
     with op.batch_alter_table("appraisal_marks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_appraisal_marks_round_id"), ["round_id"],
+                              unique=False)
         batch_op.create_index(batch_op.f("ix_appraisal_marks_subject_id"), ["subject_id"],
                               unique=False)
 
