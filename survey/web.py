@@ -136,6 +136,7 @@ def init_app(app: Flask) -> None:
 
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    app.before_request(_no_control_characters)
     app.before_request(_idle_timeout)
     app.after_request(_security_headers)
     app.after_request(_language_from_form)
@@ -180,6 +181,15 @@ def _security_headers(response: Response) -> Response:
         # Ballots, card codes and results must never sit in a browser or proxy cache.
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def _no_control_characters() -> None:
+    """Refuse a posted form with a NUL character in it: no field has a use for one, and
+    PostgreSQL cannot store it (the request would fail after the card was checked)."""
+    if request.method == "POST" and any(
+        "\x00" in value for _key, values in request.form.lists() for value in values
+    ):
+        abort(400)
 
 
 def _idle_timeout() -> None:

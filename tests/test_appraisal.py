@@ -630,3 +630,21 @@ def test_no_stored_datum_groups_the_lines_of_one_form(client, session, make_appr
     rows = session.execute(select(AppraisalMark.id, AppraisalMark.round_id)).all()
     assert len({line_id for line_id, _round in rows}) == len(rows) == len(names) * (len(names) - 1)
     assert {round_id for _line, round_id in rows} == {round_.id}  # one group: the whole round
+
+
+def test_odd_characters_in_the_form_are_refused_or_cleaned(client, session, make_appraisal):
+    round_ = make_appraisal()
+    ids = subject_ids(round_)
+    name, other = list(round_.codes)[:2]
+    code = round_.codes[name]
+    odd_key = {"code": code, "l²": "good"}  # not a line: an empty form
+    odd_score = {"code": code, f"l{ids[other]}": "good", f"g{ids[other]}": "²"}
+    for data in (odd_key, odd_score):
+        for path in ("/v/a/ballot", "/v/a/review"):
+            assert client.post(path, data=data).status_code < 500, (path, data)
+    assert client.post("/v/a/cast", data=odd_score).status_code == 409  # a bad score
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(AppraisalMark)) == 0
+    _vote(client, round_, name, {other: ("good", 20, 50, "tốt\tlắm\x07 ạ")})
+    session.rollback()
+    assert session.scalars(select(Comment.text)).all() == ["tốt lắm ạ"]

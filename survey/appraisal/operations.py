@@ -5,6 +5,8 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
+import unicodedata
+
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -270,7 +272,7 @@ def read_lines(form: Mapping[str, Sequence[str]] | object) -> dict[int, Line]:
     lines: dict[int, Line] = {}
     for key, values in lists:
         prefix, rest = key[:1], key[1:]
-        if prefix not in _PREFIXES or not rest.isdigit() or len(key) > 12:
+        if prefix not in _PREFIXES or not (rest.isascii() and rest.isdigit()) or len(key) > 12:
             continue
         values = list(values)
         if len(values) != 1:  # two marks on one line
@@ -288,14 +290,16 @@ def _score(text: str, top: int) -> tuple[int | None, bool]:
     text = text.strip()
     if not text:
         return None, True
-    if not text.isdigit() or len(text) > _SCORE_DIGITS:
+    if not (text.isascii() and text.isdigit()) or len(text) > _SCORE_DIGITS:
         return None, False
     value = int(text)
     return (value, True) if value <= top else (None, False)
 
 
 def _check_line(line: Line) -> None:
-    line.comment = " ".join(line.comment.split())
+    line.comment = " ".join(  # control characters count as spaces
+        "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in line.comment).split()
+    )
     line.general_value, ok_general = _score(line.general, GENERAL_MAX)
     line.tasks_value, ok_tasks = _score(line.tasks, TASKS_MAX)
     if not ok_general:

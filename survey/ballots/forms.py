@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from survey.ballots.operations import MAX_CARDS
+from survey.ballots.operations import MAX_CARDS, MAX_SERIAL
 from survey.i18n import _l
 
 
@@ -73,7 +73,9 @@ class IssueCardsForm(FlaskForm):
 
 
 class SerialForm(FlaskForm):
-    serial = IntegerField(_l("Số thẻ"), validators=[DataRequired(), NumberRange(min=1)])
+    serial = IntegerField(
+        _l("Số thẻ"), validators=[DataRequired(), NumberRange(min=1, max=MAX_SERIAL)]
+    )
 
 
 class CardsPdfForm(FlaskForm):

@@ -35,6 +35,9 @@ from survey.rounds.models import Round, RoundKind, RoundState, Subject
 #: Most cards one request may create (a National Assembly sitting needs about 500).
 MAX_CARDS = 2000
 
+#: The largest serial number a form may name (a 32-bit column on every engine).
+MAX_SERIAL = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class NewCard:
@@ -99,7 +102,7 @@ def parse_serials(text: str) -> list[int]:
             raise InvalidInput(
                 _l("Không hiểu “%(part)s”: hãy ghi số thẻ như 1-40, 45.", part=part)
             ) from None
-        if start < 1 or end < start or end - start > MAX_CARDS:
+        if start < 1 or end < start or end - start > MAX_CARDS or end > MAX_SERIAL:
             raise InvalidInput(_l("Khoảng số thẻ không hợp lệ: %(part)s", part=part))
         serials.extend(range(start, end + 1))
     if not serials:

@@ -102,7 +102,7 @@ def _choices() -> dict[int, str]:
     """
     chosen: dict[int, str] = {}
     for key, values in request.form.lists():
-        if not (key.startswith("s") and key[1:].isdigit() and len(key) <= 12):
+        if not (key.startswith("s") and key[1:].isascii() and key[1:].isdigit() and len(key) <= 12):
             continue  # the code, the CSRF token
         marked = [value for value in values if value != ""]
         if len(marked) > 1:  # two marks on one line
@@ -119,7 +119,7 @@ def _write_ins() -> dict[int, list[str]]:
     """
     names: dict[int, list[str]] = {}
     for key, values in request.form.lists():
-        if key.startswith("w") and key[1:].isdigit() and len(key) <= 12:
+        if key.startswith("w") and key[1:].isascii() and key[1:].isdigit() and len(key) <= 12:
             if filled := [value for value in values if value.strip()]:
                 names[int(key[1:])] = filled
     return names

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from survey.ballots.operations import MAX_CARDS
+from survey.ballots.operations import MAX_CARDS, MAX_SERIAL
 from survey.i18n import _l
 
 
@@ -25,7 +25,7 @@ class EntryForm(FlaskForm):
 
     serial = IntegerField(
         _l("Số phiếu"),
-        validators=[DataRequired(_l("Hãy ghi số phiếu in trên phiếu giấy.")), NumberRange(min=1)],
+        validators=[DataRequired(_l("Hãy ghi số phiếu in trên phiếu giấy.")), NumberRange(min=1, max=MAX_SERIAL)],
     )
     invalid = BooleanField(
         _l("Cả phiếu không hợp lệ (không do ban kiểm phiếu phát, gạch tên, ghi thêm tên…)")

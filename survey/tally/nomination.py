@@ -32,8 +32,10 @@ def name_key(name: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    """A name as stored and shown: NFC with its whitespace collapsed (case kept)."""
-    return " ".join(unicodedata.normalize("NFC", name).split())
+    """A name as stored and shown: NFC with its whitespace collapsed (case kept); control
+    characters count as spaces."""
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in name)
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @dataclass(frozen=True)
