@@ -6,7 +6,6 @@ Every function takes the session first, flushes at most and never commits.
 from __future__ import annotations
 
 import unicodedata
-
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 

@@ -25,7 +25,10 @@ class EntryForm(FlaskForm):
 
     serial = IntegerField(
         _l("Số phiếu"),
-        validators=[DataRequired(_l("Hãy ghi số phiếu in trên phiếu giấy.")), NumberRange(min=1, max=MAX_SERIAL)],
+        validators=[
+            DataRequired(_l("Hãy ghi số phiếu in trên phiếu giấy.")),
+            NumberRange(min=1, max=MAX_SERIAL),
+        ],
     )
     invalid = BooleanField(
         _l("Cả phiếu không hợp lệ (không do ban kiểm phiếu phát, gạch tên, ghi thêm tên…)")
