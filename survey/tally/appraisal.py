@@ -179,18 +179,27 @@ class GroupFigures:
     subjects: int
     levels: dict[str, int]
     undecided: int
+    #: The undecided subjects by the worst of their tied levels: a tie of "excellent" and
+    #: "good" is good or better whichever way the competent level decides it.
+    undecided_at_least: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ratings: Iterable[SubjectRating]) -> GroupFigures:
         shown = [r for r in ratings if not r.suppressed]
         levels = {level.value: 0 for level in Level}
+        at_least = {level.value: 0 for level in Level}
         undecided = 0
+        order = list(Level)
         for rating in shown:
             if rating.rating is None:
                 undecided += 1
+                if rating.majority:
+                    worst = max(rating.majority, key=order.index)
+                    at_least[worst.value] += 1
             else:
                 levels[rating.rating.value] += 1
-        return cls(subjects=len(shown), levels=levels, undecided=undecided)
+        return cls(subjects=len(shown), levels=levels, undecided=undecided,
+                   undecided_at_least=at_least)
 
 
 @dataclass(frozen=True)
@@ -235,9 +244,11 @@ class Cohort:
     @classmethod
     def of(cls, figures: GroupFigures) -> Cohort:
         levels = figures.levels
+        tied = {level.value: figures.undecided_at_least.get(level.value, 0) for level in Level}
         counts = {
-            "completed_or_better": levels["excellent"] + levels["good"] + levels["completed"],
-            "good_or_better": levels["excellent"] + levels["good"],
+            "completed_or_better": levels["excellent"] + levels["good"] + levels["completed"]
+            + tied["good"] + tied["completed"],  # a tie's worst level is never "excellent"
+            "good_or_better": levels["excellent"] + levels["good"] + tied["good"],
             "excellent": levels["excellent"],
         }
         return cls(

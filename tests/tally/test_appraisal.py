@@ -191,3 +191,17 @@ def test_cohort_shares():
                               "good_or_better": Decimal("70.00"),
                               "excellent": Decimal("10.00")}
     assert cohort.undecided == 1
+
+
+def test_a_tie_counts_in_or_better_by_its_worst_level():
+    def rated(**counts):
+        return rate_subject(SubjectInput("", counts), min_raters=1)
+
+    figures = GroupFigures.of([rated(excellent=2, good=2), rated(good=3), rated(completed=3),
+                               rated(good=1, failed=1)])
+    cohort = Cohort.of(figures)
+    assert (figures.subjects, figures.undecided) == (4, 2)
+    assert cohort.completed_or_better == 3  # excellent/good tie, good, completed
+    assert cohort.good_or_better == 2  # excellent/good tie, good
+    assert cohort.excellent == 0  # a tie is never counted as excellent
+    assert cohort.percent["good_or_better"] == Decimal("50.00")
