@@ -339,3 +339,21 @@ def test_draft_positions_page_labels_every_control(client, session, logged_in):
     session.commit()
     html = client.get(f"/rounds/{round_.id}/positions").text
     assert_accessible_basics(html, "the draft positions page")
+
+
+def test_a_listed_candidate_written_in_is_an_agree_for_that_candidate(client, session):
+    round_, codes = _round(session, summoned=5, present=5, cards=5)
+    position = round_.positions[1]  # Chủ tịch UBND thành phố, one seat; write-ins allowed?
+    position.allow_write_ins = True
+    session.commit()
+    toan = next(s for s in round_.subjects if s.name == "Trần Mạnh Toàn")
+    _claim, review, cast = _vote(client, codes[0], {f"w{position.id}": "trần  mạnh toàn"})
+    assert "Vượt quá" not in review.text and "trần  mạnh toàn" not in review.text
+    assert cast.status_code == 303
+    # agreeing and writing the same person in takes one seat, not two: the line stays valid
+    _vote(client, codes[1], {f"s{toan.id}": "agree", f"w{position.id}": "Trần Mạnh Toàn"})
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(WriteIn)) == 0
+    assert session.scalar(select(func.count()).select_from(InvalidLine)) == 0
+    assert session.scalar(select(func.count()).select_from(Mark).where(
+        Mark.subject_id == toan.id, Mark.choice == "agree")) == 2

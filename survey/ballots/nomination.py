@@ -65,10 +65,39 @@ def bad_write_ins(round_: Round, write_ins: Mapping[int, Sequence[str]]) -> bool
     return False
 
 
+def fold_write_ins(
+    round_: Round, choices: Mapping[int, str], write_ins: Mapping[int, Sequence[str]]
+) -> tuple[dict[int, str], dict[int, tuple[str, ...]]]:
+    """A name written in that is one of the position's listed candidates (same name by
+    :func:`~survey.tally.nomination.name_key`) is an agree for that candidate, once: it must
+    not split the candidate's votes, nor take a second seat on the line.
+
+    :returns: the choices and write-ins with such names folded in.
+    """
+    candidates: dict[tuple[int, str], int] = {
+        (s.position_id, name_key(s.name)): s.id for s in round_.subjects
+        if s.position_id is not None
+    }
+    folded = dict(choices)
+    kept: dict[int, tuple[str, ...]] = {}
+    for position_id, values in write_ins.items():
+        names = []
+        for name in clean_write_ins(values):
+            subject_id = candidates.get((position_id, name_key(name)))
+            if subject_id is None:
+                names.append(name)
+            else:
+                folded[subject_id] = AGREE
+        if names:
+            kept[position_id] = tuple(names)
+    return folded, kept
+
+
 def line_counts(
     round_: Round, choices: Mapping[int, str], write_ins: Mapping[int, Sequence[str]]
 ) -> list[LineCount]:
-    """Each position's line, in ballot order."""
+    """Each position's line, in ballot order (write-ins of listed candidates folded in)."""
+    choices, write_ins = fold_write_ins(round_, choices, write_ins)
     agrees: dict[int, int] = {}
     for subject in round_.subjects:
         if choices.get(subject.id) == AGREE and subject.position_id is not None:
@@ -87,6 +116,7 @@ def store_lines(
     write_ins: Mapping[int, Sequence[str]],
 ) -> None:
     """Insert the ballot's agrees, write-ins and invalid lines (the ballot row exists)."""
+    choices, write_ins = fold_write_ins(round_, choices, write_ins)
     over = {line.position.id for line in line_counts(round_, choices, write_ins) if line.over}
     position_of = {s.id: s.position_id for s in round_.subjects}
     marks = [

@@ -210,7 +210,7 @@ def ballot_view(round_: Round) -> BallotView:
 
 def _ballot_page(round_: Round, form: CardOnPage, chosen: dict[int, str], status: int = 200):
     if round_.kind == RoundKind.nomination:
-        write_ins = _write_ins()
+        chosen, write_ins = nomination.fold_write_ins(round_, chosen, _write_ins())
         return render_template(
             "ballots/nomination.html", round=round_, form=form, chosen=chosen,
             lines=nomination.line_counts(round_, chosen, write_ins),
@@ -323,9 +323,10 @@ def review():
     except CardRejected as exc:
         return _rejected(exc)
     if view is None:  # a nomination
+        chosen, write_ins = nomination.fold_write_ins(round_, chosen, _write_ins())
         return render_template(
             "ballots/nomination_review.html", round=round_, form=form, chosen=chosen,
-            lines=nomination.line_counts(round_, chosen, _write_ins()), labels=_labels(round_),
+            lines=nomination.line_counts(round_, chosen, write_ins), labels=_labels(round_),
         )
     return render_template(
         "ballots/review.html", round=round_, form=form, rows=view.review(chosen),
