@@ -75,7 +75,9 @@
     event.preventDefault();
     choice.checked = true;
     choice.dispatchEvent(new Event("change", { bubbles: true }));
+    // a level with scores to type (appraisal): on to the scores; otherwise the next line
     var fields = texts(rows[index]);
-    if (fields.length) fields[0].focus(); else focusRow(index + 1);
+    var rated = choice.value !== "blank" && choice.value !== "invalid";
+    if (fields.length && rated) fields[0].focus(); else focusRow(index + 1);
   });
 })();
