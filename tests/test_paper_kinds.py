@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pypdf
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from survey.appraisal.models import AppraisalMark, Comment, Member
 from survey.appraisal.operations import cast_appraisal, create_named_cards
@@ -392,6 +392,14 @@ def test_a_member_gets_a_card_or_a_paper_form_never_both(session, appraisal_roun
     with pytest.raises(InvalidInput, match="từng người"):
         create_paper_ballots(session, round_, 1)  # no anonymous paper in a named round
     session.rollback()
+    # a lost form, voided: its member may be given a new one (and still no card)
+    session.execute(update(Card).where(Card.serial == 1).values(voided=True))
+    assert create_paper_forms(session, round_, [1]) == [9]
+    with pytest.raises(InvalidInput, match="đã có thẻ hoặc phiếu giấy"):
+        create_paper_forms(session, round_, [1])
+    with pytest.raises(InvalidInput, match="đều đã có thẻ"):
+        create_named_cards(session, round_)
+    session.rollback()
 
 
 def test_appraisal_paper_form_prints_without_the_members_own_line(session, appraisal_round,
@@ -429,9 +437,14 @@ def test_appraisal_own_line_on_paper_is_refused(session, appraisal_round, clerk)
     del partial[f"s{round_.subjects[1].id}"]
     response = post_entry(first, round_, serial, partial)
     assert response.status_code == 422 and "Chưa chọn ở dòng 2" in response.text
-    assert post_entry(first, round_, serial,
-                      appraisal_form(round_, {}, own="An")).status_code == 303
+    blank_own = appraisal_form(round_, {})  # the own line posted blank: as if not there
+    assert blank_own[f"s{round_.subjects[0].id}"] == "blank"
+    assert post_entry(first, round_, serial, blank_own).status_code == 303
     assert entries(session, round_.id) == [(serial, 1)]
+    second = clerk("kiemphieu2")
+    assert post_entry(second, round_, serial,
+                      appraisal_form(round_, {}, own="An")).status_code == 303
+    assert entries(session, round_.id) == []  # both agree: counted
 
 
 def test_appraisal_entry_checks_scores_like_the_phone(session, appraisal_round, clerk):

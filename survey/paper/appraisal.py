@@ -44,8 +44,10 @@ def create_paper_forms(session: Session, round_: Round, orders: Iterable[int]) -
     """One paper form for each roster member numbered ``orders`` (their STT on the roster).
 
     :returns: the new serials, in roster order.
+    A member whose card or form was voided (lost) may be given a new paper form.
+
     :raises InvalidInput: if a number is not on the roster, or that member already has a card
-        or a paper form; nothing is made then.
+        or a paper form not voided; nothing is made then.
     """
     require_appraisal(round_)
     if round_.state not in (RoundState.draft, RoundState.open):
@@ -64,7 +66,7 @@ def create_paper_forms(session: Session, round_: Round, orders: Iterable[int]) -
                orders=", ".join(map(str, missing)))
         )
     taken = set(session.scalars(
-        select(Card.member_id).where(Card.round_id == round_.id,
+        select(Card.member_id).where(Card.round_id == round_.id, Card.voided.is_(False),
                                      Card.member_id.in_([m.id for m in members]))
     ))
     if having := [m.order for m in members if m.id in taken]:
