@@ -564,3 +564,30 @@ def test_summary_and_xlsx_of_a_round_without_paper_say_nothing_of_it(session, ma
         f"/rounds/{round_.id}/results.xlsx").data))
     values = {c for s in book.worksheets for row in s.iter_rows(values_only=True) for c in row}
     assert "Trong đó phiếu giấy" not in values
+
+
+def test_nomination_and_appraisal_paper_pages_label_every_control(session, nomination_round,
+                                                                  appraisal_round, clerk):
+    from tests.test_a11y_pages import assert_accessible_basics
+
+    first = clerk("kiemphieu1")
+    second = clerk("kiemphieu2")
+    nomination = nomination_round(phones=0, paper=1)
+    appraisal = appraisal_round(paper=("An",))
+    post_entry(first, nomination, 1, nomination_form(nomination, ["Lê Hữu Hải"]))
+    post_entry(second, nomination, 1, nomination_form(nomination, ["Lò Văn Lâm"]))
+    serial = appraisal.paper["An"]
+    post_entry(first, appraisal, serial, appraisal_form(appraisal, {"Chi": ("good", 1, 2)}))
+    post_entry(second, appraisal, serial, appraisal_form(appraisal, {"Chi": ("good", 1, 3)}))
+    for round_ in (nomination, appraisal):
+        for path in (f"/rounds/{round_.id}/paper", f"/rounds/{round_.id}/paper/entry"):
+            response = first.get(path)
+            assert response.status_code == 200, path
+            assert_accessible_basics(response.text, path)
+    # a refused entry shows the typed write-ins and scores again
+    page = post_entry(first, nomination, 1, nomination_form(
+        nomination, write_ins={"Chủ tịch UBND thành phố": ["Vũ Văn E", "Thêm Một"]})).text
+    assert 'value="Vũ Văn E"' in page
+    page = post_entry(first, appraisal, serial,
+                      appraisal_form(appraisal, {"Chi": ("good", 99, 2)})).text
+    assert 'value="99"' in page and "Dòng 3:" in page
