@@ -5,8 +5,8 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -16,9 +16,12 @@ from survey.ballots.models import Ballot, Card, Mark, new_ballot_id
 from survey.ballots.operations import MAX_CARDS, issue_cards
 from survey.errors import InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
-from survey.paper.layouts import BLANK, INVALID, PaperLayout, layout_for
+from survey.paper import appraisal as paper_appraisal
+from survey.paper import nomination as paper_nomination
+from survey.paper.layouts import APPRAISAL, BLANK, INVALID, NOMINATION, PaperLayout, layout_for
 from survey.paper.models import PaperEntry
-from survey.rounds.models import Round, RoundState
+from survey.rounds.models import Round, RoundState, Subject
+from survey.tally.nomination import name_key
 
 PAPER = "paper"
 
@@ -40,7 +43,9 @@ def create_paper_ballots(session: Session, round_: Round, count: int) -> list[in
 
     :returns: the new serials, to print.
     """
-    layout_for(round_.kind)
+    if layout_for(round_.kind).form == APPRAISAL:  # named forms: create_paper_forms
+        raise InvalidInput(_l("Phiếu giấy của đợt đánh giá được in cho từng người trong danh "
+                              "sách: hãy ghi số thứ tự của họ."))
     if round_.state not in (RoundState.draft, RoundState.open):
         raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể in thêm phiếu giấy."))
     if not 1 <= count <= MAX_CARDS:
@@ -125,43 +130,115 @@ class Reading:
 
     #: The whole ballot is invalid; ``lines`` is then empty.
     invalid: bool
-    #: Subject id → level value, ``"blank"`` or ``"invalid"``, for every subject.
+    #: Subject id → level value, ``"blank"`` or ``"invalid"``, for every line of the ballot.
     lines: Mapping[int, str]
+    #: Nomination: position id → the names written in, cleaned, in name-key order.
+    write_ins: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    #: Appraisal: subject id → (general score, tasks score), each ``None`` when not written.
+    scores: Mapping[int, tuple[int | None, int | None]] = field(default_factory=dict)
 
-    def stored(self) -> dict[str, str]:
-        return {str(sid): mark for sid, mark in sorted(self.lines.items())}
+    def stored(self) -> dict[str, object]:
+        data: dict[str, object] = {str(sid): mark for sid, mark in sorted(self.lines.items())}
+        data |= {f"w{pid}": list(names) for pid, names in sorted(self.write_ins.items())}
+        data |= {f"p{sid}": list(pair) for sid, pair in sorted(self.scores.items())}
+        return data
 
     @classmethod
     def of(cls, entry: PaperEntry) -> Reading:
-        return cls(entry.invalid, {int(sid): mark for sid, mark in entry.lines.items()})
+        lines: dict[int, str] = {}
+        write_ins: dict[int, tuple[str, ...]] = {}
+        scores: dict[int, tuple[int | None, int | None]] = {}
+        for key, value in entry.lines.items():
+            if key.startswith("w"):
+                write_ins[int(key[1:])] = tuple(value)
+            elif key.startswith("p"):
+                scores[int(key[1:])] = (value[0], value[1])
+            else:
+                lines[int(key)] = value
+        return cls(entry.invalid, lines, write_ins, scores)
+
+    def compared(self) -> tuple:
+        """What two entries must share to agree: written-in names by their tally key."""
+        return (
+            self.invalid,
+            sorted(self.lines.items()),
+            sorted((pid, sorted(map(name_key, names)))
+                   for pid, names in self.write_ins.items() if names),
+            sorted((sid, pair) for sid, pair in self.scores.items() if pair != (None, None)),
+        )
+
+    def agrees_with(self, other: Reading) -> bool:
+        return self.compared() == other.compared()
 
 
-def read_ballot(round_: Round, invalid: bool, lines: Mapping[int, str]) -> Reading:
+def read_ballot(
+    round_: Round,
+    invalid: bool,
+    lines: Mapping[int, str],
+    *,
+    subjects: Sequence[Subject] | None = None,
+    write_ins: Mapping[int, Sequence[str]] | None = None,
+    scores: Mapping[int, tuple[str, str]] | None = None,
+) -> Reading:
     """Check one entry against the round's paper ballot.
+
+    ``subjects`` are the lines printed on this ballot (all the round's by default; an appraisal
+    form leaves out its member's own line). A line not printed may be posted only as blank.
 
     :raises InvalidInput: naming the lines (by their number on paper) left unchosen, if any.
     """
     layout = layout_for(round_.kind)
     if invalid:
         return Reading(True, {})
+    printed = list(round_.subjects if subjects is None else subjects)
     allowed = layout.values | {BLANK, INVALID}
-    subject_ids = {s.id for s in round_.subjects}
-    if any(sid not in subject_ids or mark not in allowed for sid, mark in lines.items()):
+    printed_ids = {s.id for s in printed}
+    lines = {sid: mark for sid, mark in lines.items()
+             if sid in printed_ids or mark != BLANK}
+    if any(sid not in printed_ids or mark not in allowed for sid, mark in lines.items()):
         raise InvalidInput(_l("Có lựa chọn không thuộc phiếu này."))
-    missing = [s.order for s in round_.subjects if s.id not in lines]
+    missing = [s.order for s in printed if s.id not in lines]
     if missing:
         raise InvalidInput(
             _l("Chưa chọn ở dòng %(lines)s: mỗi dòng cần một mức, “để trống” hoặc “không hợp lệ”.",
                lines=_serial_list(missing))
         )
-    return Reading(False, dict(lines))
+    reading = Reading(False, dict(lines))
+    if layout.form == NOMINATION:
+        return paper_nomination.read(round_, reading, write_ins or {})
+    if layout.form == APPRAISAL:
+        return paper_appraisal.read(printed, reading, scores or {})
+    return reading
+
+
+def form_subjects(session: Session, round_: Round, serial: int | None) -> list[Subject]:
+    """The lines printed on paper ballot ``serial``: the round's subjects, or for an appraisal
+    form its member's ballot (without their own line)."""
+    if layout_for(round_.kind).form == APPRAISAL:
+        subjects = paper_appraisal.form_subjects(session, round_, serial)
+        if subjects is not None:
+            return subjects
+    return list(round_.subjects)
 
 
 def differing_lines(round_: Round, a: Reading, b: Reading) -> list[int]:
-    """The line numbers (STT) where two readings differ; every line if only one is invalid."""
+    """The line numbers (STT) where two readings differ; every line if only one is invalid.
+
+    On a nomination ballot a difference in a position's write-ins is shown on the lines of
+    that position's candidates (or as line 0 for a position without candidates).
+    """
     if a.invalid or b.invalid:
         return [] if a.invalid == b.invalid else [s.order for s in round_.subjects]
-    return [s.order for s in round_.subjects if a.lines.get(s.id) != b.lines.get(s.id)]
+    orders = {s.order for s in round_.subjects
+              if a.lines.get(s.id) != b.lines.get(s.id)
+              or a.scores.get(s.id, (None, None)) != b.scores.get(s.id, (None, None))}
+    for pid in set(a.write_ins) | set(b.write_ins):
+        if sorted(map(name_key, a.write_ins.get(pid, ()))) != sorted(
+                map(name_key, b.write_ins.get(pid, ()))):
+            orders.update(s.order for s in round_.subjects if s.position_id == pid)
+            if not any(s.position_id == pid for s in round_.subjects):
+                orders.add(0)
+    return sorted(orders)
 
 
 @dataclass(frozen=True)
@@ -233,6 +310,10 @@ def enter_paper_ballot(
     """
     _locked_open_round(session, round_)
     slot = _paper_slot(session, round_, serial)
+    if not reading.invalid and layout_for(round_.kind).form == APPRAISAL:
+        printed = {s.id for s in form_subjects(session, round_, serial)}
+        if slot.member_id is None or not set(reading.lines) <= printed:
+            raise InvalidInput(_l("Có lựa chọn không thuộc phiếu này."))
     entries = list(session.scalars(
         select(PaperEntry)
         .where(PaperEntry.round_id == round_.id, PaperEntry.serial == serial)
@@ -263,7 +344,7 @@ def enter_paper_ballot(
     session.flush()
 
     others = [e for e in entries if e is not entry]
-    agreeing = next((e for e in others if Reading.of(e) == reading), None)
+    agreeing = next((e for e in others if Reading.of(e).agrees_with(reading)), None)
     if agreeing is not None:
         number = entry.number
         _count_paper_ballot(session, round_, slot, reading, entries)
@@ -301,13 +382,20 @@ def _count_paper_ballot(
         )
     ballot_id = new_ballot_id()
     session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_.id))
-    marks = [
-        {"ballot_id": ballot_id, "subject_id": sid, "choice": mark}
-        for sid, mark in reading.lines.items()
-        if mark in layout.values
-    ]
-    if marks:
-        session.execute(insert(Mark.__table__), marks)
+    if reading.invalid:
+        pass  # no line at all
+    elif layout.form == NOMINATION:
+        paper_nomination.store(session, round_, ballot_id, reading)
+    elif layout.form == APPRAISAL:
+        paper_appraisal.store(session, round_, ballot_id, reading)
+    else:
+        marks = [
+            {"ballot_id": ballot_id, "subject_id": sid, "choice": mark}
+            for sid, mark in reading.lines.items()
+            if mark in layout.values
+        ]
+        if marks:
+            session.execute(insert(Mark.__table__), marks)
     if reading.invalid:
         round_.paper_invalid += 1
     for entry in entries:
@@ -346,6 +434,14 @@ class PendingSerial:
         return len(self.entries) > 1
 
 
+def _mark_text(layout: PaperLayout, reading: Reading, subject_id: int) -> str:
+    text = layout.label_of(reading.lines.get(subject_id, BLANK))
+    general, tasks = reading.scores.get(subject_id, (None, None))
+    if (general, tasks) != (None, None):
+        text += " (" + " + ".join("–" if v is None else str(v) for v in (general, tasks)) + ")"
+    return text
+
+
 def pending_serials(session: Session, round_: Round) -> list[PendingSerial]:
     """Every serial still entered but not counted: waiting for an entry, or entries differ.
 
@@ -370,11 +466,19 @@ def pending_serials(session: Session, round_: Round) -> list[PendingSerial]:
         if len(items) > 1:
             for subject in round_.subjects:
                 marks = tuple(
-                    whole if r.invalid else layout.label_of(r.lines.get(subject.id, BLANK))
-                    for r in readings
+                    whole if r.invalid else _mark_text(layout, r, subject.id) for r in readings
                 )
                 if len(set(marks)) > 1:
                     lines.append(LineDifference(subject.order, subject.name, marks))
+            for position in round_.positions:
+                keys = {tuple(sorted(map(name_key, r.write_ins.get(position.id, ()))))
+                        for r in readings}
+                if len(keys) > 1:
+                    lines.append(LineDifference(
+                        0, str(_l("Ghi thêm – %(title)s", title=position.title)),
+                        tuple(whole if r.invalid else "; ".join(r.write_ins.get(position.id, ()))
+                              or "—" for r in readings),
+                    ))
         result.append(PendingSerial(
             serial,
             tuple(EntryInfo(e.number, name, e.invalid) for e, name in items),

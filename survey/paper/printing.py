@@ -9,7 +9,7 @@ heading repeats; the serial is printed at the foot of every page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +17,7 @@ from fpdf.enums import RenderStyle, XPos, YPos
 from fpdf.fonts import FontFace
 
 from survey.i18n import _
-from survey.paper.layouts import PaperLayout
+from survey.paper.layouts import APPRAISAL, NOMINATION, PaperLayout
 from survey.reports.pdf import (
     HEADING_FILL,
     LEFT,
@@ -28,7 +28,7 @@ from survey.reports.pdf import (
     _header,
     _t,
 )
-from survey.rounds.models import BodyKind, Round
+from survey.rounds.models import BodyKind, Round, Subject
 
 TABLE_SIZE = 9.5
 STAMP_W, STAMP_H = 60.0, 28.0
@@ -68,8 +68,15 @@ class _Ballots(_Document):
         self.cell(0, 5, _("Phiếu số %(serial)d", serial=self.serial), align="R")
 
 
-def paper_ballots_pdf(round_: Round, layout: PaperLayout, serials: Sequence[int]) -> bytes:
+def paper_ballots_pdf(
+    round_: Round,
+    layout: PaperLayout,
+    serials: Sequence[int],
+    forms: Mapping[int, Sequence[Subject]] | None = None,
+) -> bytes:
     """The paper ballots ``serials`` of ``round_``, one per page (more if the list is long).
+
+    ``forms`` gives the lines of each named appraisal form, by serial.
 
     :raises ValueError: if ``serials`` is empty.
     """
@@ -83,47 +90,24 @@ def paper_ballots_pdf(round_: Round, layout: PaperLayout, serials: Sequence[int]
         if index:
             pdf.add_page()
         pdf.serial = serial
-        _ballot(pdf, round_, layout, heading, serial)
+        _ballot(pdf, round_, layout, heading, serial, (forms or {}).get(serial))
     return bytes(pdf.output())
 
 
 def _ballot(pdf: _Ballots, round_: Round, layout: PaperLayout, heading: _Heading,
-            serial: int) -> None:
+            serial: int, subjects: Sequence[Subject] | None = None) -> None:
     _header(pdf, heading)  # type: ignore[arg-type]  # reads the same fields as a report
     pdf.centred(str(layout.title), "B", 16)
     pdf.ln(0.5)
     pdf.centred(_t(round_.title), "B", 12.5, WIDTH - 20, LEFT + 10)
     pdf.ln(4)
 
-    levels = layout.levels
-    level_w = 17.0 if len(levels) <= 3 else 51.0 / len(levels)
-    widths = (10.5, 44.0, WIDTH - 10.5 - 44.0 - level_w * len(levels),
-              *([level_w] * len(levels)))
-    pdf.font("", TABLE_SIZE)
-    with pdf.table(
-        col_widths=widths,
-        width=sum(widths),
-        align="LEFT",
-        repeat_headings=1,
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL, size_pt=9.0),
-        text_align="CENTER",
-        v_align="MIDDLE",
-        line_height=TABLE_SIZE * PT * 1.25,
-        padding=(1.2, 1.0),
-    ) as table:
-        row = table.row()
-        row.cell(_("STT"))
-        row.cell(_("Họ và tên"))
-        row.cell(_("Chức vụ"))
-        for level in levels:
-            row.cell(str(level.label))
-        for subject in round_.subjects:
-            row = table.row()
-            row.cell(str(subject.order))
-            row.cell(_t(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
-            row.cell(_t(subject.position), align="LEFT")
-            for _level in levels:
-                row.cell("")
+    if layout.form == NOMINATION:
+        _nomination_tables(pdf, round_, layout)
+    elif layout.form == APPRAISAL:
+        _lines_table(pdf, layout, subjects or [], scores=True)
+    else:
+        _lines_table(pdf, layout, round_.subjects)
     pdf.ln(2)
     pdf.paragraph([("I", str(layout.instruction))], indent=0, size=10.5)
 
@@ -146,3 +130,84 @@ def _ballot(pdf: _Ballots, round_: Round, layout: PaperLayout, heading: _Heading
     pdf.font("I", 9)
     pdf.multi_cell(STAMP_W, 9 * PT * 1.3, _("Dấu của Ban kiểm phiếu"), align="C")
     pdf.set_y(top + STAMP_H + 2)
+
+
+def _table(pdf: _Ballots, widths: Sequence[float]):
+    pdf.font("", TABLE_SIZE)
+    return pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        repeat_headings=1,
+        headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL, size_pt=9.0),
+        text_align="CENTER",
+        v_align="MIDDLE",
+        line_height=TABLE_SIZE * PT * 1.25,
+        padding=(1.2, 1.0),
+    )
+
+
+def _lines_table(pdf: _Ballots, layout: PaperLayout, subjects: Sequence[Subject], *,
+                 scores: bool = False) -> None:
+    """STT, Họ và tên, Chức vụ, one box per level (and the two score boxes of an appraisal)."""
+    levels = layout.levels
+    level_w = 17.0 if len(levels) <= 3 else (16.0 if scores else 51.0 / len(levels))
+    score_w = 15.0 if scores else 0.0
+    stt_w = 10.5
+    name_w = 30.5 if scores else 44.0
+    rest = WIDTH - stt_w - name_w - level_w * len(levels) - 2 * score_w
+    widths = (stt_w, name_w, rest, *([level_w] * len(levels)),
+              *([score_w] * (2 if scores else 0)))
+    with _table(pdf, widths) as table:
+        row = table.row()
+        row.cell(_("STT"))
+        row.cell(_("Họ và tên"))
+        row.cell(_("Chức vụ"))
+        for level in levels:
+            row.cell(str(level.label))
+        if scores:
+            row.cell(_("Điểm tiêu chí chung (0–30)"))
+            row.cell(_("Điểm kết quả nhiệm vụ (0–70)"))
+        for subject in subjects:
+            row = table.row()
+            row.cell(str(subject.order))
+            row.cell(_t(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
+            row.cell(_t(subject.position), align="LEFT")
+            for _level in range(len(levels) + (2 if scores else 0)):
+                row.cell("")
+
+
+def _nomination_tables(pdf: _Ballots, round_: Round, layout: PaperLayout) -> None:
+    """One table per position: its title and seats, its candidates, then its blank lines."""
+    level_w = 20.0
+    widths = (10.5, 50.0, WIDTH - 10.5 - 50.0 - 2 * level_w, level_w, level_w)
+    for position in round_.positions:
+        pdf.ensure(24)
+        pdf.paragraph([("B", _("%(n)d. %(title)s", n=position.order, title=_t(position.title))),
+                       ("", _(" (quy hoạch %(seats)d người)", seats=position.seats))],
+                      indent=0, size=11)
+        with _table(pdf, widths) as table:
+            row = table.row()
+            row.cell(_("STT"))
+            row.cell(_("Họ và tên"))
+            row.cell(_("Chức vụ hiện tại"))
+            for level in layout.levels:
+                row.cell(str(level.label))
+            candidates = [s for s in round_.subjects if s.position_id == position.id]
+            for subject in candidates:
+                row = table.row()
+                row.cell(str(subject.order))
+                row.cell(_t(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
+                row.cell(_t(subject.position), align="LEFT")
+                row.cell("")
+                row.cell("")
+            if position.allow_write_ins:
+                for _line in range(position.seats):
+                    row = table.row()
+                    row.cell("")
+                    row.cell(_("Ghi thêm: ……………"), align="LEFT",
+                             style=FontFace(emphasis="ITALICS"))
+                    row.cell("")
+                    row.cell("")
+                    row.cell("")
+        pdf.ln(2)

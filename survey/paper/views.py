@@ -18,9 +18,18 @@ from survey.ballots.operations import parse_serials
 from survey.db import begin_write, get_session
 from survey.errors import NotFound, RoundStateError, SurveyError
 from survey.i18n import _
+from survey.paper import appraisal as paper_appraisal
 from survey.paper import operations
 from survey.paper.forms import CreatePaperForm, EntryForm, PaperSerialsForm
-from survey.paper.layouts import BLANK, BLANK_KEY, INVALID, INVALID_KEY, LAYOUTS, MARK_LABELS
+from survey.paper.layouts import (
+    APPRAISAL,
+    BLANK,
+    BLANK_KEY,
+    INVALID,
+    INVALID_KEY,
+    LAYOUTS,
+    MARK_LABELS,
+)
 from survey.paper.operations import EntryOutcome
 from survey.paper.printing import paper_ballots_pdf
 from survey.rounds.models import Round
@@ -57,9 +66,12 @@ def index(round_id: int):
         layout=layout,
         counts=operations.paper_counts(db, round_.id),
         pending=operations.pending_serials(db, round_) if layout else [],
+        named=(paper_appraisal.holders(db, round_.id, operations.paper_serials(db, round_))
+               if layout is not None and layout.form == APPRAISAL else None),
         create_form=CreatePaperForm(formdata=None),
         issue_form=PaperSerialsForm(formdata=None, prefix="issue"),
         print_form=PaperSerialsForm(formdata=None, prefix="print"),
+        members_form=PaperSerialsForm(formdata=None, prefix="members"),
     )
 
 
@@ -68,6 +80,9 @@ def index(round_id: int):
 def create(round_id: int):
     """Take new serials for paper ballots."""
     round_ = _load(round_id, write=True)
+    layout = LAYOUTS.get(round_.kind)
+    if layout is not None and layout.form == APPRAISAL:
+        return _create_forms(round_)
     form = CreatePaperForm()
     db = get_session()
     if not form.validate_on_submit():
@@ -86,6 +101,28 @@ def create(round_id: int):
     flash(_("Đã tạo %(n)d phiếu giấy, số %(span)s. Hãy tải PDF để in.", n=len(serials),
             span=span.replace("-", "–")), "info")
     return redirect(url_for("paper.index", round_id=round_id, serials=span) + "#print")
+
+
+def _create_forms(round_: Round):
+    """Appraisal: one paper form for each roster member named by their number (STT)."""
+    form = PaperSerialsForm(prefix="members")
+    db = get_session()
+    text = (form.serials.data or "").strip() if form.validate_on_submit() else ""
+    if not text:
+        flash_error(_("Hãy ghi số thứ tự (STT) của những người nhận phiếu giấy."))
+        return _page(round_.id)
+    try:
+        serials = paper_appraisal.create_paper_forms(db, round_, parse_serials(text))
+        span = f"{serials[0]}-{serials[-1]}"
+        audit(db, "paper.create", round_.id, count=len(serials), serials=span)
+    except SurveyError as exc:
+        db.rollback()
+        flash_error(exc)
+        return _page(round_.id)
+    db.commit()
+    flash(_("Đã tạo %(n)d phiếu giấy, số %(span)s. Hãy tải PDF để in.", n=len(serials),
+            span=span.replace("-", "–")), "info")
+    return redirect(url_for("paper.index", round_id=round_.id, serials=span) + "#print")
 
 
 @bp.post("/rounds/<int:round_id>/paper/issue")
@@ -130,7 +167,11 @@ def pdf(round_id: int):
         db.rollback()
         flash_error(exc)
         return _page(round_id)
-    data = paper_ballots_pdf(round_, layout, serials)  # before the commit: no audit without it
+    forms = None
+    if layout.form == APPRAISAL:
+        forms = {serial: operations.form_subjects(db, round_, serial) for serial in serials}
+    # made before the commit: no audit without it
+    data = paper_ballots_pdf(round_, layout, serials, forms)
     db.commit()
     name = f"phieu-giay-{round_.id}-{serials[0]}-{serials[-1]}.pdf"
     return Response(
@@ -149,14 +190,28 @@ def _posted_lines(round_: Round) -> dict[int, str]:
     return chosen
 
 
+def _posted_write_ins(round_: Round) -> dict[int, list[str]]:
+    """Nomination: the names typed in the ``w<position id>`` fields."""
+    return {p.id: request.form.getlist(f"w{p.id}") for p in round_.positions
+            if request.form.getlist(f"w{p.id}")}
+
+
+def _posted_scores(round_: Round) -> dict[int, tuple[str, str]]:
+    """Appraisal: the scores typed in the ``g<subject id>`` and ``t<subject id>`` fields."""
+    return {s.id: (request.form.get(f"g{s.id}", ""), request.form.get(f"t{s.id}", ""))
+            for s in round_.subjects}
+
+
 def _entry_page(round_: Round, form: EntryForm, chosen: dict[int, str], status: int = 200):
     layout = operations.layout_for(round_.kind)
-    marks = [(level.value, str(level.label), level.key) for level in layout.levels]
-    marks += [(BLANK, str(MARK_LABELS[BLANK]), BLANK_KEY),
+    marks = [(level.value, str(level.label), level.key) for level in layout.entry_levels]
+    marks += [(BLANK, layout.label_of(BLANK), BLANK_KEY),
               (INVALID, str(MARK_LABELS[INVALID]), INVALID_KEY)]
     return render_template(
         "paper/entry.html", round=round_, form=form, chosen=chosen, marks=marks,
-        correct=form.correct.data == "1",
+        correct=form.correct.data == "1", shape=layout.form,
+        write_ins=_posted_write_ins(round_) if request.method == "POST" else {},
+        scores=_posted_scores(round_) if request.method == "POST" else {},
     ), status
 
 
@@ -202,7 +257,11 @@ def entry(round_id: int):
     db = get_session()
     correct = form.correct.data == "1"
     try:
-        reading = operations.read_ballot(round_, bool(form.invalid.data), chosen)
+        reading = operations.read_ballot(
+            round_, bool(form.invalid.data), chosen,
+            subjects=operations.form_subjects(db, round_, form.serial.data),
+            write_ins=_posted_write_ins(round_), scores=_posted_scores(round_),
+        )
         outcome = operations.enter_paper_ballot(
             db, round_, serial=form.serial.data, user_id=current_user.id, reading=reading,
             correct=correct,

@@ -200,6 +200,16 @@ class RoundReport:
     def has_paper(self) -> bool:
         return self.sources is not None and self.sources.paper > 0
 
+    def sources_sentence(self) -> str:
+        """The summary's sentence on phone and paper ballots ("" for a round without paper)."""
+        if not self.has_paper:
+            return ""
+        assert self.sources is not None
+        return _("Trong số phiếu thu về có %(phone)d phiếu bỏ bằng điện thoại và %(paper)d "
+                 "phiếu giấy (%(invalid)d phiếu giấy không hợp lệ cả phiếu).",
+                 phone=self.sources.phone, paper=self.sources.paper,
+                 invalid=self.sources.paper_invalid)
+
     def invalid_note(self) -> str:
         """What the minutes say after the number of invalid ballots."""
         if self.sources is not None and self.sources.paper_invalid:

@@ -608,7 +608,8 @@ def summary_pdf(report: RoundReport, order: Order | str = Order.ballot) -> bytes
         summoned=figures.summoned if figures.summoned is not None else "—",
         present=figures.present if figures.present is not None else "—",
         absent=report.absent if report.absent is not None else "—",
-        issued=figures.issued, collected=figures.collected))])
+        issued=figures.issued, collected=figures.collected)
+        + (" " + report.sources_sentence() if report.has_paper else ""))])
 
     if report.suppressed:
         pdf.heading(_("II. KẾT QUẢ"))

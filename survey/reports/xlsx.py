@@ -122,6 +122,16 @@ def _results_sheet(sheet: Worksheet, report: RoundReport) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def _source_rows(report: RoundReport) -> list[tuple[str, object]]:
+    """The phone/paper split of the ballots collected, for a round with paper ballots."""
+    if not report.has_paper:
+        return []
+    assert report.sources is not None
+    return [(_("Trong đó bỏ bằng điện thoại"), report.sources.phone),
+            (_("Trong đó phiếu giấy"), report.sources.paper),
+            (_("Phiếu giấy không hợp lệ cả phiếu"), report.sources.paper_invalid)]
+
+
 def _facts_sheet(sheet: Worksheet, report: RoundReport) -> None:
     write_facts(sheet, facts(report))
 
@@ -143,6 +153,7 @@ def facts(report: RoundReport) -> list[tuple[str, object]]:
         (_("Đủ 2/3 số người được triệu tập"), yes if report.quorum else no),
         (_("Số phiếu phát ra"), figures.issued),
         (_("Số phiếu thu về"), figures.collected),
+        *_source_rows(report),
         (_("Số phiếu hợp lệ"), report.valid_ballots),
         (_("Số phiếu không hợp lệ (không đánh dấu dòng nào)"), report.blank),
         (_("Tỷ lệ phần trăm tính trên"), f"{report.denominator_label} ({report.result.base})"),
