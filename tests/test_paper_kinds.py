@@ -478,7 +478,7 @@ def test_appraisal_mixed_round_a_difference_and_storage(session, appraisal_round
         assert response.status_code == 303
     both = dump(session, "ballots", "appraisal_marks")
     assert both["appraisal_marks"] == sorted(phone["appraisal_marks"] + [
-        (ids["Chi"], "good", 25, 60)])
+        (round_.id, ids["Chi"], "good", 25, 60)])
     assert len(both["ballots"]) == 3 and set(both["ballots"]) == {(round_.id,)}
     # Giang's form: the two entries differ in one score; the close waits for a third
     right = appraisal_form(round_, {"Chi": ("completed", 20, 40), "An": ("failed", None, None),

@@ -364,20 +364,19 @@ def cast_appraisal(session: Session, code: str, form: Mapping[str, Sequence[str]
         raise reject("used")
     ballot_id = new_ballot_id()
     session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_.id))
-    store_appraisal(session, round_.id, ballot_id, lines)
+    store_appraisal(session, round_.id, lines)
 
 
-def store_appraisal(
-    session: Session, round_id: int, ballot_id: str, lines: Mapping[int, Line]
-) -> None:
-    """Insert the rated lines of the ballot ``ballot_id`` (its row exists) and their comments
-    (apart from the ballot); skipped lines store nothing. Paper ballots are stored by this too."""
+def store_appraisal(session: Session, round_id: int, lines: Mapping[int, Line]) -> None:
+    """Insert the rated lines of one form and their comments, each on its own (the form's
+    ballot row, without lines, is the caller's); skipped lines store nothing. Paper forms are
+    stored by this too."""
     rated = {sid: line for sid, line in lines.items() if line.rated}
     if rated:  # each line on its own: nothing ties the lines of one form together
         session.execute(
             insert(AppraisalMark.__table__),
             [
-                {"id": new_line_id(), "round_id": round_.id, "subject_id": sid,
+                {"id": new_line_id(), "round_id": round_id, "subject_id": sid,
                  "level": line.level, "score_general": line.general_value,
                  "score_tasks": line.tasks_value}
                 for sid, line in rated.items()

@@ -129,7 +129,7 @@ def store(session: Session, round_: Round, ballot_id: str, reading: Reading) -> 
         general, tasks = reading.scores.get(sid, (None, None))
         lines[sid] = Line(level=mark if mark in LEVELS else SKIP,
                           general_value=general, tasks_value=tasks)
-    store_appraisal(session, round_.id, ballot_id, lines)
+    store_appraisal(session, round_.id, lines)
 
 
 def holders(session: Session, round_id: int, serials: Iterable[int]) -> dict[int, Member]:
