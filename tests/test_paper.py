@@ -18,7 +18,7 @@ from survey.paper.layouts import LAYOUTS, layout_for
 from survey.paper.models import PaperEntry
 from survey.paper.operations import create_paper_ballots, issue_paper_ballots
 from survey.reports.ballots_export import ballot_file
-from survey.reports.queries import ballot_sources, confidence_result
+from survey.reports.queries import ballot_sources, confidence_result, issued
 from survey.rounds.models import RoundKind
 from survey.rounds.operations import close_round, create_round, open_round, record_attendance
 from survey.security.models import AuditEntry
@@ -615,11 +615,15 @@ def test_counting_a_paper_ballot_is_refused_after_the_close(session, paper_round
     assert entries(session, round_.id) == []
 
 
-def test_cards_issue_all_still_issues_paper_slots(session, make_round):
-    """"Activate all" on the cards step hands out every slot, paper ones included."""
+def test_cards_issue_all_leaves_paper_ballots_to_be_handed_out(session, make_round):
+    """"Activate all" on the cards step issues the phone cards: a printed paper ballot counts
+    as issued only when it is handed out, by its serial."""
     round_ = make_round(cards=2, issue=False)
-    create_paper_ballots(session, round_, 2)
-    assert issue_cards(session, round_) == 4
+    paper = create_paper_ballots(session, round_, 2)
+    assert issue_cards(session, round_) == 2
+    assert issued(session, round_.id) == 2
+    issue_paper_ballots(session, round_, paper[:1])
+    assert issued(session, round_.id) == 3
     session.commit()
 
 
@@ -708,3 +712,20 @@ def test_postgres_close_leaves_no_counting_transaction_ids(session, paper_round,
     close_round(session, round_, NOW)
     session.commit()
     assert not xmins("ballots") & slots  # ...and after it, gone
+
+
+def test_voiding_a_paper_ballot_discards_its_entries_and_frees_the_close(
+        session, paper_round, clerk, logged_in):
+    round_ = paper_round(phones=1, paper=2)
+    first = clerk("kiemphieu1")
+    lost, kept = round_.paper
+    flashed(first, enter(first, round_, lost, {1: "high"}))
+    assert entries(session, round_.id) == [(lost, 1)]
+    response = logged_in.post(f"/rounds/{round_.id}/cards/void", data={"serial": str(lost)})
+    assert response.status_code == 302
+    assert entries(session, round_.id) == []
+    assert audit_rows(session, round_.id, "cards.void") == [
+        ("cards.void", {"serial": lost, "paper_entries_discarded": 1})]
+    assert close_web(logged_in, round_).status_code == 302  # nothing waits for a second entry
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 0

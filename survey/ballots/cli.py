@@ -110,8 +110,9 @@ def void_command(round_id: int, serial: int, as_json: bool) -> None:
     try:
         with current_app.extensions["survey.sessionmaker"]() as session:
             begin_write(session)
-            operations.void_card(session, get_round(session, round_id), serial)
-            record_cli(session, "cards.void", round_id, serial=serial)
+            discarded = operations.void_card(session, get_round(session, round_id), serial)
+            record_cli(session, "cards.void", round_id, serial=serial,
+                       **({"paper_entries_discarded": discarded} if discarded else {}))
             counts = operations.card_counts(session, round_id)
             session.commit()
     except SurveyError as exc:

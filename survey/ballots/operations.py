@@ -111,7 +111,10 @@ def parse_serials(text: str) -> list[int]:
 
 
 def issue_cards(session: Session, round_: Round, serials: Iterable[int] | None = None) -> int:
-    """Activate the cards handed out: all of the round's, or those ``serials``.
+    """Activate the cards handed out: all of the round's phone cards, or those ``serials``.
+
+    "All" leaves paper ballots alone: a printed paper ballot counts as issued only once it is
+    handed out, by its serial (survey.paper).
 
     :returns: how many cards were newly issued.
     :raises NotFound: if a serial does not exist in this round.
@@ -133,6 +136,8 @@ def issue_cards(session: Session, round_: Round, serials: Iterable[int] | None =
                 _l("Không có thẻ số %(serials)s.", serials=", ".join(map(str, missing[:10])))
             )
         query = query.where(Card.serial.in_(wanted))
+    else:
+        query = query.where(Card.medium == "phone")
     return session.execute(query.values(issued=True)).rowcount
 
 
@@ -143,8 +148,15 @@ def _card_by_serial(session: Session, round_: Round, serial: int) -> Card:
     return card
 
 
-def void_card(session: Session, round_: Round, serial: int) -> None:
-    """Withdraw a lost card; a card that has voted cannot be voided (its ballot stays)."""
+def void_card(session: Session, round_: Round, serial: int) -> int:
+    """Withdraw a lost card; a card that has voted cannot be voided (its ballot stays).
+
+    A voided paper ballot can no longer be counted, so the entries already made of it are
+    discarded with it (otherwise they would wait for a second entry forever and keep the
+    round from closing).
+
+    :returns: how many paper entries were discarded.
+    """
     if round_.state not in (RoundState.draft, RoundState.open):
         raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể hủy thẻ."))
     card = _card_by_serial(session, round_, serial)
@@ -158,6 +170,13 @@ def void_card(session: Session, round_: Round, serial: int) -> None:
         raise InvalidInput(
             _l("Thẻ số %(serial)d đã được dùng để bỏ phiếu, không thể hủy.", serial=serial)
         )
+    if card.medium == "phone":
+        return 0
+    from survey.paper.models import PaperEntry
+
+    return session.execute(
+        delete(PaperEntry).where(PaperEntry.round_id == round_.id, PaperEntry.serial == serial)
+    ).rowcount
 
 
 def replace_card(session: Session, round_: Round, serial: int) -> NewCard:

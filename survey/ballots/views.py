@@ -513,8 +513,9 @@ def change_card(round_id: int, action: str):
         return redirect(url_for("rounds.show", round_id=round_id) + "#cards")
     try:
         if action == "void":
-            operations.void_card(db, round_, form.serial.data)
-            audit(db, "cards.void", round_.id, serial=form.serial.data)
+            discarded = operations.void_card(db, round_, form.serial.data)
+            audit(db, "cards.void", round_.id, serial=form.serial.data,
+                  **({"paper_entries_discarded": discarded} if discarded else {}))
         else:
             card = operations.replace_card(db, round_, form.serial.data)
             audit(db, "cards.replace", round_.id, serial=form.serial.data, new=card.serial)
