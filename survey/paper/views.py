@@ -150,8 +150,12 @@ def issue(round_id: int):
 @bp.post("/rounds/<int:round_id>/paper/pdf")
 @organizer_required
 def pdf(round_id: int):
-    """The paper ballots named (all the round's when none), one per A4 page."""
-    round_ = _load(round_id, write=True)
+    """The paper ballots named (all the round's when none), one per A4 page.
+
+    The PDF is drawn outside any writing transaction (hundreds of pages take a while, and
+    voters must not wait for the database meanwhile); then the print is audited.
+    """
+    round_ = _load(round_id)
     form = PaperSerialsForm(prefix="print")
     db = get_session()
     if not form.validate_on_submit():
@@ -162,18 +166,17 @@ def pdf(round_id: int):
         serials = operations.paper_serials(db, round_, parse_serials(text) if text else None)
         if not serials:
             raise NotFound(_("Chưa có phiếu giấy nào: hãy tạo phiếu giấy trước."))
-        audit(db, "paper.print", round_.id, serials=text or "all", count=len(serials))
     except SurveyError as exc:
-        db.rollback()
         flash_error(exc)
         return _page(round_id)
     forms = None
     if layout.form == APPRAISAL:
         forms = {serial: operations.form_subjects(db, round_, serial) for serial in serials}
-    # made before the commit: no audit without it
     data = paper_ballots_pdf(round_, layout, serials, forms)
+    begin_write(db)  # made before the audit entry: no entry without it
+    audit(db, "paper.print", round_id, serials=text or "all", count=len(serials))
     db.commit()
-    name = f"phieu-giay-{round_.id}-{serials[0]}-{serials[-1]}.pdf"
+    name = f"phieu-giay-{round_id}-{serials[0]}-{serials[-1]}.pdf"
     return Response(
         data, mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
