@@ -357,3 +357,20 @@ def test_a_listed_candidate_written_in_is_an_agree_for_that_candidate(client, se
     assert session.scalar(select(func.count()).select_from(InvalidLine)) == 0
     assert session.scalar(select(func.count()).select_from(Mark).where(
         Mark.subject_id == toan.id, Mark.choice == "agree")) == 2
+
+
+def test_a_write_in_cannot_become_a_spreadsheet_formula(client, session, runner):
+    round_, codes = _round(session, summoned=5, present=5, cards=5)
+    position = round_.positions[1]
+    position.allow_write_ins = True
+    session.commit()
+    formula = '=HYPERLINK("http://example.invalid","A")'
+    for code in codes:  # five ballots: the minimum for any figure to be shown
+        _vote(client, code, {f"w{position.id}": formula})
+    session.rollback()
+    close_round(session, session.get(Round, round_.id), NOW)
+    session.commit()
+    text = run(runner, "tally", round_.id, "--format", "csv").stdout
+    rows = list(csv.reader(io.StringIO(text)))
+    cells = [c for row in rows for c in row if "HYPERLINK" in c]
+    assert cells and all(c.startswith("'=") for c in cells)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from survey.appraisal.models import AppraisalMark, Comment
 from survey.i18n import _
-from survey.reports.export import round_info, subject_entries
+from survey.reports.export import cell, round_info, subject_entries
 from survey.reports.queries import collected, issued
 from survey.rounds.models import Round, Subject
 from survey.tally.appraisal import (
@@ -188,5 +188,5 @@ def appraisal_csv(report: AppraisalReport) -> str:
             row.append(level_label(item["median_level"]) if item["median_level"] else "")
             row.append(" / ".join(level_label(level) for level in item["majority"]))
             row.append(_("Đồng số phiếu giữa các mức") if item["majority_tied"] else "")
-        writer.writerow(row)
+        writer.writerow([cell(value) for value in row])
     return out.getvalue()

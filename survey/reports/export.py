@@ -24,6 +24,21 @@ BAND_LABELS = {
 }
 
 
+#: What a spreadsheet takes for the start of a formula (CSV injection): a name typed by a voter
+#: or an organizer must stay text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """A CSV cell: ``None`` as empty, and text that a spreadsheet would run as a formula
+    (``=HYPERLINK(…)``) with a leading apostrophe, as Excel itself writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def level_label(level: Level) -> str:
     return str(LEVEL_LABELS[level])
 
@@ -75,5 +90,5 @@ def result_csv(round_: Round, result: RoundResult) -> str:
             percent = item["percent"] or {}
             row += [counts.get(level.value, ""), percent.get(level.value, "")]
         row.append(str(BAND_LABELS[Band(item["band"])]) if item["band"] else "")
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([cell(value) for value in row])
     return out.getvalue()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from survey.ballots.levels import NO_CONFIDENCE_LABELS
 from survey.ballots.models import InvalidLine, WriteIn
 from survey.i18n import _, _l
-from survey.reports.export import result_csv, result_json, round_info, subject_entries
+from survey.reports.export import cell, result_csv, result_json, round_info, subject_entries
 from survey.reports.queries import ballot_sources, confidence_result, mark_counts, round_figures
 from survey.rounds.models import Round, RoundKind
 from survey.tally import no_confidence as nc
@@ -142,7 +142,7 @@ def _csv(rows: list[list[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([cell(value) for value in row])
     return out.getvalue()
 
 
