@@ -106,3 +106,22 @@ def test_ballot_by_keyboard_in_reading_order(phone, server, session, make_round)
     phone.keyboard.press("Enter")  # "Xem lại phiếu"
     phone.wait_for_url(f"{server}/v/review")
     assert "Bạn chưa chọn mức cho 11 người." in phone.inner_text("body")
+
+
+def test_the_report_pages_on_a_phone(phone, server, session, make_user, make_round):
+    """A reader opens the results on a phone: wide tables scroll inside a focusable box."""
+    from survey.ballots.operations import cast_ballot
+
+    make_user()
+    round_ = make_round(title="Đợt đã kết thúc", cards=6, open_=True)
+    for i, code in enumerate(round_.codes):
+        cast_ballot(session, code, {s.id: ("high", "confidence", "low")[(i + s.order) % 3]
+                                    for s in round_.subjects})
+    session.commit()
+    close_round(session, session.merge(round_), NOW)
+    session.commit()
+    sign_in(phone, server)
+    for name in ("results", "summary", "minutes"):
+        phone.goto(f"{server}/rounds/{round_.id}/{name}")
+        assert round_.subjects[0].name in phone.inner_text("body")
+        axe_check(phone, f"phone-{name}")
