@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,17 @@ class VoteConfig:
         return "sitting" if self.think or self.arrival else "saturation"
 
 
+
+def run_async(coroutine: Any) -> Any:
+    """``asyncio.run``, also from a thread whose event loop is already running (a test that
+    shares its process with Playwright's synchronous API): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 def _postgres_cpu(database: str) -> float:
     """CPU seconds used so far by the PostgreSQL backends serving ``database``."""
     total = 0.0
@@ -79,8 +91,8 @@ def _postgres_cpu(database: str) -> float:
 def _warm_up(server: Server, election: Any) -> None:
     """Compile every template and open database connections in every worker before timing."""
     code = election.codes[0]
-    asyncio.run(hammer_healthz(server.url, connections=4, seconds=0.5))
-    asyncio.run(_claims(server.url, election.subject_ids, code, 8 * server.workers))
+    run_async(hammer_healthz(server.url, connections=4, seconds=0.5))
+    run_async(_claims(server.url, election.subject_ids, code, 8 * server.workers))
 
 
 async def _claims(base: str, subject_ids: Any, code: str, n: int) -> None:
@@ -139,18 +151,18 @@ def vote_bench(engine: str, config: VoteConfig, *, workdir: Path,
             connections = min(config.voters, 512)
             healthz = []
             with Watcher(server) as health_watch:
-                healthz.append(asyncio.run(hammer_healthz(
+                healthz.append(run_async(hammer_healthz(
                     server.url, connections=connections, seconds=config.healthz_seconds)))
             database = app.extensions["survey.engine"].url.database
             pg_cpu = _postgres_cpu(database) if engine == "postgresql" else 0.0
             with _flame_graph(server, profile), Watcher(server) as vote_watch:
-                run = asyncio.run(play_voters(
+                run = run_async(play_voters(
                     server.url, election.subject_ids, election.codes, think=config.think,
                     arrival=config.arrival, assets=config.assets))
             pg_cpu = _postgres_cpu(database) - pg_cpu if engine == "postgresql" else 0.0
-            healthz.append(asyncio.run(hammer_healthz(
+            healthz.append(run_async(hammer_healthz(
                 server.url, connections=connections, seconds=config.healthz_seconds)))
-            assets, fonts, foreign = asyncio.run(fetch_page_assets(server.url, run.ballot_html))
+            assets, fonts, foreign = run_async(fetch_page_assets(server.url, run.ballot_html))
             server_log = server.log()
         check = verify(app, election, run.confirmed)
         app.extensions["survey.engine"].dispose()
