@@ -63,6 +63,8 @@ def test_nomination_ballot_with_write_ins_by_keyboard(new_page, server, session,
         page.keyboard.press("Enter")
         assert focused(page) == "entry-save:"
         page.keyboard.press("Enter")
+        # saved before the next clerk starts: otherwise the two entries race for "lần 1"
+        page.get_by_text(f"Đã nhập phiếu số {serial} (lần").wait_for()
     pages[1].get_by_text(f"Đã nhập phiếu số {serial} (lần 2/2): hai lần nhập khớp nhau").wait_for()
     axe_check(pages[1], "paper-entry-nomination")
 
@@ -81,7 +83,8 @@ def test_appraisal_form_with_scores_by_keyboard(new_page, server, session, make_
     first_member = session.scalar(select(Member).where(Member.order == 1))
     (serial,) = create_paper_forms(session, round_, [first_member.order])
     create_named_cards(session, round_)
-    issue_cards(session, round_)
+    issue_cards(session, round_)  # the named cards
+    issue_paper_ballots(session, round_, [serial])  # and the paper form, handed out
     open_round(session, round_, NOW)
     session.commit()
     entry = f"{server}/rounds/{round_.id}/paper/entry"
@@ -106,6 +109,8 @@ def test_appraisal_form_with_scores_by_keyboard(new_page, server, session, make_
             page.keyboard.press("0")
         assert focused(page) == "entry-save:"
         page.keyboard.press("Enter")
+        # saved before the next clerk starts: otherwise the two entries race for "lần 1"
+        page.get_by_text(f"Đã nhập phiếu số {serial} (lần").wait_for()
     pages[1].get_by_text(f"Đã nhập phiếu số {serial} (lần 2/2): hai lần nhập khớp nhau").wait_for()
     axe_check(pages[1], "paper-entry-appraisal")
 
