@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from survey.appraisal.models import (
@@ -21,8 +21,8 @@ from survey.appraisal.models import (
     new_line_id,
 )
 from survey.ballots.cards import hash_code, new_code, normalize_code
-from survey.ballots.models import Ballot, Card, new_ballot_id
-from survey.ballots.operations import MAX_CARDS, NewCard, _check_card, reject
+from survey.ballots.models import Card
+from survey.ballots.operations import MAX_CARDS, NewCard, reject, spend_card, voting_card
 from survey.errors import CardRejected, InvalidInput, RoundStateError
 from survey.i18n import _l
 from survey.rounds.importing import SubjectRow
@@ -331,20 +331,7 @@ def cast_appraisal(session: Session, code: str, form: Mapping[str, Sequence[str]
 
     :raises CardRejected: with the reason.
     """
-    canonical = normalize_code(code)
-    if canonical is None:
-        raise reject("malformed")
-    row = session.execute(  # as cast_ballot: a share lock on the round orders us with a close
-        select(Round, Card.id, Card.issued, Card.voided, Card.used, Card.member_id)
-        .join(Card, Card.round_id == Round.id)
-        .where(Card.code_hash == hash_code(canonical))
-        .with_for_update(read=True, of=Round)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if row is None:
-        raise reject("unknown")
-    round_, card_id, issued, voided, used, member_id = row
-    _check_card(round_, issued, voided, used)
+    round_, card_id, member_id = voting_card(session, code)
     if round_.kind != RoundKind.appraisal:
         raise reject("bad_ballot")
     member = session.get(Member, member_id) if member_id is not None else None
@@ -354,17 +341,9 @@ def cast_appraisal(session: Session, code: str, form: Mapping[str, Sequence[str]
     check_lines(ballot_subjects(round_, member), lines)
     if any(line.errors for line in lines.values()):
         raise reject("bad_ballot")
-    spent = session.execute(
-        update(Card)
-        .where(Card.id == card_id, Card.used.is_(False), Card.issued.is_(True),
-               Card.voided.is_(False))
-        .values(used=True)
-    )
-    if spent.rowcount != 1:  # compare-and-set: a second tab or a replay gets 0 rows
+    if spend_card(session, card_id, round_.id) is None:  # a second tab or a replay
         raise reject("used")
-    ballot_id = new_ballot_id()
-    session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_.id))
-    store_appraisal(session, round_.id, lines)
+    store_appraisal(session, round_.id, lines)  # the form's ballot row has no lines
 
 
 def store_appraisal(session: Session, round_id: int, lines: Mapping[int, Line]) -> None:

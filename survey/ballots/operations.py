@@ -255,6 +255,55 @@ def _check_card(round_: Round, issued: bool, voided: bool, used: bool) -> None:
         raise reject("used")
 
 
+def voting_card(session: Session, code: str) -> tuple[Round, int, int | None]:
+    """The round, id and roster member of the card ``code``, which must be able to vote now.
+
+    It also takes a share lock on the round: a close (which updates the row) waits for the
+    cast in progress to finish, and a cast that comes after the close sees it. SQLite's
+    BEGIN IMMEDIATE already serialises writers, so there the lock clause is not rendered.
+
+    :raises CardRejected: with the reason the card cannot vote.
+    """
+    canonical = normalize_code(code)
+    if canonical is None:
+        raise reject("malformed")
+    row = session.execute(
+        select(Round, Card.id, Card.issued, Card.voided, Card.used, Card.member_id)
+        .join(Card, Card.round_id == Round.id)
+        .where(Card.code_hash == hash_code(canonical))
+        .with_for_update(read=True, of=Round)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if row is None:
+        raise reject("unknown")
+    round_, card_id, issued, voided, used, member_id = row
+    _check_card(round_, issued, voided, used)
+    return round_, card_id, member_id
+
+
+def spend_card(session: Session, card_id: int, round_id: int) -> str | None:
+    """Mark the card (or paper slot) used, by compare-and-set, and store its ballot's row.
+
+    :returns: the new ballot's random id; ``None`` if the card was spent, voided or never
+        issued meanwhile (a second tab, a replay), and then nothing was written.
+    """
+    spent = session.execute(
+        update(Card)
+        .where(
+            Card.id == card_id,
+            Card.used.is_(False),
+            Card.issued.is_(True),
+            Card.voided.is_(False),
+        )
+        .values(used=True)
+    )
+    if spent.rowcount != 1:
+        return None
+    ballot_id = new_ballot_id()
+    session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_id))
+    return ballot_id
+
+
 def cast_ballot(
     session: Session,
     code: str,
@@ -273,23 +322,7 @@ def cast_ballot(
     :raises CardRejected: if the card cannot vote or a choice is not on this ballot; nothing
         has been written then.
     """
-    canonical = normalize_code(code)
-    if canonical is None:
-        raise reject("malformed")
-    # The card, and a share lock on its round: a close (which updates the row) waits for this
-    # cast to finish, and a cast that comes after the close sees it. SQLite's BEGIN IMMEDIATE
-    # already serialises writers, so there the lock clause is simply not rendered.
-    row = session.execute(
-        select(Round, Card.id, Card.issued, Card.voided, Card.used)
-        .join(Card, Card.round_id == Round.id)
-        .where(Card.code_hash == hash_code(canonical))
-        .with_for_update(read=True, of=Round)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if row is None:
-        raise reject("unknown")
-    round_, card_id, issued, voided, used = row
-    _check_card(round_, issued, voided, used)
+    round_, card_id, _member_id = voting_card(session, code)
     if round_.kind == RoundKind.appraisal:  # its lines are cast by survey.appraisal
         raise reject("bad_ballot")
     if ballot_ids is None:
@@ -300,22 +333,11 @@ def cast_ballot(
     if write_ins and (round_.kind != RoundKind.nomination
                       or nomination.bad_write_ins(round_, write_ins)):
         raise reject("bad_ballot")
-    spent = session.execute(
-        update(Card)
-        .where(
-            Card.id == card_id,
-            Card.used.is_(False),
-            Card.issued.is_(True),
-            Card.voided.is_(False),
-        )
-        .values(used=True)
-    )
-    if spent.rowcount != 1:  # compare-and-set: a second tab or a replay gets 0 rows
+    ballot_id = spend_card(session, card_id, round_.id)
+    if ballot_id is None:  # compare-and-set: a second tab or a replay gets 0 rows
         raise reject("used")
-    ballot_id = new_ballot_id()
     # Core inserts (the tables, not the mapped classes): nothing here needs the ORM's
     # bookkeeping, and a ballot of 45 lines is one executemany.
-    session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_.id))
     if round_.kind == RoundKind.nomination:
         nomination.store_lines(session, round_, ballot_id, choices, write_ins)
     elif choices:

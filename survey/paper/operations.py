@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from survey.auth.models import User
-from survey.ballots.models import Ballot, Card, Mark, new_ballot_id
-from survey.ballots.operations import MAX_CARDS, issue_cards
+from survey.ballots.models import Card, Mark
+from survey.ballots.operations import MAX_CARDS, issue_cards, spend_card
 from survey.errors import InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
 from survey.paper import appraisal as paper_appraisal
@@ -369,19 +369,12 @@ def _count_paper_ballot(
     is counted in the round's counter of invalid paper ballots.
     """
     layout: PaperLayout = layout_for(round_.kind)
-    spent = session.execute(
-        update(Card)
-        .where(Card.id == slot.id, Card.medium == PAPER, Card.used.is_(False),
-               Card.issued.is_(True), Card.voided.is_(False))
-        .values(used=True)
-    )
-    if spent.rowcount != 1:  # cannot happen under the round lock; refuse rather than count twice
+    ballot_id = spend_card(session, slot.id, round_.id)
+    if ballot_id is None:  # cannot happen under the round lock; refuse rather than count twice
         raise InvalidInput(
             _l("Phiếu giấy số %(serial)d đã được tính (hai lần nhập đã khớp nhau).",
                serial=slot.serial)
         )
-    ballot_id = new_ballot_id()
-    session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_.id))
     if reading.invalid:
         pass  # no line at all
     elif layout.form == NOMINATION:
