@@ -28,7 +28,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from survey.db import get_session
+from survey.db import begin_write, get_session
 from survey.extensions import login_manager
 from survey.i18n import _, _l, compile_translations
 
@@ -262,6 +262,24 @@ def audit(db: Any, action: str, round_id: int | None = None, **details: Any) -> 
            round_id=round_id, details=details)
 
 
+def round_or_404(round_id: int, *, write: bool = False) -> Any:
+    """The round ``round_id`` in this request's session, or a 404 page.
+
+    ``write`` starts a writing transaction first (``BEGIN IMMEDIATE`` on SQLite), so that what
+    is read to decide a change cannot go stale before it is written.
+    """
+    from survey.errors import NotFound
+    from survey.rounds.operations import get_round
+
+    db = get_session()
+    if write:
+        begin_write(db)
+    try:
+        return get_round(db, round_id)
+    except NotFound:
+        abort(404)
+
+
 def throttle() -> Any:
     """The app's shared counter of failed attempts."""
     from survey.security.throttle import Throttle
@@ -283,4 +301,7 @@ def flash_error(message: object) -> None:
     flash(str(message), "error")
 
 
-__all__ = ["_", "admin_required", "audit", "organizer_required", "flash_error", "throttle"]
+__all__ = [
+    "_", "admin_required", "audit", "organizer_required", "flash_error", "round_or_404",
+    "throttle",
+]

@@ -14,13 +14,12 @@ from survey.appraisal.forms import SettingsForm
 from survey.appraisal.operations import SKIP, Line
 from survey.ballots.forms import VoteForm
 from survey.ballots.operations import reject
-from survey.db import begin_write, get_session
-from survey.errors import CardRejected, NotFound, SurveyError
+from survey.db import get_session
+from survey.errors import CardRejected, SurveyError
 from survey.i18n import _
 from survey.rounds.models import Round, RoundKind, Subject
-from survey.rounds.operations import get_round
 from survey.tally.appraisal import Level
-from survey.web import audit, flash_error, organizer_required
+from survey.web import audit, flash_error, organizer_required, round_or_404
 
 bp = Blueprint("appraisal", __name__)
 
@@ -121,13 +120,7 @@ def cast(session: Session, code: str) -> None:
 
 
 def _round(round_id: int, *, write: bool = False) -> Round:
-    db = get_session()
-    if write:
-        begin_write(db)
-    try:
-        round_ = get_round(db, round_id)
-    except NotFound:
-        abort(404)
+    round_ = round_or_404(round_id, write=write)
     if round_.kind != RoundKind.appraisal:
         abort(404)
     return round_

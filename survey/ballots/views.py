@@ -41,12 +41,18 @@ from survey.ballots.levels import level_labels
 from survey.ballots.operations import NewCard
 from survey.ballots.printing import PrintedCard, cards_pdf
 from survey.db import begin_write, get_session
-from survey.errors import CardRejected, NotFound, SurveyError
+from survey.errors import CardRejected, SurveyError
 from survey.i18n import _
 from survey.rounds.models import Round, RoundKind, RoundState
-from survey.rounds.operations import get_round
 from survey.security.throttle import CARD_PER_ADDRESS, CARD_PER_BROWSER, Limit
-from survey.web import audit, client_address, flash_error, organizer_required, throttle
+from survey.web import (
+    audit,
+    client_address,
+    flash_error,
+    organizer_required,
+    round_or_404,
+    throttle,
+)
 
 bp = Blueprint("ballots", __name__)
 
@@ -399,16 +405,6 @@ def thanks():
 # -- organizer pages: cards ----------------------------------------------------------------------
 
 
-def _round_or_404(round_id: int, *, write: bool = False) -> Round:
-    db = get_session()
-    if write:
-        begin_write(db)
-    try:
-        return get_round(db, round_id)
-    except NotFound:
-        abort(404)
-
-
 def _printed(cards: list[NewCard], round_: Round) -> list[PrintedCard]:
     url = base_url()
     names: dict[int, str] = {}
@@ -434,7 +430,7 @@ def _sheet(round_: Round, cards: list[NewCard]):
 @organizer_required
 def create_cards(round_id: int):
     """Create cards and show their codes, once, as a printable sheet."""
-    round_ = _round_or_404(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     form = CreateCardsForm()
     if not form.validate_on_submit():
         flash_error(_("Số thẻ phải là số nguyên từ 1 đến %(max)d.", max=operations.MAX_CARDS))
@@ -456,7 +452,7 @@ def create_cards(round_id: int):
 @organizer_required
 def cards_pdf_view(round_id: int):
     """The sheet just shown, as a PDF; the codes come from that page, nothing is stored."""
-    round_ = _round_or_404(round_id)
+    round_ = round_or_404(round_id)
     form = CardsPdfForm()
     if not form.validate_on_submit():
         abort(400)
@@ -483,7 +479,7 @@ def cards_pdf_view(round_id: int):
 @organizer_required
 def issue_cards(round_id: int):
     """Activate all cards, or the serials typed."""
-    round_ = _round_or_404(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     form = IssueCardsForm()
     db = get_session()
     if not form.validate_on_submit():
@@ -505,7 +501,7 @@ def issue_cards(round_id: int):
 @organizer_required
 def change_card(round_id: int, action: str):
     """Void a lost card, or void it and print an issued replacement."""
-    round_ = _round_or_404(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     form = SerialForm()
     db = get_session()
     if not form.validate_on_submit():

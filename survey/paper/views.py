@@ -33,20 +33,9 @@ from survey.paper.layouts import (
 from survey.paper.operations import EntryOutcome
 from survey.paper.printing import paper_ballots_pdf
 from survey.rounds.models import Round
-from survey.rounds.operations import get_round
-from survey.web import audit, flash_error, organizer_required
+from survey.web import audit, flash_error, organizer_required, round_or_404
 
 bp = Blueprint("paper", __name__)
-
-
-def _load(round_id: int, *, write: bool = False) -> Round:
-    db = get_session()
-    if write:
-        begin_write(db)
-    try:
-        return get_round(db, round_id)
-    except NotFound:
-        abort(404)
 
 
 def _page(round_id: int):
@@ -57,7 +46,7 @@ def _page(round_id: int):
 @organizer_required
 def index(round_id: int):
     """Paper ballots of a round: print, issue, entry, and every serial not yet counted."""
-    round_ = _load(round_id)
+    round_ = round_or_404(round_id)
     db = get_session()
     layout = LAYOUTS.get(round_.kind)
     return render_template(
@@ -79,7 +68,7 @@ def index(round_id: int):
 @organizer_required
 def create(round_id: int):
     """Take new serials for paper ballots."""
-    round_ = _load(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     layout = LAYOUTS.get(round_.kind)
     if layout is not None and layout.form == APPRAISAL:
         return _create_forms(round_)
@@ -129,7 +118,7 @@ def _create_forms(round_: Round):
 @organizer_required
 def issue(round_id: int):
     """Count the paper ballots handed out as issued."""
-    round_ = _load(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     form = PaperSerialsForm(prefix="issue")
     db = get_session()
     if not form.validate_on_submit() or not (form.serials.data or "").strip():
@@ -155,7 +144,7 @@ def pdf(round_id: int):
     The PDF is drawn outside any writing transaction (hundreds of pages take a while, and
     voters must not wait for the database meanwhile); then the print is audited.
     """
-    round_ = _load(round_id)
+    round_ = round_or_404(round_id)
     form = PaperSerialsForm(prefix="print")
     db = get_session()
     if not form.validate_on_submit():
@@ -243,7 +232,7 @@ def _outcome_message(outcome: EntryOutcome) -> tuple[str, str]:
 @organizer_required
 def entry(round_id: int):
     """Enter one collected paper ballot; two people enter each, and agreeing entries count."""
-    round_ = _load(round_id, write=request.method == "POST")
+    round_ = round_or_404(round_id, write=request.method == "POST")
     try:
         operations.layout_for(round_.kind)
     except SurveyError as exc:

@@ -19,8 +19,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from survey.db import begin_write, get_session
-from survey.errors import NotFound, RoundStateError, SurveyError
+from survey.db import get_session
+from survey.errors import RoundStateError, SurveyError
 from survey.i18n import _
 from survey.reports import appraisal_views, charts, kinds, kinds_summary, operations
 from survey.reports.ballots_export import ballot_file, ballot_file_name
@@ -39,21 +39,17 @@ from survey.reports.pdf import minutes_pdf, summary_pdf
 from survey.reports.queries import ballot_sources, confidence_result
 from survey.reports.xlsx import results_xlsx
 from survey.rounds.models import Round, RoundKind, RoundState
-from survey.rounds.operations import get_round
 from survey.security import audit
 from survey.tally.confidence import Level
 from survey.web import audit as audit_action
-from survey.web import flash_error, organizer_required
+from survey.web import flash_error, organizer_required, round_or_404
 
 bp = Blueprint("reports", __name__)
 
 
 def _readable_round(round_id: int) -> Round:
     """The round, if the current user may see its results now; otherwise an error page."""
-    try:
-        round_ = get_round(get_session(), round_id)
-    except NotFound:
-        abort(404)
+    round_ = round_or_404(round_id)
     if current_user.can_organize:
         if not round_.results_ready:
             # a page of our own: the app's error handler shows only a generic 409 text
@@ -252,13 +248,8 @@ def _member_rows(form: MinutesForm, count: int) -> None:
 @organizer_required
 def committee(round_id: int):
     """The minutes' details and the counting committee; editable until published."""
+    round_ = round_or_404(round_id, write=request.method == "POST")
     db = get_session()
-    if request.method == "POST":
-        begin_write(db)
-    try:
-        round_ = get_round(db, round_id)
-    except NotFound:
-        abort(404)
     frozen = round_.state is RoundState.published
     status = 200
     if request.method == "POST":

@@ -11,15 +11,14 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange
 
-from survey.db import begin_write, get_session
+from survey.db import get_session
 from survey.errors import NotFound, RoundStateError, SurveyError
 from survey.i18n import _, _l
 from survey.rounds import nomination
 from survey.rounds.forms import EmptyForm
 from survey.rounds.models import MAX_SEATS, Round
 from survey.rounds.no_confidence import derive_no_confidence
-from survey.rounds.operations import get_round
-from survey.web import audit, flash_error, organizer_required
+from survey.web import audit, flash_error, organizer_required, round_or_404
 
 bp = Blueprint("nominations", __name__)
 
@@ -55,16 +54,6 @@ def _candidate_form(position_id: int, **kwargs) -> CandidateForm:
     return CandidateForm(prefix=f"p{position_id}", **kwargs)
 
 
-def _load(round_id: int, *, write: bool = False) -> Round:
-    db = get_session()
-    if write:
-        begin_write(db)
-    try:
-        return get_round(db, round_id)
-    except NotFound:
-        abort(404)
-
-
 def _page(round_: Round, *, position_form=None, parsed=None, status: int = 200):
     return render_template(
         "rounds/positions.html", round=round_,
@@ -89,7 +78,7 @@ def _done(db, round_: Round, action: str, message: str | None = None, **details)
 @organizer_required
 def positions(round_id: int):
     """A nomination round's positions and candidates: add by hand, or import a sheet."""
-    round_ = _load(round_id, write=request.method == "POST")
+    round_ = round_or_404(round_id, write=request.method == "POST")
     if request.method == "GET":
         return _page(round_)
     form = PositionForm()
@@ -112,7 +101,7 @@ def positions(round_id: int):
 @organizer_required
 def add_candidate(round_id: int, position_id: int):
     """Add a candidate to a position."""
-    round_ = _load(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     form = _candidate_form(position_id)
     if not form.validate_on_submit():
         flash_error(_("Cần có họ và tên."))
@@ -134,7 +123,7 @@ def add_candidate(round_id: int, position_id: int):
 @organizer_required
 def remove_position(round_id: int, position_id: int):
     """Remove a position and its candidates."""
-    round_ = _load(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
     db = get_session()
@@ -153,7 +142,7 @@ def remove_position(round_id: int, position_id: int):
 @organizer_required
 def switch_write_ins(round_id: int, position_id: int):
     """Offer or withdraw the write-in fields of one position; only while the round is a draft."""
-    round_ = _load(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     form = WriteInsForm(prefix=f"w{position_id}")
     if not form.validate_on_submit():
         abort(400)
@@ -176,7 +165,7 @@ def switch_write_ins(round_id: int, position_id: int):
 @organizer_required
 def import_positions(round_id: int):
     """Replace the positions and candidates with those of a sheet; a bad row imports nothing."""
-    round_ = _load(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     form = NominationImportForm()
     upload = form.sheet.data
     if not form.validate_on_submit() or not upload or not upload.filename:
@@ -205,7 +194,7 @@ def import_positions(round_id: int):
 @organizer_required
 def derive(round_id: int):
     """Prepare a confidence vote for those over half "low" in this closed poll."""
-    poll = _load(round_id, write=True)
+    poll = round_or_404(round_id, write=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
     db = get_session()

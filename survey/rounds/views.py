@@ -34,23 +34,13 @@ from survey.rounds.importing import (
 )
 from survey.rounds.models import Round, RoundKind, RoundState
 from survey.rounds.nomination import parse_nominations, replace_nominations
-from survey.web import audit, flash_error, organizer_required
+from survey.web import audit, flash_error, organizer_required, round_or_404
 
 bp = Blueprint("rounds", __name__)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _load(round_id: int, *, write: bool = False) -> Round:
-    db = get_session()
-    if write:
-        begin_write(db)
-    try:
-        return operations.get_round(db, round_id)
-    except NotFound:
-        abort(404)
 
 
 def _back(round_: Round, anchor: str = ""):
@@ -120,7 +110,7 @@ def new():
 @organizer_required
 def show(round_id: int):
     """A round's page: every step of running it, in order."""
-    round_ = _load(round_id)
+    round_ = round_or_404(round_id)
     db = get_session()
     attendance = AttendanceForm(
         summoned=round_.summoned, present=round_.present, formdata=None
@@ -142,7 +132,7 @@ def show(round_id: int):
 @organizer_required
 def edit(round_id: int):
     """Edit a draft round's details."""
-    round_ = _load(round_id, write=request.method == "POST")
+    round_ = round_or_404(round_id, write=request.method == "POST")
     form = RoundDetailsForm(obj=round_)
     status = 200
     if form.validate_on_submit():
@@ -176,7 +166,7 @@ def edit(round_id: int):
 @organizer_required
 def subjects(round_id: int):
     """The ballot's list: add, remove, reorder, import from a file."""
-    round_ = _load(round_id, write=request.method == "POST")
+    round_ = round_or_404(round_id, write=request.method == "POST")
     form = SubjectForm()
     status = 200
     if form.validate_on_submit():
@@ -208,7 +198,7 @@ def _subjects_page(round_: Round, form: SubjectForm) -> str:
 @organizer_required
 def change_subject(round_id: int, subject_id: int, action: str):
     """Move a subject up or down, or remove it."""
-    round_ = _load(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
     db = get_session()
@@ -232,7 +222,7 @@ def change_subject(round_id: int, subject_id: int, action: str):
 @organizer_required
 def import_preview(round_id: int):
     """Show what a subject file holds, naming each bad row; nothing is imported yet."""
-    round_ = _load(round_id)
+    round_ = round_or_404(round_id)
     try:
         round_.require_draft()  # no preview, and no confirm button, for a frozen list
     except RoundStateError as exc:
@@ -260,7 +250,7 @@ def import_preview(round_id: int):
 @organizer_required
 def import_confirm(round_id: int):
     """Replace the ballot's list with the previewed rows."""
-    round_ = _load(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     form = ConfirmImportForm()
     rows: list[SubjectRow] = []
     try:
@@ -298,7 +288,7 @@ def import_confirm(round_id: int):
 @organizer_required
 def attendance(round_id: int):
     """Record how many were summoned and how many are present."""
-    round_ = _load(round_id, write=True)
+    round_ = round_or_404(round_id, write=True)
     form = AttendanceForm()
     db = get_session()
     if not form.validate_on_submit() or form.present.data is None:
@@ -333,7 +323,7 @@ STEPS = {
 @organizer_required
 def transition(round_id: int, step: str):
     """Open, close or publish a round, after the organizer re-enters their password."""
-    round_ = _load(round_id, write=request.method == "POST")
+    round_ = round_or_404(round_id, write=request.method == "POST")
     operation, expected = STEPS[step]
     form = ConfirmPasswordForm()
     status = 200
@@ -382,7 +372,7 @@ DONE = {
 @organizer_required
 def delete(round_id: int):
     """Delete a draft round."""
-    round_ = _load(round_id, write=request.method == "POST")
+    round_ = round_or_404(round_id, write=request.method == "POST")
     form = EmptyForm()
     if form.validate_on_submit():
         db = get_session()
@@ -405,7 +395,7 @@ def delete(round_id: int):
 @organizer_required
 def turnout_page(round_id: int):
     """Live turnout for the projector: only how many cards have voted."""
-    round_ = _load(round_id)
+    round_ = round_or_404(round_id)
     used, issued = turnout(get_session(), round_.id)
     return render_template("rounds/turnout.html", round=round_, used=used, issued=issued,
                            **appraisal_context(get_session(), round_))
