@@ -32,7 +32,8 @@ from survey.tally.appraisal import (
     SubjectInput,
     tally_appraisal,
 )
-from survey.tally.recount import FORMAT, VERSION, RecountError, SubjectEntry
+from survey.tally.files import FORMAT, VERSION, RecountError, header_count, json_line, read_file
+from survey.tally.recount import SubjectEntry
 
 KIND = "appraisal"
 LEVELS = tuple(level.value for level in Level)
@@ -73,10 +74,6 @@ class AppraisalFile:
     #: How many rated each subject (from the header; checked against the lines when shown).
     raters: tuple[int, ...]
     lines: tuple[RatedLine, ...]
-
-
-def _line(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def is_appraisal_file(data: bytes) -> bool:
@@ -133,15 +130,7 @@ def encode(
         ],
         "lines": len(rows),
     }
-    return _line(header) + b"".join(_line(row) for row in rows)
-
-
-def _count(value: Any, name: str, *, optional: bool = False) -> int | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RecountError("bad_header", f"header field {name!r} is not a count", field=name)
-    return value
+    return json_line(header) + b"".join(json_line(row) for row in rows)
 
 
 def _bad(name: str) -> RecountError:
@@ -153,8 +142,8 @@ def _rules(value: Any) -> Rules:
         "min_raters", "quota_percent", "quota_group", "same_unit_only"
     }:
         raise _bad("rules")
-    min_raters = _count(value["min_raters"], "rules")
-    quota = _count(value["quota_percent"], "rules")
+    min_raters = header_count(value["min_raters"], "rules")
+    quota = header_count(value["quota_percent"], "rules")
     assert min_raters is not None and quota is not None
     if min_raters < 1 or value["quota_group"] not in {g.value for g in QuotaGroup}:
         raise _bad("rules")
@@ -174,25 +163,7 @@ def decode(data: bytes) -> AppraisalFile:
 
     :raises RecountError: if the file is not a well-formed appraisal ballot file.
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RecountError("not_utf8", "the file is not UTF-8 text") from exc
-    rows = text.split("\n")
-    if rows and rows[-1] == "":
-        rows.pop()
-    if not rows:
-        raise RecountError("empty", "the file is empty")
-    try:
-        header = json.loads(rows[0])
-    except ValueError as exc:
-        raise RecountError("bad_line", "line 1 is not JSON", line=1) from exc
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise RecountError("not_ballot_file", "this is not a ballot file of survey")
-    if header.get("version") != VERSION:
-        raise RecountError(
-            "bad_version", "unknown ballot file version", version=header.get("version")
-        )
+    header, rows = read_file(data)
     if header.get("kind") != KIND:
         raise RecountError("bad_kind", "unknown kind of round", kind=header.get("kind"))
     if header.get("levels") != list(LEVELS):
@@ -210,22 +181,22 @@ def decode(data: bytes) -> AppraisalFile:
             not isinstance(item, dict)
             or item.get("order") != number
             or not all(isinstance(item.get(key), str) for key in ("name", "position", "unit"))
-            or item.get("suppressed") is not (_count(item.get("raters"), "subjects")
+            or item.get("suppressed") is not (header_count(item.get("raters"), "subjects")
                                               < rules.min_raters)
         ):
             raise _bad("subjects")
         subjects.append(SubjectEntry(number, item["name"], item["position"], item["unit"]))
         raters.append(item["raters"])
-    issued = _count(header.get("issued"), "issued")
-    collected = _count(header.get("collected"), "collected")
-    expected = _count(header.get("lines"), "lines")
+    issued = header_count(header.get("issued"), "issued")
+    collected = header_count(header.get("collected"), "collected")
+    expected = header_count(header.get("lines"), "lines")
     assert issued is not None and collected is not None and expected is not None
-    summoned = _count(header.get("summoned"), "summoned", optional=True)
-    present = _count(header.get("present"), "present", optional=True)
+    summoned = header_count(header.get("summoned"), "summoned", optional=True)
+    present = header_count(header.get("present"), "present", optional=True)
 
     lines: list[RatedLine] = []
     found = [0] * len(subjects)
-    for number, row_text in enumerate(rows[1:], start=2):
+    for number, row_text in enumerate(rows, start=2):
         try:
             row = json.loads(row_text)
         except ValueError as exc:

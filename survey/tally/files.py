@@ -31,6 +31,45 @@ def json_line(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
+def header_count(value: Any, name: str, *, optional: bool = False) -> int | None:
+    """A count in the header: a non-negative integer (``None`` too when ``optional``).
+
+    :raises RecountError: otherwise.
+    """
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RecountError("bad_header", f"header field {name!r} is not a count", field=name)
+    return value
+
+
+def read_file(data: bytes) -> tuple[dict[str, Any], list[str]]:
+    """The header of a ballot file of this format and version, and its other lines (unread).
+
+    :raises RecountError: if the bytes are not UTF-8, empty, or do not start with the header.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecountError("not_utf8", "the file is not UTF-8 text") from exc
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        raise RecountError("empty", "the file is empty")
+    try:
+        header = json.loads(lines[0])
+    except ValueError as exc:
+        raise RecountError("bad_line", "line 1 is not JSON", line=1) from exc
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise RecountError("not_ballot_file", "this is not a ballot file of survey")
+    if header.get("version") != VERSION:
+        raise RecountError(
+            "bad_version", "unknown ballot file version", version=header.get("version")
+        )
+    return header, lines[1:]
+
+
 def quorum_met(summoned: int | None, present: int | None) -> bool:
     """At least two thirds of those summoned are present, in integers (DOMAIN.md)."""
     if summoned is None or present is None:

@@ -26,7 +26,7 @@ from survey.tally.confidence import (
     SubjectCounts,
     tally_round,
 )
-from survey.tally.files import FORMAT, VERSION, RecountError, json_line
+from survey.tally.files import FORMAT, VERSION, RecountError, header_count, json_line, read_file
 from survey.tally.files import quorum_met as quorum_met  # re-exported: callers import it from here
 from survey.tally.recount_kinds import (
     NO_CONFIDENCE_LEVELS,
@@ -143,50 +143,24 @@ def encode(
     return json_line(header) + b"".join(json_line(row) for row in rows)
 
 
-def _count(value: Any, name: str, *, optional: bool = False) -> int | None:
-    if value is None and optional:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RecountError("bad_header", f"header field {name!r} is not a count", field=name)
-    return value
-
-
 def decode(data: bytes) -> BallotFile | NominationFile:
     """Read a ballot file of any kind, checking every line.
 
     :raises RecountError: if the file is not a well-formed ballot file.
     """
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RecountError("not_utf8", "the file is not UTF-8 text") from exc
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if not lines:
-        raise RecountError("empty", "the file is empty")
-    try:
-        header = json.loads(lines[0])
-    except ValueError as exc:
-        raise RecountError("bad_line", "line 1 is not JSON", line=1) from exc
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise RecountError("not_ballot_file", "this is not a ballot file of survey")
-    if header.get("version") != VERSION:
-        raise RecountError(
-            "bad_version", "unknown ballot file version", version=header.get("version")
-        )
+    header, rows = read_file(data)
     kind = header.get("kind")
     if kind not in KINDS:
         raise RecountError("bad_kind", "unknown kind of round", kind=kind)
     counts = {
-        "min_ballots": _count(header.get("min_ballots"), "min_ballots"),
-        "issued": _count(header.get("issued"), "issued"),
-        "collected": _count(header.get("collected"), "collected"),
-        "summoned": _count(header.get("summoned"), "summoned", optional=True),
-        "present": _count(header.get("present"), "present", optional=True),
+        "min_ballots": header_count(header.get("min_ballots"), "min_ballots"),
+        "issued": header_count(header.get("issued"), "issued"),
+        "collected": header_count(header.get("collected"), "collected"),
+        "summoned": header_count(header.get("summoned"), "summoned", optional=True),
+        "present": header_count(header.get("present"), "present", optional=True),
     }
     if kind == "nomination":
-        return decode_nomination(header, lines[1:], counts)
+        return decode_nomination(header, rows, counts)
     levels = KIND_LEVELS[kind]
     if header.get("levels") != list(levels):
         raise RecountError("bad_header", "header field 'levels' is wrong", field="levels")
@@ -220,7 +194,7 @@ def decode(data: bytes) -> BallotFile | NominationFile:
 
     ballots = []
     allowed = set(levels)
-    for number, line in enumerate(lines[1:], start=2):
+    for number, line in enumerate(rows, start=2):
         try:
             row = json.loads(line)
         except ValueError as exc:
@@ -265,7 +239,7 @@ def _sources(value: Any, collected: int) -> BallotSources | None:
     if not isinstance(value, dict) or set(value) != {"phone", "paper", "paper_invalid"}:
         raise RecountError("bad_header", "header field 'sources' is wrong", field="sources")
     phone, paper, invalid = (
-        _count(value[key], "sources") for key in ("phone", "paper", "paper_invalid")
+        header_count(value[key], "sources") for key in ("phone", "paper", "paper_invalid")
     )
     assert phone is not None and paper is not None and invalid is not None
     if phone + paper != collected or invalid > paper:
