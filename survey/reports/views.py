@@ -70,7 +70,7 @@ def results(round_id: int):
         return appraisal_views.results(round_)
     if round_.kind in kinds.KINDS:
         return render_template(
-            f"reports/results_{round_.kind}.html", round=round_,
+            "reports/results_kind.html", round=round_,
             result=kinds.kind_result(get_session(), round_), number=number,
             **kinds.page_labels(),
             audit_head=audit.head(get_session()),
