@@ -14,7 +14,6 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from survey.i18n import _
@@ -29,6 +28,7 @@ from survey.reports.xlsx import (
     PERCENT_FORMAT,
     WRAP,
     _t,
+    lay_out_table,
 )
 from survey.tally.appraisal import Level
 
@@ -113,16 +113,7 @@ def _results_sheet(sheet: Worksheet, report: AppraisalReport) -> None:
             if r.tied:
                 sheet.cell(index, width - 1).font = BOLD
     widths = [6, 24, 24, 20, 10] + [11, 9] * len(Level) + [11] * 6 + [24, 24, 30]
-    for column, value in enumerate(widths[:width], start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = value
-    sheet.freeze_panes = sheet.cell(head_row + 1, 3)
-    sheet.auto_filter.ref = f"A{head_row}:{get_column_letter(width)}{sheet.max_row}"
-    sheet.print_title_rows = f"{head_row}:{head_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    lay_out_table(sheet, widths, columns=width, head_row=head_row, freeze_column=3)
 
 
 def _facts_sheet(sheet: Worksheet, frame: RoundReport, report: AppraisalReport) -> None:

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from survey.i18n import _
@@ -29,6 +28,7 @@ from survey.reports.xlsx import (
     WRAP,
     _t,
     facts,
+    lay_out_table,
     write_facts,
 )
 from survey.tally import no_confidence as nc
@@ -95,17 +95,7 @@ def _finish(sheet: Worksheet, report: RoundReport, widths: Sequence[int], width:
         sheet.append([_("Chỉ thu về %(n)d phiếu, ít hơn mức tối thiểu %(min)d: kết quả không "
                         "được hiển thị để bảo vệ bí mật của người bỏ phiếu.",
                         n=report.figures.collected, min=report.kind_result.min_ballots)])
-    for column, value in enumerate(widths[:width], start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = value
-    sheet.freeze_panes = sheet.cell(HEAD_ROW + 1, freeze_column)
-    last = max(sheet.max_row, HEAD_ROW + 1)
-    sheet.auto_filter.ref = f"A{HEAD_ROW}:{get_column_letter(width)}{last}"
-    sheet.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    lay_out_table(sheet, widths, columns=width, head_row=HEAD_ROW, freeze_column=freeze_column)
 
 
 def _vote_sheet(sheet: Worksheet, report: RoundReport, result: nc.RoundResult) -> None:

@@ -110,10 +110,18 @@ def _results_sheet(sheet: Worksheet, report: RoundReport) -> None:
                         n=figures.collected, min=report.result.min_ballots)])
 
     widths = [6, 24, 34, 24, 10, 10, 9, 10, 11, 9, 11, 9, 11, 9, 26, 48]
-    for column, value in enumerate(widths[:width], start=1):
+    lay_out_table(sheet, widths, columns=width, head_row=head_row, freeze_column=3)
+
+
+def lay_out_table(sheet: Worksheet, widths: list[int], *, columns: int, head_row: int,
+                  freeze_column: int = 3) -> None:
+    """A results sheet's layout: column widths, the header row frozen, filtered and repeated on
+    every printed page, landscape A4 fitted to the page's width."""
+    for column, value in enumerate(widths[:columns], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = value
-    sheet.freeze_panes = sheet.cell(head_row + 1, 3)
-    sheet.auto_filter.ref = f"A{head_row}:{get_column_letter(width)}{sheet.max_row}"
+    sheet.freeze_panes = sheet.cell(head_row + 1, freeze_column)
+    last = max(sheet.max_row, head_row + 1)
+    sheet.auto_filter.ref = f"A{head_row}:{get_column_letter(columns)}{last}"
     sheet.print_title_rows = f"{head_row}:{head_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
