@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from survey.appraisal.models import AppraisalMark
 from survey.i18n import _
 from survey.reports.appraisal import level_label, rules_of
-from survey.reports.export import subject_entries
+from survey.reports.export import file_round_info, subject_entries
 from survey.reports.queries import collected, issued
 from survey.rounds.models import Round
 from survey.tally.appraisal_recount import RatedLine, encode
@@ -39,13 +39,7 @@ def appraisal_ballot_file(session: Session, round_: Round) -> bytes:
     # sorted in Python: the database's collation cannot change the order
     lines = [line for key, line in sorted(keyed) if line[0] in shown]
     return encode(
-        round_info={
-            "id": round_.id,
-            "title": round_.title,
-            "body": round_.body,
-            "place": round_.place,
-            "date": round_.held_on.isoformat() if round_.held_on else None,
-        },
+        round_info=file_round_info(round_),
         summoned=round_.summoned,
         present=round_.present,
         issued=issued(session, round_.id),

@@ -24,7 +24,7 @@ from survey.ballots.levels import level_labels
 from survey.ballots.models import Ballot, Mark
 from survey.errors import RoundStateError
 from survey.i18n import _l
-from survey.reports.export import subject_entries
+from survey.reports.export import file_round_info, subject_entries
 from survey.reports.nomination_file import nomination_ballot_file
 from survey.reports.queries import ballot_sources, issued
 from survey.rounds.models import Round, RoundKind
@@ -66,13 +66,7 @@ def ballot_file(session: Session, round_: Round) -> bytes:
     for ballot_id, subject_id, choice in rows:
         marks[ballot_id][position[subject_id]] = choice
     return encode(
-        round_info={
-            "id": round_.id,
-            "title": round_.title,
-            "body": round_.body,
-            "place": round_.place,
-            "date": round_.held_on.isoformat() if round_.held_on else None,
-        },
+        round_info=file_round_info(round_),
         kind=round_.kind,
         summoned=round_.summoned,
         present=round_.present,

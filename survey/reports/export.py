@@ -61,6 +61,18 @@ def round_info(round_: Round) -> dict[str, Any]:
     }
 
 
+def file_round_info(round_: Round) -> dict[str, Any]:
+    """The ``round`` object of a ballot file's header: only what is frozen at the close, so
+    that the file's bytes (and its fingerprint in the minutes) never change."""
+    return {
+        "id": round_.id,
+        "title": round_.title,
+        "body": round_.body,
+        "place": round_.place,
+        "date": round_.held_on.isoformat() if round_.held_on else None,
+    }
+
+
 def result_json(
     round_: Round, result: RoundResult, sources: BallotSources | None = None
 ) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.ballots.models import Ballot, InvalidLine, Mark, WriteIn
+from survey.reports.export import file_round_info
 from survey.reports.kinds import position_entries
 from survey.reports.queries import issued
 from survey.rounds.models import Round
@@ -48,13 +49,7 @@ def nomination_ballot_file(session: Session, round_: Round, ids: list[str]) -> b
     ):
         invalid[ballot_id].add(index[position_id])
     return encode_nomination(
-        round_info={
-            "id": round_.id,
-            "title": round_.title,
-            "body": round_.body,
-            "place": round_.place,
-            "date": round_.held_on.isoformat() if round_.held_on else None,
-        },
+        round_info=file_round_info(round_),
         summoned=round_.summoned,
         present=round_.present,
         issued=issued(session, round_.id),
