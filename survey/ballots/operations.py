@@ -223,22 +223,11 @@ def reject(reason: str) -> CardRejected:
 
 
 def round_for_card(session: Session, code: str) -> Round:
-    """The round in which the card ``code`` can vote now.
+    """The round in which the card ``code`` can vote now (read only: no lock).
 
     :raises CardRejected: with the reason the card cannot vote.
     """
-    canonical = normalize_code(code)
-    if canonical is None:
-        raise reject("malformed")
-    row = session.execute(  # the card and its round in one round trip
-        select(Round, Card.issued, Card.voided, Card.used)
-        .join(Card, Card.round_id == Round.id)
-        .where(Card.code_hash == hash_code(canonical))
-    ).one_or_none()
-    if row is None:
-        raise reject("unknown")
-    round_, issued, voided, used = row
-    _check_card(round_, issued, voided, used)
+    round_, _card_id, _member_id = _voting_card(session, code, lock=False)
     return round_
 
 
@@ -256,24 +245,30 @@ def _check_card(round_: Round, issued: bool, voided: bool, used: bool) -> None:
 
 
 def voting_card(session: Session, code: str) -> tuple[Round, int, int | None]:
-    """The round, id and roster member of the card ``code``, which must be able to vote now.
-
-    It also takes a share lock on the round: a close (which updates the row) waits for the
-    cast in progress to finish, and a cast that comes after the close sees it. SQLite's
-    BEGIN IMMEDIATE already serialises writers, so there the lock clause is not rendered.
+    """The round, id and roster member of the card ``code``, which must be able to vote now,
+    with a share lock on the round: a close (which updates the row) waits for the cast in
+    progress to finish, and a cast that comes after the close sees it. SQLite's BEGIN
+    IMMEDIATE already serialises writers, so there the lock clause is not rendered.
 
     :raises CardRejected: with the reason the card cannot vote.
     """
+    return _voting_card(session, code, lock=True)
+
+
+def _voting_card(session: Session, code: str, *, lock: bool) -> tuple[Round, int, int | None]:
     canonical = normalize_code(code)
     if canonical is None:
         raise reject("malformed")
-    row = session.execute(
+    query = (  # the card and its round in one round trip
         select(Round, Card.id, Card.issued, Card.voided, Card.used, Card.member_id)
         .join(Card, Card.round_id == Round.id)
         .where(Card.code_hash == hash_code(canonical))
-        .with_for_update(read=True, of=Round)
-        .execution_options(populate_existing=True)
-    ).one_or_none()
+    )
+    if lock:
+        query = query.with_for_update(read=True, of=Round).execution_options(
+            populate_existing=True
+        )
+    row = session.execute(query).one_or_none()
     if row is None:
         raise reject("unknown")
     round_, card_id, issued, voided, used, member_id = row
