@@ -120,14 +120,16 @@ async def _claims(base: str, subject_ids: Any, code: str, n: int) -> None:
 @contextmanager
 def _flame_graph(server: Server, path: Path | None) -> Iterator[None]:
     """``py-spy record --gil`` on the first worker while the block runs: an SVG flame graph of
-    where the worker holds the interpreter (its CPU work), samples at 250 Hz."""
+    where the worker holds the interpreter (its CPU work), samples at 250 Hz. A path ending
+    in ``.txt`` gets the collapsed stacks instead (a line per stack and its count), to diff."""
     if path is None:
         yield
         return
     worker = server.processes()[1].pid  # [0] is the gunicorn master
     spy = subprocess.Popen(
         [str(Path(sys.executable).with_name("py-spy")), "record", "--gil", "--nonblocking",
-         "-r", "250", "-p", str(worker), "-o", str(path)],
+         "-r", "250", "-p", str(worker), "-o", str(path),
+         *(["--format", "raw"] if path.suffix == ".txt" else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     time.sleep(1)  # attached
     try:

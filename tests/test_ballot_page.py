@@ -133,3 +133,63 @@ def test_landing_pages_carry_each_browsers_own_token(app, make_round):
     english.set_cookie("lang", "en")
     page = english.get("/v").text
     assert "Open the ballot" in page and "Mở lá phiếu" not in page
+
+
+def test_ballot_and_review_pages_carry_each_voters_own_code_and_token(app, make_round):
+    round_ = make_round(cards=2, open_=True)
+    app.config["WTF_CSRF_ENABLED"] = True
+    subject = round_.subjects[0]
+    pages = []
+    for code in round_.codes:
+        client = app.test_client()
+        landing = client.get("/v").text
+        ballot = client.post("/v", data={"code": code, "csrf_token": _token(landing)}).text
+        data = {"code": code, "csrf_token": _token(ballot), f"s{subject.id}": "low"}
+        review = client.post("/v/review", data=data)
+        assert review.status_code == 200
+        pages.append((code, ballot, review.text))
+    (code_a, ballot_a, review_a), (code_b, ballot_b, review_b) = pages
+    for page in (ballot_a, ballot_b, review_a, review_b):
+        assert "\x00" not in page
+    assert _token(ballot_a) != _token(ballot_b) and _token(review_a) != _token(review_b)
+    assert f'value="{code_a}"' in ballot_a and f'value="{code_a}"' in review_a
+    assert code_a not in ballot_b and code_a not in review_b
+    assert f'value="{code_b}"' in ballot_b and f'value="{code_b}"' in review_b
+
+
+def test_the_review_page_fits_each_number_of_blank_lines(app, make_round):
+    round_ = make_round(cards=3, open_=True)
+    everyone = {s.id: "high" for s in round_.subjects}
+    all_but_one = dict(list(everyone.items())[1:])
+    two_blank = review(app.test_client(), round_.codes[0], dict(list(everyone.items())[2:]))
+    none_blank = review(app.test_client(), round_.codes[1], everyone)
+    one_blank = review(app.test_client(), round_.codes[2], all_but_one)
+    assert "Bạn chưa chọn mức cho 2 người." in two_blank
+    assert "chưa chọn mức" not in none_blank and "Để trống" not in none_blank
+    assert "Bạn chưa chọn mức cho 1 người." in one_blank
+    assert one_blank.count("Để trống (không hợp lệ)") == 1
+
+
+def test_a_page_with_a_message_waiting_is_rendered_afresh(app):
+    from flask import flash, session
+
+    from survey.ballots.pages import voter_page
+
+    calls = []
+
+    def render(code):
+        calls.append(str(code))
+        return f"<p>{code}</p>"
+
+    with app.test_request_context("/v"):
+        assert voter_page(("test", 1), render, form=False, code="A") == "<p>A</p>"
+        assert voter_page(("test", 1), render, form=False, code="B") == "<p>B</p>"
+        assert calls == ["\x00code\x00"]  # rendered once, with the marker
+        flash("Một thông báo")
+        assert "_flashes" in session
+        assert voter_page(("test", 1), render, form=False, code="C") == "<p>C</p>"
+        assert calls[-1] == "C"  # rendered with the real value, and not kept
+        assert voter_page(("test", 2), render, form=False, code="D") == "<p>D</p>"
+    with app.test_request_context("/v?x=1"):
+        voter_page(("test", 3), render, form=False, code="E")
+        assert calls[-1] == "E"

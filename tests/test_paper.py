@@ -149,6 +149,7 @@ def test_mixed_round_of_phones_and_paper_gives_the_right_tally(session, paper_ro
                 expected[j][mark] += 1
 
     assert entries(session, round_.id) == []  # every pair agreed: nothing left entered
+    session.refresh(round_)  # the entries were stored by other requests
     close_round(session, round_, NOW)
     session.commit()
 
@@ -175,6 +176,7 @@ def test_results_json_minutes_and_ballot_file_show_the_sources(session, paper_ro
         for client in (first, second):
             assert enter(client, round_, serial, marks, invalid=marks is None).status_code == 303
     session.rollback()  # a fresh snapshot after the web requests' writes
+    session.expire_all()
     close_round(session, round_, NOW)
     session.commit()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import (
     Column,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     delete,
     func,
     insert,
@@ -30,7 +32,7 @@ from survey.ballots.levels import allowed_levels
 from survey.ballots.models import Ballot, Card, InvalidLine, Mark, WriteIn, new_ballot_id
 from survey.errors import CardRejected, InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
-from survey.rounds.models import Round, RoundKind, RoundState, Subject
+from survey.rounds.models import Round, RoundKind, RoundState, Subject, round_state
 
 #: Most cards one request may create (a National Assembly sitting needs about 500).
 MAX_CARDS = 2000
@@ -222,19 +224,64 @@ def reject(reason: str) -> CardRejected:
     return CardRejected(reason, str(REJECTIONS[reason]))
 
 
+class CardCheck(NamedTuple):
+    """A card that can vote now, and its round, as a voter request needs them: read with one
+    Core statement, without loading an ORM object."""
+
+    round_id: int
+    kind: str
+    card_id: int
+    #: The roster member of a named card (appraisal rounds).
+    member_id: int | None
+
+
+_rounds, _cards = Round.__table__, Card.__table__
+#: The card and its round in one round trip.
+_CARD_AND_ROUND = (
+    select(_rounds.c.id, _rounds.c.kind, _rounds.c.opened_at, _rounds.c.closed_at,
+           _rounds.c.published_at, _cards.c.id, _cards.c.issued, _cards.c.voided, _cards.c.used,
+           _cards.c.member_id)
+    .join_from(_cards, _rounds, _cards.c.round_id == _rounds.c.id)
+    .where(_cards.c.code_hash == bindparam("code_hash"))
+)
+#: The same, with a share lock on the round (see :func:`voting_card`).
+_CARD_AND_ROUND_LOCKED = _CARD_AND_ROUND.with_for_update(read=True, of=_rounds)
+
+
+def check_card(session: Session, code: str, *, lock: bool = False) -> CardCheck:
+    """The card ``code``, which must be able to vote now, and its round.
+
+    With ``lock``, a share lock on the round: a close (which updates the row) waits for the
+    cast in progress to finish, and a cast that comes after the close sees it. SQLite's BEGIN
+    IMMEDIATE already serialises writers, so there the lock clause is not rendered.
+
+    :raises CardRejected: with the reason the card cannot vote.
+    """
+    canonical = normalize_code(code)
+    if canonical is None:
+        raise reject("malformed")
+    row = session.connection().execute(
+        _CARD_AND_ROUND_LOCKED if lock else _CARD_AND_ROUND, {"code_hash": hash_code(canonical)}
+    ).one_or_none()
+    if row is None:
+        raise reject("unknown")
+    round_id, kind, opened_at, closed_at, published_at, card_id, issued, voided, used, member = row
+    _check_card(round_state(opened_at, closed_at, published_at), issued, voided, used)
+    return CardCheck(round_id, kind, card_id, member)
+
+
 def round_for_card(session: Session, code: str) -> Round:
     """The round in which the card ``code`` can vote now (read only: no lock).
 
     :raises CardRejected: with the reason the card cannot vote.
     """
-    round_, _card_id, _member_id = _voting_card(session, code, lock=False)
-    return round_
+    return session.get(Round, check_card(session, code).round_id)
 
 
-def _check_card(round_: Round, issued: bool, voided: bool, used: bool) -> None:
-    if round_.state is RoundState.draft:
+def _check_card(state: RoundState, issued: bool, voided: bool, used: bool) -> None:
+    if state is RoundState.draft:
         raise reject("not_open")
-    if round_.state is not RoundState.open:
+    if state is not RoundState.open:
         raise reject("closed")
     if voided:
         raise reject("voided")
@@ -245,35 +292,27 @@ def _check_card(round_: Round, issued: bool, voided: bool, used: bool) -> None:
 
 
 def voting_card(session: Session, code: str) -> tuple[Round, int, int | None]:
-    """The round, id and roster member of the card ``code``, which must be able to vote now,
-    with a share lock on the round: a close (which updates the row) waits for the cast in
-    progress to finish, and a cast that comes after the close sees it. SQLite's BEGIN
-    IMMEDIATE already serialises writers, so there the lock clause is not rendered.
+    """The round (locked, as :func:`check_card` says), id and roster member of the card
+    ``code``, which must be able to vote now.
 
     :raises CardRejected: with the reason the card cannot vote.
     """
-    return _voting_card(session, code, lock=True)
+    card = check_card(session, code, lock=True)
+    round_ = session.get(Round, card.round_id, populate_existing=True)
+    return round_, card.card_id, card.member_id
 
 
-def _voting_card(session: Session, code: str, *, lock: bool) -> tuple[Round, int, int | None]:
-    canonical = normalize_code(code)
-    if canonical is None:
-        raise reject("malformed")
-    query = (  # the card and its round in one round trip
-        select(Round, Card.id, Card.issued, Card.voided, Card.used, Card.member_id)
-        .join(Card, Card.round_id == Round.id)
-        .where(Card.code_hash == hash_code(canonical))
+_SPEND = (
+    update(_cards)
+    .where(
+        _cards.c.id == bindparam("card_id"),
+        _cards.c.used.is_(False),
+        _cards.c.issued.is_(True),
+        _cards.c.voided.is_(False),
     )
-    if lock:
-        query = query.with_for_update(read=True, of=Round).execution_options(
-            populate_existing=True
-        )
-    row = session.execute(query).one_or_none()
-    if row is None:
-        raise reject("unknown")
-    round_, card_id, issued, voided, used, member_id = row
-    _check_card(round_, issued, voided, used)
-    return round_, card_id, member_id
+    .values(used=True)
+)
+_NEW_BALLOT = insert(Ballot.__table__)
 
 
 def spend_card(session: Session, card_id: int, round_id: int) -> str | None:
@@ -282,20 +321,11 @@ def spend_card(session: Session, card_id: int, round_id: int) -> str | None:
     :returns: the new ballot's random id; ``None`` if the card was spent, voided or never
         issued meanwhile (a second tab, a replay), and then nothing was written.
     """
-    spent = session.execute(
-        update(Card)
-        .where(
-            Card.id == card_id,
-            Card.used.is_(False),
-            Card.issued.is_(True),
-            Card.voided.is_(False),
-        )
-        .values(used=True)
-    )
-    if spent.rowcount != 1:
+    connection = session.connection()
+    if connection.execute(_SPEND, {"card_id": card_id}).rowcount != 1:
         return None
     ballot_id = new_ballot_id()
-    session.execute(insert(Ballot.__table__).values(id=ballot_id, round_id=round_id))
+    connection.execute(_NEW_BALLOT, {"id": ballot_id, "round_id": round_id})
     return ballot_id
 
 
@@ -305,41 +335,49 @@ def cast_ballot(
     choices: Mapping[int, str],
     write_ins: Mapping[int, Sequence[str]] | None = None,
     *,
-    ballot_ids: Callable[[Round], Collection[int]] | None = None,
+    ballot_ids: Callable[[int], Collection[int]] | None = None,
 ) -> None:
     """Spend the card ``code`` and record its ballot, in the caller's one transaction.
 
     ``choices`` maps subject id to a level; a subject left out is a blank (invalid) line.
     ``write_ins`` (nomination rounds only) maps position id to the names written in.
-    ``ballot_ids``, if given, returns the ids of the subjects on a round's ballot (from a cache
-    the caller keeps); otherwise the database is asked.
+    ``ballot_ids``, if given, returns the ids of the subjects on a round's ballot, given the
+    round's id (from a cache the caller keeps); otherwise, and for nominations, the database
+    is asked.
 
     :raises CardRejected: if the card cannot vote or a choice is not on this ballot; nothing
         has been written then.
     """
-    round_, card_id, _member_id = voting_card(session, code)
-    if round_.kind == RoundKind.appraisal:  # its lines are cast by survey.appraisal
+    card = check_card(session, code, lock=True)
+    if card.kind == RoundKind.appraisal:  # its lines are cast by survey.appraisal
         raise reject("bad_ballot")
-    if ballot_ids is None:
-        _check_choices_stored(session, round_, choices)
+    if ballot_ids is None or card.kind == RoundKind.nomination:
+        _check_choices_stored(session, card.round_id, card.kind, choices)
     else:
-        check_choices(round_.kind, ballot_ids(round_), choices)
+        check_choices(card.kind, ballot_ids(card.round_id), choices)
     write_ins = write_ins or {}
-    if write_ins and (round_.kind != RoundKind.nomination
-                      or nomination.bad_write_ins(round_, write_ins)):
+    round_ = None
+    if card.kind == RoundKind.nomination:
+        round_ = session.get(Round, card.round_id, populate_existing=True)
+        if write_ins and nomination.bad_write_ins(round_, write_ins):
+            raise reject("bad_ballot")
+    elif write_ins:
         raise reject("bad_ballot")
-    ballot_id = spend_card(session, card_id, round_.id)
+    ballot_id = spend_card(session, card.card_id, card.round_id)
     if ballot_id is None:  # compare-and-set: a second tab or a replay gets 0 rows
         raise reject("used")
     # Core inserts (the tables, not the mapped classes): nothing here needs the ORM's
     # bookkeeping, and a ballot of 45 lines is one executemany.
-    if round_.kind == RoundKind.nomination:
+    if round_ is not None:
         nomination.store_lines(session, round_, ballot_id, choices, write_ins)
     elif choices:
-        session.execute(
-            insert(Mark.__table__),
+        session.connection().execute(
+            _NEW_MARK,
             [{"ballot_id": ballot_id, "subject_id": s, "choice": c} for s, c in choices.items()],
         )
+
+
+_NEW_MARK = insert(Mark.__table__)
 
 
 def _check_levels(kind: str, choices: Mapping[int, str]) -> None:
@@ -349,13 +387,15 @@ def _check_levels(kind: str, choices: Mapping[int, str]) -> None:
         raise reject("bad_ballot")
 
 
-def _check_choices_stored(session: Session, round_: Round, choices: Mapping[int, str]) -> None:
+def _check_choices_stored(
+    session: Session, round_id: int, kind: str, choices: Mapping[int, str]
+) -> None:
     """:func:`check_choices` against the database: one count, no subject loaded."""
-    _check_levels(round_.kind, choices)
+    _check_levels(kind, choices)
     if not choices:
         return
     on_ballot = session.scalar(
-        select(func.count()).where(Subject.round_id == round_.id, Subject.id.in_(list(choices)))
+        select(func.count()).where(Subject.round_id == round_id, Subject.id.in_(list(choices)))
     )
     if on_ballot != len(choices):
         raise reject("bad_ballot")

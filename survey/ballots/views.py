@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import (
@@ -22,8 +21,8 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from sqlalchemy import Connection
 
 from survey.appraisal import views as appraisal
 from survey.ballots import nomination, operations
@@ -39,6 +38,7 @@ from survey.ballots.forms import (
 )
 from survey.ballots.levels import level_labels
 from survey.ballots.operations import NewCard
+from survey.ballots.pages import voter_page
 from survey.ballots.printing import PrintedCard, cards_pdf
 from survey.db import begin_write, get_session
 from survey.errors import CardRejected, SurveyError
@@ -79,9 +79,12 @@ def _guess_checks() -> list[tuple[Limit, str]]:
     return checks
 
 
-def _too_many():
-    """Refuse while this browser or address has used up its failed attempts."""
-    wait = throttle().blocked(_guess_checks())
+def _too_many(connection: Connection | None = None):
+    """Refuse while this browser or address has used up its failed attempts.
+
+    ``connection``: the request's own, to save one, where the request reads the card anyway.
+    """
+    wait = throttle().blocked(_guess_checks(), connection=connection)
     if not wait:
         return None
     minutes = max(1, (wait + 59) // 60)
@@ -185,28 +188,24 @@ def _build_view(round_: Round, locale: str) -> BallotView:
     return BallotView(lines, order, rows, frozenset(order))
 
 
-def _subject_ids(round_: Round, view: BallotView | None) -> frozenset[int]:
-    """The ids on ``round_``'s ballot: from its prepared view, or (nominations) its subjects."""
-    return view.subject_ids if view is not None else frozenset(s.id for s in round_.subjects)
+def _ballot_ids(round_id: int) -> frozenset[int]:
+    return ballot_view(round_id).subject_ids
 
 
-def _ballot_ids(round_: Round) -> frozenset[int]:
-    view = None if round_.kind == RoundKind.nomination else ballot_view(round_)
-    return _subject_ids(round_, view)
-
-
-def ballot_view(round_: Round) -> BallotView:
-    """The round's :class:`BallotView` in this request's language; cached while it is open."""
+def ballot_view(round_id: int) -> BallotView:
+    """The :class:`BallotView` of an open round in this request's language, kept while it is
+    open (its subjects cannot change then)."""
     locale = str(get_locale())
-    if round_.state is not RoundState.open:
-        return _build_view(round_, locale)
     cache = current_app.extensions.setdefault("survey.ballot_views", OrderedDict())
-    key = (round_.id, locale)
+    key = (round_id, locale)
     with _cache_lock:
         if (view := cache.get(key)) is not None:
             cache.move_to_end(key)
             return view
+    round_ = get_session().get(Round, round_id)
     view = _build_view(round_, locale)
+    if round_.state is not RoundState.open:  # closed meanwhile: nothing to keep
+        return view
     with _cache_lock:
         cache[key] = view
         while len(cache) > BALLOT_CACHE_SIZE:
@@ -214,143 +213,146 @@ def ballot_view(round_: Round) -> BallotView:
     return view
 
 
-def _ballot_page(round_: Round, form: CardOnPage, chosen: dict[int, str], status: int = 200):
-    if round_.kind == RoundKind.nomination:
+def _ballot_page(card: operations.CardCheck, code: str, chosen: dict[int, str]):
+    db = get_session()
+    if card.kind == RoundKind.nomination:
+        round_ = db.get(Round, card.round_id)
         chosen, write_ins = nomination.fold_write_ins(round_, chosen, _write_ins())
         return render_template(
-            "ballots/nomination.html", round=round_, form=form, chosen=chosen,
+            "ballots/nomination.html", round=round_, form=CardOnPage(code), chosen=chosen,
             lines=nomination.line_counts(round_, chosen, write_ins),
             write_ins=write_ins, labels=_labels(round_),
-        ), status
-    view = ballot_view(round_)
+        )
+    view = ballot_view(card.round_id)
     if chosen:  # back from the review: the marks are put back on the lines
+        round_ = db.get(Round, card.round_id)
         labels = _labels(round_)
         lines = Markup(render_template(
             "ballots/_lines.html", round=round_, chosen=chosen, levels=list(labels),
             labels=labels, total=view.total,
             data_lang=Markup(' lang="vi"') if str(get_locale()) != "vi" else "",
         ))
-    else:
-        lines = view.lines
-    return render_template(
-        "ballots/ballot.html", round=round_, form=form, chosen=chosen, lines=lines,
-        total=view.total,
-    ), status
-
-
-#: Where the landing page's CSRF token goes in its cached copy.
-_TOKEN_SLOT = "\x00csrf\x00"
-
-
-def _same_for_everyone(name: str, render: Callable[[], str], token: str | None = None) -> str:
-    """A voter page that only the language changes, rendered once per language and worker.
-
-    ``token``, if given, is this request's CSRF token as it appears in the page; each copy
-    served gets its own request's token in its place. Pages with a query string or a message
-    waiting in the session are rendered afresh, so nothing from one request reaches another.
-    """
-    if request.query_string or "_flashes" in session:
-        return render()
-    cache = current_app.extensions.setdefault("survey.voter_pages", {})
-    key = (name, str(get_locale()))
-    if (page := cache.get(key)) is None:
-        html = render()
-        page = cache[key] = html.replace(token, _TOKEN_SLOT) if token else html
-        return html
-    return page.replace(_TOKEN_SLOT, generate_csrf()) if token else page
+        return render_template(
+            "ballots/ballot.html", round=round_, form=CardOnPage(code), chosen=chosen,
+            lines=lines, total=view.total,
+        )
+    return voter_page(
+        ("ballot", card.round_id, str(get_locale())),
+        lambda code: render_template(
+            "ballots/ballot.html", round=db.get(Round, card.round_id), form=CardOnPage(code),
+            chosen={}, lines=view.lines, total=view.total,
+        ),
+        code=escape(code),
+    )
 
 
 @bp.get("/v")
 def landing():
     """The page a card's QR code opens: its script submits the code from the fragment."""
-    return _same_for_everyone(
-        "landing",
+    return voter_page(
+        ("landing", str(get_locale())),
         lambda: render_template("ballots/landing.html", form=ClaimForm(formdata=None)),
-        token=generate_csrf(),
     )
 
 
 @bp.post("/v")
 def claim():
     """Check the card and show the ballot."""
-    if blocked := _too_many():
+    db = get_session()
+    if blocked := _too_many(db.connection()):
         return blocked
-    form = ClaimForm(formdata=request.form)
-    if not form.validate_on_submit():
-        return render_template("ballots/landing.html", form=form), 400
-    code = normalize_code(form.code.data)
+    # (the CSRF token has been checked by CSRFProtect before this view runs)
+    typed = request.form.get("code", "")
+    code = normalize_code(typed) if typed.strip() and len(typed) <= 64 else None
     if code is None:
-        form.code.errors = [str(operations.REJECTIONS["malformed"])]
+        form = ClaimForm(formdata=request.form)
+        if form.validate():  # something was typed, but not a card code
+            form.code.errors = [str(operations.REJECTIONS["malformed"])]
         return render_template("ballots/landing.html", form=form), 400
     try:
-        round_ = operations.round_for_card(get_session(), code)
+        card = operations.check_card(db, code)
     except CardRejected as exc:
         return _rejected(exc)
-    if round_.kind == RoundKind.appraisal:
-        return appraisal.claim(get_session(), round_, code, _rejected)
-    vote = CardOnPage(code)
-    return _ballot_page(round_, vote, {})
+    if card.kind == RoundKind.appraisal:
+        return appraisal.claim(db, db.get(Round, card.round_id), code, _rejected)
+    return _ballot_page(card, code, {})
 
 
-def _posted_ballot() -> tuple[Round, CardOnPage, dict[int, str], BallotView | None]:
-    form = CardOnPage.posted()
+def _posted_ballot() -> tuple[operations.CardCheck, str, dict[int, str], BallotView | None]:
+    """The posted card, code and choices, checked against the card's ballot; its
+    :class:`BallotView`, or ``None`` for a nomination."""
+    db = get_session()
+    code = CardOnPage.posted().code.data
     chosen = _choices()
-    round_ = operations.round_for_card(get_session(), form.code.data)
-    if round_.kind == RoundKind.appraisal:  # its form posts to the appraisal pages
+    card = operations.check_card(db, code)
+    if card.kind == RoundKind.appraisal:  # its form posts to the appraisal pages
         raise operations.reject("bad_ballot")
-    view = None if round_.kind == RoundKind.nomination else ballot_view(round_)
-    operations.check_choices(round_.kind, _subject_ids(round_, view), chosen)
     write_ins = _write_ins()
-    if write_ins and (round_.kind != RoundKind.nomination
-                      or nomination.bad_write_ins(round_, write_ins)):
+    if card.kind == RoundKind.nomination:
+        round_ = db.get(Round, card.round_id)
+        operations.check_choices(card.kind, frozenset(s.id for s in round_.subjects), chosen)
+        if write_ins and nomination.bad_write_ins(round_, write_ins):
+            raise operations.reject("bad_ballot")
+        return card, code, chosen, None
+    view = ballot_view(card.round_id)
+    operations.check_choices(card.kind, view.subject_ids, chosen)
+    if write_ins:
         raise operations.reject("bad_ballot")
-    return round_, form, chosen, view
+    return card, code, chosen, view
 
 
 @bp.post("/v/ballot")
 def edit_ballot():
     """Back from the review step to the ballot, with the choices kept."""
-    if blocked := _too_many():
+    if blocked := _too_many(get_session().connection()):
         return blocked
     try:
-        round_, form, chosen, _view = _posted_ballot()
+        card, code, chosen, _view = _posted_ballot()
     except CardRejected as exc:
         return _rejected(exc)
-    return _ballot_page(round_, form, chosen)
+    return _ballot_page(card, code, chosen)
 
 
 @bp.post("/v/review")
 def review():
     """Show the choices, and warn of blank lines, before the final submit."""
-    if blocked := _too_many():
+    db = get_session()
+    if blocked := _too_many(db.connection()):
         return blocked
     try:
-        round_, form, chosen, view = _posted_ballot()
+        card, code, chosen, view = _posted_ballot()
     except CardRejected as exc:
         return _rejected(exc)
     if view is None:  # a nomination
+        round_ = db.get(Round, card.round_id)
         chosen, write_ins = nomination.fold_write_ins(round_, chosen, _write_ins())
         return render_template(
-            "ballots/nomination_review.html", round=round_, form=form, chosen=chosen,
-            lines=nomination.line_counts(round_, chosen, write_ins), labels=_labels(round_),
+            "ballots/nomination_review.html", round=round_, form=CardOnPage(code),
+            chosen=chosen, lines=nomination.line_counts(round_, chosen, write_ins),
+            labels=_labels(round_),
         )
-    return render_template(
-        "ballots/review.html", round=round_, form=form, rows=view.review(chosen),
-        blank=view.total - len(chosen),
+    blank = view.total - len(chosen)
+    return voter_page(
+        ("review", card.round_id, str(get_locale()), blank),
+        lambda code, rows: render_template(
+            "ballots/review.html", round=db.get(Round, card.round_id), form=CardOnPage(code),
+            rows=rows, blank=blank,
+        ),
+        code=escape(code),
+        rows=view.review(chosen),
     )
 
 
 @bp.post("/v/cast")
 def cast():
     """Record the ballot and spend the card, in one transaction."""
-    if blocked := _too_many():
-        return blocked
-    form = CardOnPage.posted()
+    code = CardOnPage.posted().code.data
     db = begin_write(get_session())
+    if blocked := _too_many(db.connection()):
+        db.rollback()
+        return blocked
     try:
-        operations.cast_ballot(
-            db, form.code.data, _choices(), _write_ins(), ballot_ids=_ballot_ids
-        )
+        operations.cast_ballot(db, code, _choices(), _write_ins(), ballot_ids=_ballot_ids)
     except CardRejected as exc:
         db.rollback()
         return _rejected(exc)
@@ -399,7 +401,9 @@ def appraisal_cast():
 @bp.get("/v/thanks")
 def thanks():
     """Confirms that a ballot was recorded; never shows what it said."""
-    return _same_for_everyone("thanks", lambda: render_template("ballots/thanks.html"))
+    return voter_page(
+        ("thanks", str(get_locale())), lambda: render_template("ballots/thanks.html"), form=False
+    )
 
 
 # -- organizer pages: cards ----------------------------------------------------------------------

@@ -49,6 +49,16 @@ STATE_LABELS = {
 }
 
 
+def round_state(opened_at: datetime | None, closed_at: datetime | None,
+                published_at: datetime | None) -> RoundState:
+    """A round's state from its three timestamps (what :attr:`Round.state` says)."""
+    if opened_at is None:
+        return RoundState.draft
+    if closed_at is None:
+        return RoundState.open
+    return RoundState.closed if published_at is None else RoundState.published
+
+
 def quorum_met(summoned: int, present: int) -> bool:
     """At least two thirds of those summoned are present (DOMAIN.md), in integers."""
     return summoned > 0 and 3 * present >= 2 * summoned
@@ -119,11 +129,7 @@ class Round(Base):
 
     @property
     def state(self) -> RoundState:
-        if self.opened_at is None:
-            return RoundState.draft
-        if self.closed_at is None:
-            return RoundState.open
-        return RoundState.closed if self.published_at is None else RoundState.published
+        return round_state(self.opened_at, self.closed_at, self.published_at)
 
     @property
     def kind_label(self) -> str:

@@ -12,7 +12,7 @@ import hmac
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, bindparam, delete, select
+from sqlalchemy import Connection, Engine, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from survey.db import IMMEDIATE
@@ -47,17 +47,23 @@ class Throttle:
     def _key(self, limit: Limit, value: str) -> str:
         return hmac.new(self.secret, f"{limit.scope}\0{value}".encode(), hashlib.sha256).hexdigest()
 
-    def blocked(self, checks: list[tuple[Limit, str]], now: float | None = None) -> int:
+    def blocked(self, checks: list[tuple[Limit, str]], now: float | None = None,
+                connection: Connection | None = None) -> int:
         """Seconds to wait if any ``(limit, value)`` has used up its failures, else 0.
 
-        One query for all the checks: it runs before every voter request that names a card.
+        One query for all the checks: it runs before every voter request that names a card,
+        on ``connection`` if given (the request's own), else on one of its own.
         """
         now = time.time() if now is None else now
         wanted = {
             (self._key(limit, value), int(now // limit.seconds)): limit for limit, value in checks
         }
-        with self.engine.connect() as conn:
-            rows = conn.execute(_COUNTS, {"keys": [key for key, _window in wanted]}).all()
+        keys = {"keys": [key for key, _window in wanted]}
+        if connection is not None:
+            rows = connection.execute(_COUNTS, keys).all()
+        else:
+            with self.engine.connect() as conn:
+                rows = conn.execute(_COUNTS, keys).all()
         wait = 0
         for key, window, count in rows:
             limit = wanted.get((key, window))
