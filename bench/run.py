@@ -40,6 +40,7 @@ from bench.load import (
     play_voters,
 )
 from bench.server import Server, Watcher
+from survey.cli import DEFAULT_THREADS
 
 MB = 1024 * 1024
 
@@ -49,7 +50,7 @@ class VoteConfig:
     voters: int = 480
     subjects: int = 45
     workers: int = 1
-    threads: int = 16
+    threads: int = DEFAULT_THREADS
     #: Mean seconds spent on the ballot page (0: every voter submits at once, a saturation test).
     think: float = 0.0
     #: Voters arrive over this many seconds (0: all at once).
@@ -384,7 +385,8 @@ def main(argv: list[str] | None = None) -> None:
     def vote_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--voters", type=int, default=480)
         p.add_argument("--subjects", type=int, default=45)
-        p.add_argument("--threads", type=int, default=16, help="threads per worker")
+        p.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                       help="threads per worker")
         p.add_argument("--healthz-seconds", type=float, default=3.0)
 
     vote = sub.add_parser("vote", parents=[common],

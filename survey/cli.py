@@ -56,12 +56,18 @@ def configured_base_url(host: str, port: int) -> str:
     return current_app.config.get("BASE_URL") or guess_base_url(host, port)
 
 
+#: Threads per worker of ``survey serve``: enough to cover the waits on the database. More make
+#: a worker slower, not faster: they compete for the interpreter with the thread that hands the
+#: requests out (docs/performance.md, "Threads").
+DEFAULT_THREADS = 8
+
+
 @click.command("serve", help="Tạo hoặc nâng cấp cơ sở dữ liệu rồi chạy máy chủ.")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int,
               help="Worker processes (more than 1 only with PostgreSQL).")
-@click.option("--threads", default=16, show_default=True, type=int,
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=int,
               help="Threads per worker.")
 @with_appcontext
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:

@@ -16,6 +16,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from survey.cli import DEFAULT_THREADS
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -30,7 +32,7 @@ class LiveServer:
     database_url: str
     instance: Path
     workers: int = 1
-    threads: int = 16
+    threads: int = DEFAULT_THREADS
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     secret_key: str = "live-test"

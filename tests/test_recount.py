@@ -144,6 +144,18 @@ def test_export_recount_gives_the_identical_tally(runner, session, make_closed, 
     assert "two_thirds_low" in text.stdout
 
 
+def test_the_file_read_in_chunks_is_the_same_file(session, make_closed, monkeypatch):  # noqa: F811
+    from survey.reports import ballots_export
+
+    round_ = make_closed()
+    whole = ballots_export.ballot_file(session, round_)
+    monkeypatch.setattr(ballots_export, "CHUNK", 5)  # 37 ballots: 8 queries, the last short
+    assert ballots_export.ballot_file(session, round_) == whole
+    assert ballots_export.fingerprint(session, round_) == sha256_hex(whole)
+    parsed = decode(whole)
+    assert len(parsed.ballots) == 37 and len(set(parsed.ballots)) > 1
+
+
 def test_one_byte_changed_fails_the_check(runner, session, make_closed, tmp_path):  # noqa: F811
     round_ = make_closed()
     path = tmp_path / "phieu.jsonl"

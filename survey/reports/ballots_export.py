@@ -15,9 +15,10 @@ details, the language of the user).
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from survey.ballots.levels import level_labels
@@ -28,7 +29,7 @@ from survey.reports.export import file_round_info, subject_entries
 from survey.reports.nomination_file import nomination_ballot_file
 from survey.reports.queries import ballot_sources, issued
 from survey.rounds.models import Round, RoundKind
-from survey.tally.recount import encode, sha256_hex
+from survey.tally.recount import encode_lines, sha256_hex
 
 __all__ = ["ballot_file", "ballot_file_name", "fingerprint", "sha256_hex"]
 
@@ -39,12 +40,36 @@ def ballot_file(session: Session, round_: Round) -> bytes:
     :raises RoundStateError: if the round is not closed yet, or too few ballots were collected
         for any figure to be shown (a handful of ballots would reveal how people voted).
     """
+    return b"".join(_lines(session, round_))
+
+
+def fingerprint(session: Session, round_: Round) -> str | None:
+    """SHA-256 of the ballot file, or ``None`` when no file can be given (too few ballots).
+
+    The file is hashed line by line as it is read, so a confidence vote's file is never held
+    whole in memory (a million marks make about 40 MB of file).
+    """
+    digest = hashlib.sha256()
+    try:
+        for line in _lines(session, round_):
+            digest.update(line)
+    except RoundStateError:
+        return None
+    return digest.hexdigest()
+
+
+#: Ballots read per query while a file is written (bounds memory whatever the round's size).
+CHUNK = 2000
+
+
+def _lines(session: Session, round_: Round) -> Iterator[bytes]:
     if not round_.results_ready:
         raise RoundStateError(_l("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
     if round_.kind == RoundKind.appraisal:  # lines, not ballots; its minimum is per subject
         from survey.reports.appraisal_file import appraisal_ballot_file
 
-        return appraisal_ballot_file(session, round_)
+        yield appraisal_ballot_file(session, round_)
+        return
     ids = sorted(session.scalars(select(Ballot.id).where(Ballot.round_id == round_.id)))
     if len(ids) < round_.min_ballots:
         raise RoundStateError(
@@ -55,17 +80,9 @@ def ballot_file(session: Session, round_: Round) -> bytes:
             )
         )
     if round_.kind == RoundKind.nomination:
-        return nomination_ballot_file(session, round_, ids)
-    position = {subject.id: index for index, subject in enumerate(round_.subjects)}
-    marks: dict[str, list[str | None]] = defaultdict(lambda: [None] * len(position))
-    rows = session.execute(
-        select(Mark.ballot_id, Mark.subject_id, Mark.choice)
-        .join(Ballot, Ballot.id == Mark.ballot_id)
-        .where(Ballot.round_id == round_.id)
-    )
-    for ballot_id, subject_id, choice in rows:
-        marks[ballot_id][position[subject_id]] = choice
-    return encode(
+        yield nomination_ballot_file(session, round_, ids)
+        return
+    yield from encode_lines(
         round_info=file_round_info(round_),
         kind=round_.kind,
         summoned=round_.summoned,
@@ -74,18 +91,27 @@ def ballot_file(session: Session, round_: Round) -> bytes:
         denominator=round_.denominator,
         min_ballots=round_.min_ballots,
         subjects=subject_entries(round_),
-        ballots=[marks[ballot_id] for ballot_id in ids],
+        collected=len(ids),
+        ballots=_ballots(session, round_, ids),
         levels=[str(level) for level in level_labels(round_.kind)],
         sources=ballot_sources(session, round_),
     )
 
 
-def fingerprint(session: Session, round_: Round) -> str | None:
-    """SHA-256 of the ballot file, or ``None`` when no file can be given (too few ballots)."""
-    try:
-        return sha256_hex(ballot_file(session, round_))
-    except RoundStateError:
-        return None
+def _ballots(session: Session, round_: Round, ids: list[str]) -> Iterator[list[str | None]]:
+    """Each ballot's line per subject in ballot order, ``CHUNK`` ballots per query, in the
+    order of ``ids``."""
+    position = {subject.id: index for index, subject in enumerate(round_.subjects)}
+    query = select(Mark.ballot_id, Mark.subject_id, Mark.choice).where(
+        Mark.ballot_id.in_(bindparam("ids", expanding=True))
+    )
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        marks: dict[str, list[str | None]] = {ballot_id: [None] * len(position)
+                                              for ballot_id in chunk}
+        for ballot_id, subject_id, choice in session.execute(query, {"ids": chunk}):
+            marks[ballot_id][position[subject_id]] = choice
+        yield from (marks[ballot_id] for ballot_id in chunk)
 
 
 def ballot_file_name(round_: Round) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,9 +117,34 @@ def encode(
     gives the same bytes and so the same fingerprint.
     """
     rows = [list(ballot) for ballot in ballots]
-    for row in rows:
-        if len(row) != len(subjects) or any(v is not None and v not in levels for v in row):
-            raise ValueError("a ballot does not match the subjects or levels")
+    return b"".join(encode_lines(
+        round_info=round_info, kind=kind, summoned=summoned, present=present, issued=issued,
+        denominator=denominator, min_ballots=min_ballots, subjects=subjects, levels=levels,
+        sources=sources, collected=len(rows), ballots=rows,
+    ))
+
+
+def encode_lines(
+    *,
+    round_info: Mapping[str, Any],
+    kind: str,
+    summoned: int | None,
+    present: int | None,
+    issued: int,
+    denominator: str,
+    min_ballots: int,
+    subjects: Sequence[SubjectEntry],
+    collected: int,
+    ballots: Iterable[Sequence[str | None]],
+    levels: Sequence[str] = LEVELS,
+    sources: BallotSources | None = None,
+) -> Iterator[bytes]:
+    """The lines of :func:`encode`'s file one at a time, for a file too large to hold at once
+    (``collected`` is the number of ``ballots``, which the header gives first).
+
+    :raises ValueError: at the line where a ballot does not fit the subjects or levels, or at
+        the end if there were not ``collected`` ballots.
+    """
     header = {
         "format": FORMAT,
         "version": VERSION,
@@ -128,7 +153,7 @@ def encode(
         "summoned": summoned,
         "present": present,
         "issued": issued,
-        "collected": len(rows),
+        "collected": collected,
         "denominator": denominator,
         "min_ballots": min_ballots,
         "levels": list(levels),
@@ -140,7 +165,16 @@ def encode(
     if sources is not None and sources.paper:
         # only when paper ballots were counted: the files of other rounds keep their bytes
         header["sources"] = sources.as_dict()
-    return json_line(header) + b"".join(json_line(row) for row in rows)
+    yield json_line(header)
+    count = 0
+    for ballot in ballots:
+        row = list(ballot)
+        if len(row) != len(subjects) or any(v is not None and v not in levels for v in row):
+            raise ValueError("a ballot does not match the subjects or levels")
+        count += 1
+        yield json_line(row)
+    if count != collected:
+        raise ValueError("the header's count of ballots is wrong")
 
 
 def decode(data: bytes) -> BallotFile | NominationFile:
