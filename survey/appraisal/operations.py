@@ -20,7 +20,7 @@ from survey.appraisal.models import (
     new_comment_id,
     new_line_id,
 )
-from survey.ballots.cards import hash_code, new_code, normalize_code
+from survey.ballots.cards import hash_code, new_code
 from survey.ballots.models import Card
 from survey.ballots.operations import MAX_CARDS, NewCard, reject, spend_card, voting_card
 from survey.errors import CardRejected, InvalidInput, RoundStateError
@@ -204,19 +204,12 @@ def not_named() -> CardRejected:
     )
 
 
-def card_member(session: Session, code: str) -> Member:
-    """The roster member whose card ``code`` is.
+def card_member(session: Session, member_id: int | None) -> Member:
+    """The roster member of a named card (``CardCheck.member_id``).
 
     :raises CardRejected: for an anonymous card (appraisal rounds vote with named cards).
     """
-    canonical = normalize_code(code)
-    if canonical is None:
-        raise reject("malformed")
-    member = session.scalar(
-        select(Member).join(Card, Card.member_id == Member.id).where(
-            Card.code_hash == hash_code(canonical)
-        )
-    )
+    member = session.get(Member, member_id) if member_id is not None else None
     if member is None:
         raise not_named()
     return member
@@ -334,9 +327,7 @@ def cast_appraisal(session: Session, code: str, form: Mapping[str, Sequence[str]
     round_, card_id, member_id = voting_card(session, code)
     if round_.kind != RoundKind.appraisal:
         raise reject("bad_ballot")
-    member = session.get(Member, member_id) if member_id is not None else None
-    if member is None:
-        raise not_named()
+    member = card_member(session, member_id)
     lines = read_lines(form)
     check_lines(ballot_subjects(round_, member), lines)
     if any(line.errors for line in lines.values()):

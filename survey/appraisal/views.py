@@ -13,7 +13,7 @@ from survey.appraisal import operations
 from survey.appraisal.forms import SettingsForm
 from survey.appraisal.operations import SKIP, Line
 from survey.ballots.forms import VoteForm
-from survey.ballots.operations import reject
+from survey.ballots.operations import CardCheck, check_card, reject
 from survey.db import get_session
 from survey.errors import CardRejected, SurveyError
 from survey.i18n import _
@@ -58,12 +58,13 @@ def _ballot(round_: Round, code: str, lines: dict[int, Line], subjects: list[Sub
     ), status
 
 
-def claim(session: Session, round_: Round, code: str, rejected: Rejected):
+def claim(session: Session, card: CardCheck, code: str, rejected: Rejected):
     """The first view of a named card's ballot: every line but the member's own."""
     try:
-        member = operations.card_member(session, code)
+        member = operations.card_member(session, card.member_id)
     except CardRejected as exc:
         return rejected(exc)
+    round_ = session.get(Round, card.round_id)
     return _ballot(round_, code, {}, operations.ballot_subjects(round_, member))
 
 
@@ -72,12 +73,11 @@ def _posted(session: Session):
     if not form.validate_on_submit():
         abort(400)
     code = form.code.data
-    from survey.ballots.operations import round_for_card
-
-    round_ = round_for_card(session, code)
-    if round_.kind != RoundKind.appraisal:
+    card = check_card(session, code)
+    if card.kind != RoundKind.appraisal:
         raise reject("bad_ballot")
-    member = operations.card_member(session, code)
+    member = operations.card_member(session, card.member_id)
+    round_ = session.get(Round, card.round_id)
     subjects = operations.ballot_subjects(round_, member)
     lines = operations.read_lines(request.form)
     operations.check_lines(subjects, lines)

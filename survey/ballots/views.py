@@ -274,7 +274,7 @@ def claim():
     except CardRejected as exc:
         return _rejected(exc)
     if card.kind == RoundKind.appraisal:
-        return appraisal.claim(db, db.get(Round, card.round_id), code, _rejected)
+        return appraisal.claim(db, card, code, _rejected)
     return _ballot_page(card, code, {})
 
 
