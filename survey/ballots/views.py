@@ -79,14 +79,18 @@ def _guess_checks() -> list[tuple[Limit, str]]:
     return checks
 
 
-def _too_many(connection: Connection | None = None):
+def _too_many(connection: Connection | None = None, *, before_refusal=None):
     """Refuse while this browser or address has used up its failed attempts.
 
-    ``connection``: the request's own, to save one, where the request reads the card anyway.
+    ``connection``: the request's own, to save one, where the request reads the card anyway;
+    ``before_refusal`` is called before the refusal is rendered (to end a writing transaction
+    first).
     """
     wait = throttle().blocked(_guess_checks(), connection=connection)
     if not wait:
         return None
+    if before_refusal is not None:
+        before_refusal()
     minutes = max(1, (wait + 59) // 60)
     message = _("Đã nhập sai mã quá nhiều lần. Hãy chờ %(minutes)d phút rồi thử lại, hoặc báo "
                 "ban kiểm phiếu.", minutes=minutes)
@@ -348,8 +352,7 @@ def cast():
     """Record the ballot and spend the card, in one transaction."""
     code = CardOnPage.posted().code.data
     db = begin_write(get_session())
-    if blocked := _too_many(db.connection()):
-        db.rollback()
+    if blocked := _too_many(db.connection(), before_refusal=db.rollback):
         return blocked
     try:
         operations.cast_ballot(db, code, _choices(), _write_ins(), ballot_ids=_ballot_ids)
