@@ -151,6 +151,11 @@ def test_no_confidence_mixed_round_and_a_difference_blocking_the_close(session, 
     session.expire_all()  # the web requests' writes, not this session's old copy
     assert ballot_sources(session, round_).as_dict() == {"phone": 4, "paper": 3,
                                                          "paper_invalid": 1}
+    pdf = logged_in.get(f"/rounds/{round_.id}/summary.pdf")  # the summary says so too
+    text_ = " ".join(" ".join(p.extract_text() for p in
+                              pypdf.PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert ("Trong số phiếu thu về có 4 phiếu bỏ bằng điện thoại và 3 phiếu giấy (1 phiếu giấy "
+            "không hợp lệ cả phiếu).") in text_
 
 
 def test_no_confidence_paper_ballot_is_stored_like_a_phone_ballot(session, vote_round, clerk):

@@ -25,6 +25,7 @@ from survey.reports.pdf import (
     _Document,
     _fingerprints,
     _header,
+    _situation,
     _suppressed_note,
     _t,
     _title,
@@ -142,19 +143,6 @@ def kind_tables(pdf: _Document, report: RoundReport) -> None:
 
 
 # -- the Standing Committee's summary ----------------------------------------------------------
-
-
-def _situation(pdf: _Document, report: RoundReport) -> None:
-    pdf.heading(_("I. TÌNH HÌNH CHUNG"))
-    pdf.paragraph([("", _t(report.opening_text()))])
-    figures = report.figures
-    pdf.paragraph([("", _(
-        "Triệu tập %(summoned)s người, có mặt %(present)s, vắng %(absent)s; số phiếu phát ra "
-        "%(issued)d, số phiếu thu về %(collected)d.",
-        summoned=figures.summoned if figures.summoned is not None else "—",
-        present=figures.present if figures.present is not None else "—",
-        absent=report.absent if report.absent is not None else "—",
-        issued=figures.issued, collected=figures.collected))])
 
 
 def _vote_summary(pdf: _Document, report: RoundReport, order: Order) -> None:

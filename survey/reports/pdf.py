@@ -587,6 +587,21 @@ def draw_legend(pdf: _Document, items: Sequence[tuple[str, str]]) -> None:
     pdf.font()
 
 
+def _situation(pdf: _Document, report: RoundReport) -> None:
+    """A summary's first part: the conference, attendance, ballots (phones and paper)."""
+    pdf.heading(_("I. TÌNH HÌNH CHUNG"))
+    pdf.paragraph([("", _t(report.opening_text()))])
+    figures = report.figures
+    pdf.paragraph([("", _(
+        "Triệu tập %(summoned)s người, có mặt %(present)s, vắng %(absent)s; số phiếu phát ra "
+        "%(issued)d, số phiếu thu về %(collected)d.",
+        summoned=figures.summoned if figures.summoned is not None else "—",
+        present=figures.present if figures.present is not None else "—",
+        absent=report.absent if report.absent is not None else "—",
+        issued=figures.issued, collected=figures.collected)
+        + (" " + report.sources_sentence() if report.has_paper else ""))])
+
+
 def summary_pdf(report: RoundReport, order: Order | str = Order.ballot) -> bytes:
     """The Standing Committee's summary of a closed round."""
     if report.kind_result is not None:  # a confidence vote or a nomination round
@@ -599,17 +614,7 @@ def summary_pdf(report: RoundReport, order: Order | str = Order.ballot) -> bytes
     _header(pdf, report)
     _title(pdf, _("BÁO CÁO KẾT QUẢ LẤY PHIẾU TÍN NHIỆM"), report.title)
 
-    pdf.heading(_("I. TÌNH HÌNH CHUNG"))
-    pdf.paragraph([("", _t(report.opening_text()))])
-    figures = report.figures
-    pdf.paragraph([("", _(
-        "Triệu tập %(summoned)s người, có mặt %(present)s, vắng %(absent)s; số phiếu phát ra "
-        "%(issued)d, số phiếu thu về %(collected)d.",
-        summoned=figures.summoned if figures.summoned is not None else "—",
-        present=figures.present if figures.present is not None else "—",
-        absent=report.absent if report.absent is not None else "—",
-        issued=figures.issued, collected=figures.collected)
-        + (" " + report.sources_sentence() if report.has_paper else ""))])
+    _situation(pdf, report)
 
     if report.suppressed:
         pdf.heading(_("II. KẾT QUẢ"))
