@@ -478,3 +478,10 @@ def test_the_nomination_sheet_reader_uses_only_public_helpers():
         if alias.name.startswith("_")
     ]
     assert private == []
+
+
+def test_control_characters_are_dropped_from_names():
+    result = parse_subjects_text("Họ và tên\tChức vụ\nNguyễn\x00 Văn\x07 An\tPhó\x1b Giám đốc\n")
+    assert result.ok, result.errors
+    [row] = result.rows
+    assert (row.name, row.position) == ("Nguyễn Văn An", "Phó Giám đốc")

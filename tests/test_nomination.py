@@ -153,7 +153,9 @@ def test_bad_write_ins_are_refused_and_store_nothing(client, session):
     client.post("/v", data={"code": codes[0]})
     for data in ({f"w{chair.id}": ["X", "Y"]},  # more fields than seats
                  {"w999999": "X"},  # not a position of this ballot
-                 {f"w{chair.id}": "X" * 121}):
+                 {f"w{chair.id}": "X" * 121},
+                 {"s2147483648": "agree"},  # a line beyond any 32-bit id
+                 {"s99999999999": "agree"}):
         response = client.post("/v/cast", data={"code": codes[0], **data})
         assert response.status_code == 409
     session.rollback()

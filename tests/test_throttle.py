@@ -24,6 +24,7 @@ def test_one_browser_is_stopped_after_its_failures(app, make_round):
     assert "Đã nhập sai mã quá nhiều lần" in blocked.text
     assert int(blocked.headers["Retry-After"]) > 0
     assert phone.post("/v/cast", data={"code": round_.codes[0]}).status_code == 429
+    assert phone.post("/v/cast", data={}).status_code == 429  # refused before the form is read
     # the phone next to it, on the same Wi-Fi address, still votes
     neighbour = app.test_client()
     assert neighbour.post("/v", data={"code": round_.codes[0]}).status_code == 200

@@ -270,14 +270,6 @@ def check_card(session: Session, code: str, *, lock: bool = False) -> CardCheck:
     return CardCheck(round_id, kind, card_id, member)
 
 
-def round_for_card(session: Session, code: str) -> Round:
-    """The round in which the card ``code`` can vote now (read only: no lock).
-
-    :raises CardRejected: with the reason the card cannot vote.
-    """
-    return session.get(Round, check_card(session, code).round_id)
-
-
 def _check_card(state: RoundState, issued: bool, voided: bool, used: bool) -> None:
     if state is RoundState.draft:
         raise reject("not_open")
@@ -342,8 +334,8 @@ def cast_ballot(
     ``choices`` maps subject id to a level; a subject left out is a blank (invalid) line.
     ``write_ins`` (nomination rounds only) maps position id to the names written in.
     ``ballot_ids``, if given, returns the ids of the subjects on a round's ballot, given the
-    round's id (from a cache the caller keeps); otherwise, and for nominations, the database
-    is asked.
+    round's id (from a cache the caller keeps); otherwise the database is asked. A nomination's
+    are taken from its round, which its lines need anyway.
 
     :raises CardRejected: if the card cannot vote or a choice is not on this ballot; nothing
         has been written then.
@@ -351,18 +343,20 @@ def cast_ballot(
     card = check_card(session, code, lock=True)
     if card.kind == RoundKind.appraisal:  # its lines are cast by survey.appraisal
         raise reject("bad_ballot")
-    if ballot_ids is None or card.kind == RoundKind.nomination:
-        _check_choices_stored(session, card.round_id, card.kind, choices)
-    else:
-        check_choices(card.kind, ballot_ids(card.round_id), choices)
     write_ins = write_ins or {}
     round_ = None
-    if card.kind == RoundKind.nomination:
+    if card.kind == RoundKind.nomination:  # its lines and write-ins need the round anyway
         round_ = session.get(Round, card.round_id, populate_existing=True)
+        check_choices(card.kind, frozenset(s.id for s in round_.subjects), choices)
         if write_ins and nomination.bad_write_ins(round_, write_ins):
             raise reject("bad_ballot")
-    elif write_ins:
-        raise reject("bad_ballot")
+    else:
+        if ballot_ids is None:
+            _check_choices_stored(session, card.round_id, card.kind, choices)
+        else:
+            check_choices(card.kind, ballot_ids(card.round_id), choices)
+        if write_ins:
+            raise reject("bad_ballot")
     ballot_id = spend_card(session, card.card_id, card.round_id)
     if ballot_id is None:  # compare-and-set: a second tab or a replay gets 0 rows
         raise reject("used")
@@ -394,6 +388,8 @@ def _check_choices_stored(
     _check_levels(kind, choices)
     if not choices:
         return
+    if any(not 0 < sid <= MAX_SERIAL for sid in choices):  # no such id in a 32-bit column
+        raise reject("bad_ballot")
     on_ballot = session.scalar(
         select(func.count()).where(Subject.round_id == round_id, Subject.id.in_(list(choices)))
     )

@@ -79,18 +79,14 @@ def _guess_checks() -> list[tuple[Limit, str]]:
     return checks
 
 
-def _too_many(connection: Connection | None = None, *, before_refusal=None):
+def _too_many(connection: Connection | None = None):
     """Refuse while this browser or address has used up its failed attempts.
 
-    ``connection``: the request's own, to save one, where the request reads the card anyway;
-    ``before_refusal`` is called before the refusal is rendered (to end a writing transaction
-    first).
+    ``connection``: the request's own, to save one, where the request reads the card anyway.
     """
     wait = throttle().blocked(_guess_checks(), connection=connection)
     if not wait:
         return None
-    if before_refusal is not None:
-        before_refusal()
     minutes = max(1, (wait + 59) // 60)
     message = _("Đã nhập sai mã quá nhiều lần. Hãy chờ %(minutes)d phút rồi thử lại, hoặc báo "
                 "ban kiểm phiếu.", minutes=minutes)
@@ -350,10 +346,12 @@ def review():
 @bp.post("/v/cast")
 def cast():
     """Record the ballot and spend the card, in one transaction."""
+    # the throttle first, on the request's connection: a blocked browser is refused without
+    # taking a writer's turn (begin_write ends this read to begin the writing transaction)
+    if blocked := _too_many(get_session().connection()):
+        return blocked
     code = CardOnPage.posted().code.data
     db = begin_write(get_session())
-    if blocked := _too_many(db.connection(), before_refusal=db.rollback):
-        return blocked
     try:
         operations.cast_ballot(db, code, _choices(), _write_ins(), ballot_ids=_ballot_ids)
     except CardRejected as exc:
@@ -370,7 +368,7 @@ def cast():
 @bp.post("/v/a/ballot")
 def appraisal_edit():
     """Back from the appraisal review to the form, every answer kept."""
-    if blocked := _too_many():
+    if blocked := _too_many(get_session().connection()):
         return blocked
     return appraisal.edit(get_session(), _rejected)
 
@@ -378,7 +376,7 @@ def appraisal_edit():
 @bp.post("/v/a/review")
 def appraisal_review():
     """The appraisal answers listed before the final submit."""
-    if blocked := _too_many():
+    if blocked := _too_many(get_session().connection()):
         return blocked
     return appraisal.review(get_session(), _rejected)
 
@@ -386,7 +384,7 @@ def appraisal_review():
 @bp.post("/v/a/cast")
 def appraisal_cast():
     """Record an appraisal and spend its named card, in one transaction."""
-    if blocked := _too_many():
+    if blocked := _too_many(get_session().connection()):
         return blocked
     form = VoteForm(formdata=request.form)
     if not form.validate_on_submit():

@@ -81,6 +81,9 @@ _ORDER = frozenset({"stt", "so tt", "tt"})
 DELIMITERS = (",", ";", "\t")
 #: Invisible characters that spreadsheets and web pages leave inside cells.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+#: Control characters (those that are not whitespace) are dropped too: no name has a use for
+#: one, and PostgreSQL cannot store a NUL.
+_INVISIBLE |= dict.fromkeys(c for c in [*range(0x20), 0x7F] if not chr(c).isspace())
 #: 3, "3", "3." and "3.0" (a float written out by some tool) are all row 3.
 _ORDER_NUMBER = re.compile(r"([0-9]+)(?:\.0*)?")
 
