@@ -40,7 +40,6 @@ from bench.load import (
     play_voters,
 )
 from bench.server import Server, Watcher
-from survey.cli import DEFAULT_THREADS
 
 MB = 1024 * 1024
 
@@ -50,7 +49,8 @@ class VoteConfig:
     voters: int = 480
     subjects: int = 45
     workers: int = 1
-    threads: int = DEFAULT_THREADS
+    #: ``None``: what ``survey serve`` chooses.
+    threads: int | None = None
     #: Mean seconds spent on the ballot page (0: every voter submits at once, a saturation test).
     think: float = 0.0
     #: Voters arrive over this many seconds (0: all at once).
@@ -385,8 +385,8 @@ def main(argv: list[str] | None = None) -> None:
     def vote_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--voters", type=int, default=480)
         p.add_argument("--subjects", type=int, default=45)
-        p.add_argument("--threads", type=int, default=DEFAULT_THREADS,
-                       help="threads per worker")
+        p.add_argument("--threads", type=int, default=None,
+                       help="threads per worker (default: what survey serve chooses)")
         p.add_argument("--healthz-seconds", type=float, default=3.0)
 
     vote = sub.add_parser("vote", parents=[common],

@@ -56,10 +56,15 @@ def configured_base_url(host: str, port: int) -> str:
     return current_app.config.get("BASE_URL") or guess_base_url(host, port)
 
 
-#: Threads per worker of ``survey serve``: enough to cover the waits on the database. More make
-#: a worker slower, not faster: they compete for the interpreter with the thread that hands the
-#: requests out (docs/performance.md, "Threads").
-DEFAULT_THREADS = 8
+def default_threads(database_url: str) -> int:
+    """Threads per worker of ``survey serve`` when ``--threads`` is not given.
+
+    Enough to cover the waits on the database: on SQLite, whose writers take turns anyway, 4;
+    on PostgreSQL, where each query waits a round trip to the database host, 8. More make a
+    worker slower, not faster: they compete for the interpreter with the thread that hands the
+    requests out (docs/performance.md, "Threads").
+    """
+    return 4 if database_url.startswith("sqlite") else 8
 
 
 @click.command("serve", help="Tạo hoặc nâng cấp cơ sở dữ liệu rồi chạy máy chủ.")
@@ -67,12 +72,14 @@ DEFAULT_THREADS = 8
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int,
               help="Worker processes (more than 1 only with PostgreSQL).")
-@click.option("--threads", default=DEFAULT_THREADS, show_default=True, type=int,
-              help="Threads per worker.")
+@click.option("--threads", type=int,
+              help="Threads per worker [default: 4 on SQLite, 8 on PostgreSQL].")
 @with_appcontext
-def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+def serve_command(host: str, port: int, workers: int, threads: int | None) -> None:
     """Create or upgrade the database and run the production server."""
     from survey.db import upgrade
+
+    threads = threads or default_threads(current_app.config["DATABASE_URL"])
 
     upgrade()
     password = ensure_admin()

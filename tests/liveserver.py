@@ -16,8 +16,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from survey.cli import DEFAULT_THREADS
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -32,7 +30,8 @@ class LiveServer:
     database_url: str
     instance: Path
     workers: int = 1
-    threads: int = DEFAULT_THREADS
+    #: ``None``: what ``survey serve`` chooses.
+    threads: int | None = None
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     secret_key: str = "live-test"
@@ -57,7 +56,7 @@ class LiveServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
                  "--port", str(self.port), "--workers", str(self.workers),
-                 "--threads", str(self.threads)],
+                 *(["--threads", str(self.threads)] if self.threads else [])],
                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         deadline = time.monotonic() + timeout
