@@ -344,19 +344,7 @@ def cast_ballot(
     if card.kind == RoundKind.appraisal:  # its lines are cast by survey.appraisal
         raise reject("bad_ballot")
     write_ins = write_ins or {}
-    round_ = None
-    if card.kind == RoundKind.nomination:  # its lines and write-ins need the round anyway
-        round_ = session.get(Round, card.round_id, populate_existing=True)
-        check_choices(card.kind, frozenset(s.id for s in round_.subjects), choices)
-        if write_ins and nomination.bad_write_ins(round_, write_ins):
-            raise reject("bad_ballot")
-    else:
-        if ballot_ids is None:
-            _check_choices_stored(session, card.round_id, card.kind, choices)
-        else:
-            check_choices(card.kind, ballot_ids(card.round_id), choices)
-        if write_ins:
-            raise reject("bad_ballot")
+    round_ = check_ballot(session, card, choices, write_ins, ballot_ids=ballot_ids)
     ballot_id = spend_card(session, card.card_id, card.round_id)
     if ballot_id is None:  # compare-and-set: a second tab or a replay gets 0 rows
         raise reject("used")
@@ -372,6 +360,35 @@ def cast_ballot(
 
 
 _NEW_MARK = insert(Mark.__table__)
+
+
+def check_ballot(
+    session: Session,
+    card: CardCheck,
+    choices: Mapping[int, str],
+    write_ins: Mapping[int, Sequence[str]],
+    *,
+    ballot_ids: Callable[[int], Collection[int]] | None = None,
+) -> Round | None:
+    """Check a ballot's lines and write-ins against ``card``'s round, as :func:`cast_ballot`
+    says.
+
+    :returns: a nomination's round (its lines need it); ``None`` for the other kinds.
+    :raises CardRejected: ``bad_ballot`` if a line or a write-in is not on this ballot.
+    """
+    if card.kind == RoundKind.nomination:
+        round_ = session.get(Round, card.round_id, populate_existing=True)
+        check_choices(card.kind, frozenset(s.id for s in round_.subjects), choices)
+        if write_ins and nomination.bad_write_ins(round_, write_ins):
+            raise reject("bad_ballot")
+        return round_
+    if ballot_ids is None:
+        _check_choices_stored(session, card.round_id, card.kind, choices)
+    else:
+        check_choices(card.kind, ballot_ids(card.round_id), choices)
+    if write_ins:  # only nominations take write-ins
+        raise reject("bad_ballot")
+    return None
 
 
 def _check_levels(kind: str, choices: Mapping[int, str]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from flask import current_app, request, session
 from flask_wtf.csrf import generate_csrf
@@ -26,7 +27,36 @@ from markupsafe import Markup
 SIZE = 512
 
 _TOKEN = "\x00csrf\x00"
-_lock = threading.Lock()
+
+
+class Kept:
+    """What a worker keeps for the voter pages, the least recently used first to go.
+
+    One per app and ``name`` (:meth:`of`); safe to share between the worker's threads.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, name: str, size: int) -> Kept:
+        """The app's store called ``name``."""
+        return current_app.extensions.setdefault(f"survey.kept.{name}", cls(size))
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 def mark(name: str) -> Markup:
@@ -44,19 +74,12 @@ def voter_page(key: Hashable, render: Callable[..., str], *, form: bool = True,
     """
     if request.query_string or "_flashes" in session:
         return render(**values)
-    pages: OrderedDict = current_app.extensions.setdefault("survey.voter_pages", OrderedDict())
-    with _lock:
-        page = pages.get(key)
-        if page is not None:
-            pages.move_to_end(key)
-    if page is None:
+    pages = Kept.of("voter_pages", SIZE)
+    if (page := pages.get(key)) is None:
         page = render(**{name: mark(name) for name in values})
         if form:
             page = page.replace(generate_csrf(), _TOKEN)
-        with _lock:
-            pages[key] = page
-            while len(pages) > SIZE:
-                pages.popitem(last=False)
+        pages.put(key, page)
     if form:
         page = page.replace(_TOKEN, generate_csrf())
     for name, value in values.items():

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import (
@@ -22,7 +21,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from markupsafe import Markup, escape
-from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from survey.appraisal import views as appraisal
 from survey.ballots import nomination, operations
@@ -34,11 +33,10 @@ from survey.ballots.forms import (
     CreateCardsForm,
     IssueCardsForm,
     SerialForm,
-    VoteForm,
 )
 from survey.ballots.levels import level_labels
 from survey.ballots.operations import NewCard
-from survey.ballots.pages import voter_page
+from survey.ballots.pages import Kept, voter_page
 from survey.ballots.printing import PrintedCard, cards_pdf
 from survey.db import begin_write, get_session
 from survey.errors import CardRejected, SurveyError
@@ -79,12 +77,12 @@ def _guess_checks() -> list[tuple[Limit, str]]:
     return checks
 
 
-def _too_many(connection: Connection | None = None):
+def _too_many():
     """Refuse while this browser or address has used up its failed attempts.
 
-    ``connection``: the request's own, to save one, where the request reads the card anyway.
+    The check runs on the request's own connection, which then reads the card.
     """
-    wait = throttle().blocked(_guess_checks(), connection=connection)
+    wait = throttle().blocked(_guess_checks(), connection=get_session().connection())
     if not wait:
         return None
     minutes = max(1, (wait + 59) // 60)
@@ -167,7 +165,6 @@ class BallotView:
 
 #: How many (round, language) ballots each worker keeps.
 BALLOT_CACHE_SIZE = 32
-_cache_lock = threading.Lock()
 
 
 def _build_view(round_: Round, locale: str) -> BallotView:
@@ -196,20 +193,13 @@ def ballot_view(round_id: int) -> BallotView:
     """The :class:`BallotView` of an open round in this request's language, kept while it is
     open (its subjects cannot change then)."""
     locale = str(get_locale())
-    cache = current_app.extensions.setdefault("survey.ballot_views", OrderedDict())
-    key = (round_id, locale)
-    with _cache_lock:
-        if (view := cache.get(key)) is not None:
-            cache.move_to_end(key)
-            return view
+    views = Kept.of("ballot_views", BALLOT_CACHE_SIZE)
+    if (view := views.get((round_id, locale))) is not None:
+        return view
     round_ = get_session().get(Round, round_id)
     view = _build_view(round_, locale)
-    if round_.state is not RoundState.open:  # closed meanwhile: nothing to keep
-        return view
-    with _cache_lock:
-        cache[key] = view
-        while len(cache) > BALLOT_CACHE_SIZE:
-            cache.popitem(last=False)
+    if round_.state is RoundState.open:  # closed meanwhile: nothing to keep
+        views.put((round_id, locale), view)
     return view
 
 
@@ -259,7 +249,7 @@ def landing():
 def claim():
     """Check the card and show the ballot."""
     db = get_session()
-    if blocked := _too_many(db.connection()):
+    if blocked := _too_many():
         return blocked
     # (the CSRF token has been checked by CSRFProtect before this view runs)
     typed = request.form.get("code", "")
@@ -287,24 +277,15 @@ def _posted_ballot() -> tuple[operations.CardCheck, str, dict[int, str], BallotV
     card = operations.check_card(db, code)
     if card.kind == RoundKind.appraisal:  # its form posts to the appraisal pages
         raise operations.reject("bad_ballot")
-    write_ins = _write_ins()
-    if card.kind == RoundKind.nomination:
-        round_ = db.get(Round, card.round_id)
-        operations.check_choices(card.kind, frozenset(s.id for s in round_.subjects), chosen)
-        if write_ins and nomination.bad_write_ins(round_, write_ins):
-            raise operations.reject("bad_ballot")
-        return card, code, chosen, None
-    view = ballot_view(card.round_id)
-    operations.check_choices(card.kind, view.subject_ids, chosen)
-    if write_ins:
-        raise operations.reject("bad_ballot")
-    return card, code, chosen, view
+    if operations.check_ballot(db, card, chosen, _write_ins(), ballot_ids=_ballot_ids):
+        return card, code, chosen, None  # a nomination
+    return card, code, chosen, ballot_view(card.round_id)
 
 
 @bp.post("/v/ballot")
 def edit_ballot():
     """Back from the review step to the ballot, with the choices kept."""
-    if blocked := _too_many(get_session().connection()):
+    if blocked := _too_many():
         return blocked
     try:
         card, code, chosen, _view = _posted_ballot()
@@ -317,7 +298,7 @@ def edit_ballot():
 def review():
     """Show the choices, and warn of blank lines, before the final submit."""
     db = get_session()
-    if blocked := _too_many(db.connection()):
+    if blocked := _too_many():
         return blocked
     try:
         card, code, chosen, view = _posted_ballot()
@@ -343,22 +324,28 @@ def review():
     )
 
 
-@bp.post("/v/cast")
-def cast():
-    """Record the ballot and spend the card, in one transaction."""
+def _cast(record: Callable[[Session, str], None]):
+    """Spend the posted card and store what ``record`` writes, in one transaction."""
     # the throttle first, on the request's connection: a blocked browser is refused without
     # taking a writer's turn (begin_write ends this read to begin the writing transaction)
-    if blocked := _too_many(get_session().connection()):
+    if blocked := _too_many():
         return blocked
     code = CardOnPage.posted().code.data
     db = begin_write(get_session())
     try:
-        operations.cast_ballot(db, code, _choices(), _write_ins(), ballot_ids=_ballot_ids)
+        record(db, code)
     except CardRejected as exc:
         db.rollback()
         return _rejected(exc)
     db.commit()
     return redirect(url_for("ballots.thanks"), code=303)
+
+
+@bp.post("/v/cast")
+def cast():
+    """Record the ballot and spend the card, in one transaction."""
+    return _cast(lambda db, code: operations.cast_ballot(
+        db, code, _choices(), _write_ins(), ballot_ids=_ballot_ids))
 
 
 # An appraisal form (named cards, levels and scores per line) posts to pages of its own, so
@@ -368,7 +355,7 @@ def cast():
 @bp.post("/v/a/ballot")
 def appraisal_edit():
     """Back from the appraisal review to the form, every answer kept."""
-    if blocked := _too_many(get_session().connection()):
+    if blocked := _too_many():
         return blocked
     return appraisal.edit(get_session(), _rejected)
 
@@ -376,7 +363,7 @@ def appraisal_edit():
 @bp.post("/v/a/review")
 def appraisal_review():
     """The appraisal answers listed before the final submit."""
-    if blocked := _too_many(get_session().connection()):
+    if blocked := _too_many():
         return blocked
     return appraisal.review(get_session(), _rejected)
 
@@ -384,19 +371,7 @@ def appraisal_review():
 @bp.post("/v/a/cast")
 def appraisal_cast():
     """Record an appraisal and spend its named card, in one transaction."""
-    if blocked := _too_many(get_session().connection()):
-        return blocked
-    form = VoteForm(formdata=request.form)
-    if not form.validate_on_submit():
-        abort(400)
-    db = begin_write(get_session())
-    try:
-        appraisal.cast(db, form.code.data)
-    except CardRejected as exc:
-        db.rollback()
-        return _rejected(exc)
-    db.commit()
-    return redirect(url_for("ballots.thanks"), code=303)
+    return _cast(appraisal.cast)
 
 
 @bp.get("/v/thanks")
