@@ -32,7 +32,8 @@ from bench.data import DEFAULT_PG_URL, bench_app, fresh_database, subject_rows
 from survey.ballots.models import Ballot, Card, Mark
 from survey.ballots.operations import create_cards, issue_cards
 from survey.rounds.models import Round
-from survey.rounds.operations import create_round, open_round, record_attendance
+from survey.desk.operations import create_round, open_round
+from survey.rounds.operations import record_attendance
 
 MB = 1024 * 1024
 LEVELS = ("high", "confidence", "low")
@@ -177,7 +178,7 @@ def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
 
 def task_tally(database_url: str, round_id: int, repeats: int = 5) -> dict[str, Any]:
     """The app's tally and the plain ``GROUP BY``, alternated, medians; then the app's memory."""
-    from survey.reports.queries import confidence_result
+    from survey.kinds.confidence import confidence_result
 
     with _session(database_url) as (_app, session):
         round_ = session.get(Round, round_id)
@@ -215,7 +216,7 @@ def task_tally(database_url: str, round_id: int, repeats: int = 5) -> dict[str, 
 def task_close(database_url: str, round_id: int) -> dict[str, Any]:
     """``close_round`` (which rewrites every ballot) and its commit, as the close view does."""
     from survey.db import begin_write, compact
-    from survey.rounds.operations import close_round
+    from survey.desk.operations import close_round
 
     with _session(database_url) as (app, session):
         begin_write(session)

@@ -44,17 +44,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     install_template_gettext(app)
     web.init_app(app)
 
-    from survey.appraisal.views import bp as appraisal_bp
     from survey.auth.views import bp as auth_bp
-    from survey.ballots.views import bp as ballots_bp
+    from survey.auth.views import load_user
+    from survey.desk.cards import bp as cards_bp
+    from survey.desk.rounds import bp as rounds_bp
+    from survey.kinds import KINDS, kind_of
     from survey.paper.views import bp as paper_bp
     from survey.reports.views import bp as reports_bp
-    from survey.rounds.nomination_views import bp as nominations_bp
-    from survey.rounds.views import bp as rounds_bp
+    from survey.voting.views import bp as voting_bp
 
-    for bp in (auth_bp, rounds_bp, ballots_bp, paper_bp, reports_bp, nominations_bp,
-               appraisal_bp):
+    login_manager.user_loader(load_user)
+    for bp in (auth_bp, rounds_bp, cards_bp, voting_bp, paper_bp, reports_bp):
         app.register_blueprint(bp)
+    for kind in KINDS.values():
+        if kind.blueprint is not None and kind.blueprint.name not in app.blueprints:
+            app.register_blueprint(kind.blueprint)
+    app.jinja_env.globals["kind_of"] = kind_of
 
     from survey.assets import StaticAssets
 

@@ -2,47 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy.orm import Session
 
 from survey import create_app
+from survey.auth.operations import create_user, has_users
+from survey.db import command_transaction
 from survey.i18n import _
 
 ADMIN = "admin"
 
 
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-@contextmanager
-def session_scope() -> Iterator[Session]:
-    """A writing session: committed at the end of the ``with`` block, or rolled back."""
-    from survey.db import begin_write
-
-    with current_app.extensions["survey.sessionmaker"]() as session:
-        begin_write(session)
-        yield session
-        session.commit()
-
-
 def ensure_admin() -> str | None:
     """Create the ``admin`` account on first start; return its password (shown once)."""
-    from survey.auth.operations import create_user, has_users
-
-    with session_scope() as session:
+    with command_transaction() as session:
         if has_users(session):
             return None
         password = secrets.token_urlsafe(12)
@@ -130,8 +110,9 @@ def demo_command(pdf_path: Path | None, count: int, base_url: str | None, port: 
     from survey.ballots.operations import create_cards, issue_cards
     from survey.ballots.printing import PrintedCard, cards_pdf
     from survey.db import upgrade
+    from survey.desk.operations import create_round, open_round
     from survey.rounds.importing import parse_subjects
-    from survey.rounds.operations import create_round, open_round, record_attendance
+    from survey.rounds.operations import record_attendance
 
     upgrade()
     password = ensure_admin()
@@ -144,7 +125,7 @@ def demo_command(pdf_path: Path | None, count: int, base_url: str | None, port: 
         "demo.csv",
     )
     now = datetime.now(UTC)
-    with session_scope() as session:
+    with command_transaction() as session:
         round_ = create_round(
             session,
             title=_("Lấy phiếu tín nhiệm (thử nghiệm) đối với Ủy viên Ban Thường vụ"),
@@ -184,15 +165,17 @@ def main() -> None:
                      help=_("Lấy phiếu tín nhiệm bí mật trên điện thoại."))
     cli.add_command(serve_command)
     cli.add_command(demo_command)
-    from survey.appraisal.cli import appraisal_cli
     from survey.auth.cli import user_cli
-    from survey.ballots.cli import cards_cli
     from survey.db import init_command
+    from survey.desk.cli import cards_cli, round_cli
+    from survey.kinds import KINDS
     from survey.reports.cli import recount_command, report_command, tally_command
-    from survey.rounds.cli import round_cli
     from survey.security.cli import audit_cli
 
     for command in (init_command, user_cli, round_cli, cards_cli, tally_command, report_command,
-                    recount_command, audit_cli, appraisal_cli):
+                    recount_command, audit_cli):
         cli.add_command(command)
+    for kind in KINDS.values():
+        for group in kind.commands:
+            cli.add_command(group)
     cli.main(prog_name="survey")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,8 @@ from flask import Flask, current_app, g
 from flask.cli import with_appcontext
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from survey.errors import SurveyError
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -116,7 +120,9 @@ class _WriterQueue:
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["survey.engine"] = engine
-    app.extensions["survey.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    maker = sessionmaker(engine, expire_on_commit=False)
+    event.listen(maker, "after_transaction_end", _transaction_ended)
+    app.extensions["survey.sessionmaker"] = maker
     app.teardown_appcontext(close_session)
     app.cli.add_command(init_command)
 
@@ -126,6 +132,10 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["survey.sessionmaker"]()
     return g.db_session
+
+
+#: ``session.info`` key: the session's current transaction was begun by :func:`begin_write`.
+_WRITING = "survey_writing"
 
 
 def begin_write(session: Session) -> Session:
@@ -139,28 +149,46 @@ def begin_write(session: Session) -> Session:
         if session.in_transaction():
             session.rollback()
         session.connection(execution_options={IMMEDIATE: True})
+    session.info[_WRITING] = True
     return session
+
+
+def _transaction_ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost one: the next begins as a reading one
+        session.info.pop(_WRITING, None)
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """One writing transaction on ``session``: begun (unless :func:`begin_write` already began
+    it, so that the reads that decided the write stay in it), committed when the block ends,
+    rolled back when it raises. The one place where views and commands end a transaction.
+    """
+    if not (session.info.get(_WRITING) and session.in_transaction()):
+        begin_write(session)
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+@contextmanager
+def command_transaction() -> Iterator[Session]:
+    """A command's writing transaction in a session of its own; a refusal
+    (:class:`~survey.errors.SurveyError`) ends the command with its message and writes nothing.
+    """
+    try:
+        with current_app.extensions["survey.sessionmaker"]() as session, transaction(session):
+            yield session
+    except SurveyError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def close_session(exc: BaseException | None = None) -> None:
     if (session := g.pop("db_session", None)) is not None:
         session.close()  # uncommitted work is rolled back
-
-
-def import_models() -> None:
-    """Import every ``models.py`` so that ``Base.metadata`` knows every table."""
-    import survey.appraisal.models  # noqa: F401
-    import survey.auth.models  # noqa: F401
-    import survey.ballots.models  # noqa: F401
-    import survey.paper.models  # noqa: F401
-    import survey.rounds.models  # noqa: F401
-    import survey.security.models  # noqa: F401
-
-
-def create_all(engine: Engine | None = None) -> None:
-    """Create every table directly (tests); a real database is built by migrations."""
-    import_models()
-    Base.metadata.create_all(engine or current_app.extensions["survey.engine"])
 
 
 def upgrade(engine: Engine | None = None) -> None:

@@ -14,9 +14,10 @@ from sqlalchemy.engine import make_url
 from survey import create_app
 from survey.auth.operations import create_user
 from survey.ballots.operations import create_cards, issue_cards
-from survey.db import create_all
+from survey.desk.operations import create_round, open_round
 from survey.rounds.importing import parse_subjects
-from survey.rounds.operations import create_round, open_round, record_attendance
+from survey.rounds.operations import record_attendance
+from survey.schema import create_all
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)

@@ -164,7 +164,7 @@ def test_ballot_for_forty_five_subjects_is_light(client, make_round):
 
 @pytest.mark.parametrize("state", ["draft", "open", "closed"])
 def test_organizer_pages_label_every_control(logged_in, session, make_round, state):
-    from survey.rounds.operations import close_round, open_round
+    from survey.desk.operations import close_round, open_round
     from tests.conftest import NOW
 
     round_ = make_round(cards=2)

@@ -7,9 +7,9 @@ import random
 from sqlalchemy import DateTime, inspect, select, text
 
 from survey.ballots.models import Ballot, Card, Mark
-from survey.ballots.operations import cast_ballot
 from survey.db import Base
-from survey.rounds.operations import close_round
+from survey.desk.operations import close_round
+from survey.kinds.casting import cast_ballot
 from tests.conftest import NOW
 
 LEVELS = ("high", "confidence", "low")

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import DateTime, inspect, select, text
 
-from survey.ballots.models import Ballot, InvalidLine, WriteIn
-from survey.ballots.operations import cast_ballot, create_cards, issue_cards
+from survey.ballots.models import Ballot
+from survey.ballots.operations import create_cards, issue_cards
 from survey.db import Base, compact
-from survey.rounds.nomination import add_candidate, add_position
-from survey.rounds.operations import close_round, create_round, open_round, record_attendance
+from survey.desk.operations import close_round, create_round, open_round
+from survey.kinds.casting import cast_ballot
+from survey.kinds.nomination.models import InvalidLine, WriteIn
+from survey.kinds.nomination.positions import add_candidate, add_position
+from survey.rounds.operations import record_attendance
 from tests.conftest import NOW
 from tests.test_anonymity import spearman
 

@@ -11,14 +11,15 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from survey.appraisal.models import AppraisalMark, Comment, Member
-from survey.appraisal.operations import Settings, create_named_cards, update_settings
 from survey.ballots.models import Ballot, Card
 from survey.ballots.operations import issue_cards
+from survey.desk.operations import close_round, create_round, open_round
+from survey.kinds.appraisal.models import AppraisalMark, Comment, Member
+from survey.kinds.appraisal.roster import Settings, create_named_cards, update_settings
 from survey.reports.cli import recount_command, tally_command
 from survey.rounds.importing import SubjectRow, parse_subjects
 from survey.rounds.models import Subject
-from survey.rounds.operations import close_round, create_round, open_round, record_attendance
+from survey.rounds.operations import record_attendance
 from tests.conftest import DATA, NOW, PASSWORD
 
 UNITS = ("Phòng A", "Phòng B")
@@ -102,8 +103,8 @@ def test_named_card_sheet_shows_each_members_name(client, logged_in, session):
 
 
 def test_roster_cannot_be_imported_again_once_named_cards_exist(session, make_appraisal):
+    from survey.desk.operations import replace_subjects
     from survey.errors import InvalidInput
-    from survey.rounds.operations import replace_subjects
 
     round_ = make_appraisal(open_=False)
     with pytest.raises(InvalidInput, match="Đã tạo thẻ có tên"):
@@ -113,7 +114,7 @@ def test_roster_cannot_be_imported_again_once_named_cards_exist(session, make_ap
 
 
 def test_a_draft_appraisal_round_with_named_cards_can_be_deleted(session, make_appraisal):
-    from survey.rounds.operations import delete_round
+    from survey.desk.operations import delete_round
 
     round_ = make_appraisal(open_=False)
     delete_round(session, round_)
@@ -182,8 +183,8 @@ def test_a_confidence_shaped_post_cannot_vote_with_an_appraisal_card(client, ses
     round_ = make_appraisal()
     ids = subject_ids(round_)
     data = {"code": round_.codes["An"], f"s{ids['Bình']}": "high"}
-    from survey.ballots.operations import cast_ballot
     from survey.errors import CardRejected
+    from survey.kinds.casting import cast_ballot
 
     with pytest.raises(CardRejected):
         cast_ballot(session, round_.codes["An"], {ids["Bình"]: "high"})
@@ -376,7 +377,8 @@ def test_every_published_total_is_a_sum_of_shown_subjects(client, login, session
     client = login("reader", "observer")
     assert client.get(f"/rounds/{closed_round.id}/results.json").status_code == 404
     session.rollback()
-    from survey.rounds.operations import get_round, publish_round
+    from survey.desk.operations import publish_round
+    from survey.rounds.operations import get_round
 
     publish_round(session, get_round(session, closed_round.id), NOW)
     session.commit()
@@ -566,9 +568,8 @@ def test_danh_gia_phong_ban_end_to_end(app, client, logged_in, runner, session, 
 def test_a_scripted_appraisal_round_on_the_command_line(app, client, runner, session, tmp_path):
     import click
 
-    from survey.appraisal.cli import appraisal_cli
-    from survey.ballots.cli import cards_cli
-    from survey.rounds.cli import round_cli
+    from survey.desk.cli import cards_cli, round_cli
+    from survey.kinds.appraisal.cli import appraisal_cli
 
     survey = click.Group("survey", commands=[round_cli, cards_cli, appraisal_cli, tally_command])
 

@@ -14,9 +14,10 @@ import openpyxl
 import pypdf
 import pytest
 
+from survey.desk.operations import close_round
 from survey.reports.appraisal import subject_inputs
 from survey.reports.cli import recount_command, report_command, tally_command
-from survey.rounds.operations import close_round, get_round
+from survey.rounds.operations import get_round
 from survey.tally.appraisal import tally_appraisal
 from tests.conftest import NOW
 from tests.test_appraisal import _vote, make_appraisal  # noqa: F401 (a fixture)
@@ -157,7 +158,7 @@ def test_summary_pdf(logged_in, rated):
 
 
 def test_summary_and_downloads_of_a_published_round_for_a_reader(client, login, session, rated):
-    from survey.rounds.operations import publish_round
+    from survey.desk.operations import publish_round
 
     reader = login("reader", "observer")
     assert reader.get(f"/rounds/{rated.id}/summary").status_code == 404

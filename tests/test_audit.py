@@ -36,7 +36,7 @@ def test_organizer_actions_are_logged_and_votes_are_not(client, logged_in, sessi
     ]
     before = len(logged)
     # votes leave no trace in the audit log
-    from survey.ballots.operations import cast_ballot
+    from survey.kinds.casting import cast_ballot
 
     codes = [c for c in make_round(cards=3, open_=True).codes]
     for code in codes:

@@ -173,7 +173,7 @@ def test_the_review_page_fits_each_number_of_blank_lines(app, make_round):
 def test_a_page_with_a_message_waiting_is_rendered_afresh(app):
     from flask import flash, session
 
-    from survey.ballots.pages import voter_page
+    from survey.web.pages import voter_page
 
     calls = []
 

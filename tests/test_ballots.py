@@ -104,7 +104,7 @@ def test_review_edit_keeps_choices(client, make_round):
 def test_card_refusals_store_nothing(client, session, make_round, setup, status, message):
     from survey.ballots.cards import new_code
     from survey.ballots.operations import void_card
-    from survey.rounds.operations import close_round
+    from survey.desk.operations import close_round
 
     round_ = make_round(cards=2, open_=setup != "draft", issue=setup != "not_issued")
     code = round_.codes[0]

@@ -24,14 +24,14 @@ from sqlalchemy.engine import make_url
 
 from survey.auth.cli import user_cli
 from survey.auth.models import User
-from survey.ballots.cli import cards_cli
 from survey.ballots.models import Ballot, Card
 from survey.ballots.operations import card_counts
 from survey.cli import demo_command
-from survey.db import MIGRATIONS, Base, import_models, init_command
+from survey.db import MIGRATIONS, Base, init_command
+from survey.desk.cli import cards_cli, round_cli
 from survey.reports.cli import tally_command
-from survey.rounds.cli import round_cli
 from survey.rounds.models import Round, RoundState, Subject
+from survey.schema import import_models
 from tests.conftest import DATA, PASSWORD, PG_URL, make_test_app
 from tests.test_ballots import vote
 

@@ -53,7 +53,8 @@ def test_many_cards_at_once_all_count(app, session, make_round):
 
 def test_close_during_casts_leaves_consistent_counts(app, session, make_round):
     """Whatever the interleaving: ballots = used cards, and nothing is accepted after close."""
-    from survey.rounds.operations import close_round, get_round
+    from survey.desk.operations import close_round
+    from survey.rounds.operations import get_round
 
     n = 24
     round_ = make_round(cards=n, summoned=n, present=n, open_=True)

@@ -202,7 +202,7 @@ def test_documents_stay_vietnamese_for_an_english_organizer(logged_in, make_roun
 
 
 def test_csv_export_stays_vietnamese(logged_in, session, make_round):
-    from survey.rounds.operations import close_round
+    from survey.desk.operations import close_round
     from tests.conftest import NOW
 
     round_ = make_round(cards=1, open_=True)
@@ -215,7 +215,7 @@ def test_csv_export_stays_vietnamese(logged_in, session, make_round):
 
 
 def test_cli_speaks_vietnamese(runner, monkeypatch):
-    from survey.rounds.cli import round_cli
+    from survey.desk.cli import round_cli
 
     monkeypatch.setenv("LANG", "en_US.UTF-8")  # the terminal's language does not matter
     result = runner.invoke(round_cli, ["close", "999"])

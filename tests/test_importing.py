@@ -467,9 +467,9 @@ def test_utf8_bom_is_not_part_of_the_first_header():
 
 
 def test_the_nomination_sheet_reader_uses_only_public_helpers():
-    import survey.rounds.nomination
+    import survey.kinds.nomination.sheet
 
-    tree = ast.parse(Path(survey.rounds.nomination.__file__).read_text(encoding="utf-8"))
+    tree = ast.parse(Path(survey.kinds.nomination.sheet.__file__).read_text(encoding="utf-8"))
     private = [
         alias.name
         for node in ast.walk(tree)

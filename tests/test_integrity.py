@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import event, func, select, text
 
 from survey.ballots.models import Ballot, Card, Mark
-from survey.ballots.operations import cast_ballot
-from survey.reports.queries import confidence_result
-from survey.rounds.operations import close_round
+from survey.desk.operations import close_round
+from survey.kinds.casting import cast_ballot
+from survey.kinds.confidence import confidence_result
 from survey.tally.confidence import Level
 from tests.conftest import NOW
 

@@ -14,12 +14,15 @@ import pypdf
 import pytest
 from sqlalchemy import select
 
-from survey.ballots.operations import cast_ballot, create_cards, issue_cards
+from survey.ballots.operations import create_cards, issue_cards
+from survey.desk.operations import close_round, create_round, open_round
+from survey.kinds.casting import cast_ballot
+from survey.kinds.nomination.models import Position
+from survey.kinds.nomination.positions import replace_nominations
+from survey.kinds.nomination.sheet import parse_nominations
 from survey.reports.cli import recount_command, report_command, tally_command
 from survey.rounds.importing import SubjectRow
-from survey.rounds.models import Position
-from survey.rounds.nomination import parse_nominations, replace_nominations
-from survey.rounds.operations import close_round, create_round, open_round, record_attendance
+from survey.rounds.operations import record_attendance
 from survey.security.models import AuditEntry
 from survey.tally.recount import sha256_hex
 from tests.conftest import NOW

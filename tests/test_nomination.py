@@ -10,12 +10,15 @@ import unicodedata
 
 from sqlalchemy import func, select
 
-from survey.ballots.models import Ballot, InvalidLine, Mark, WriteIn
+from survey.ballots.models import Ballot, Mark
 from survey.ballots.operations import create_cards, issue_cards
+from survey.desk.operations import close_round, create_round, open_round
+from survey.kinds.nomination.models import InvalidLine, Position, WriteIn
+from survey.kinds.nomination.positions import replace_nominations
+from survey.kinds.nomination.sheet import parse_nominations
 from survey.reports.cli import report_command
-from survey.rounds.models import Position, Round, Subject
-from survey.rounds.nomination import parse_nominations, replace_nominations
-from survey.rounds.operations import close_round, create_round, open_round, record_attendance
+from survey.rounds.models import Round, Subject
+from survey.rounds.operations import record_attendance
 from tests.conftest import DATA, NOW
 from tests.test_cli import refused, run
 

@@ -5,22 +5,26 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
+from types import SimpleNamespace
 
 import pypdf
 import pytest
 from sqlalchemy import func, select, text
 
 from survey.ballots.models import Ballot, Card, Mark
-from survey.ballots.operations import cast_ballot, create_cards, issue_cards, replace_card
+from survey.ballots.operations import create_cards, issue_cards, replace_card
 from survey.db import Base
+from survey.desk.operations import close_round, create_round, open_round
 from survey.errors import InvalidInput, RoundStateError
-from survey.paper.layouts import LAYOUTS, layout_for
+from survey.kinds import KINDS
+from survey.kinds.casting import cast_ballot
+from survey.kinds.confidence import confidence_result
+from survey.kinds.counts import ballot_sources, issued
+from survey.kinds.no_confidence import NoConfidence
 from survey.paper.models import PaperEntry
-from survey.paper.operations import create_paper_ballots, issue_paper_ballots
+from survey.paper.operations import create_paper_ballots, issue_paper_ballots, layout_for
 from survey.reports.ballots_export import ballot_file
-from survey.reports.queries import ballot_sources, confidence_result, issued
-from survey.rounds.models import RoundKind
-from survey.rounds.operations import close_round, create_round, open_round, record_attendance
+from survey.rounds.operations import record_attendance
 from survey.security.models import AuditEntry
 from survey.tally.recount import decode, recount_document
 from tests.conftest import NOW, PASSWORD, btv_rows
@@ -499,7 +503,7 @@ def test_issued_paper_ballots_count_as_issued(session, make_round, logged_in):
     assert "Đã tạo 3 phiếu giấy, số 5–7." in page
     logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issue-serials": "5-6"})
     session.rollback()
-    from survey.reports.queries import issued
+    from survey.kinds.counts import issued
     assert issued(session, round_.id) == 6
     page = logged_in.get(f"/rounds/{round_.id}/paper").text
     assert "Đã phát" in page
@@ -556,17 +560,17 @@ def test_state_body_prints_the_national_heading(session, logged_in):
 
 
 def test_kinds_plug_in_through_one_table():
-    layout = layout_for(RoundKind.confidence)
+    layout = layout_for(SimpleNamespace(kind="confidence"))
     assert [(lv.value, lv.key) for lv in layout.levels] == [
         ("high", "1"), ("confidence", "2"), ("low", "3")]
-    for kind in RoundKind:
-        if kind not in LAYOUTS:
+    for name, kind in KINDS.items():
+        if kind.paper is None:
             with pytest.raises(InvalidInput, match="Loại đợt này chưa có phiếu giấy"):
-                layout_for(kind)
+                layout_for(SimpleNamespace(kind=name))
 
 
 def test_a_kind_without_paper_ballot_is_refused(session, logged_in, monkeypatch):
-    monkeypatch.delitem(LAYOUTS, RoundKind.no_confidence)  # every kind has one today
+    monkeypatch.setattr(NoConfidence, "paper", None)  # every kind has one today
     round_ = create_round(session, title="Bỏ phiếu tín nhiệm", now=NOW, kind="no_confidence",
                           subjects=btv_rows()[:2])
     session.commit()

@@ -10,21 +10,24 @@ import pypdf
 import pytest
 from sqlalchemy import func, select, text, update
 
-from survey.appraisal.models import AppraisalMark, Comment, Member
-from survey.appraisal.operations import cast_appraisal, create_named_cards
-from survey.ballots.models import Ballot, Card, InvalidLine, Mark, WriteIn
-from survey.ballots.operations import cast_ballot, create_cards, issue_cards
+from survey.ballots.models import Ballot, Card, Mark
+from survey.ballots.operations import create_cards, issue_cards
+from survey.desk.operations import close_round, create_round, open_round
 from survey.errors import InvalidInput, RoundStateError
-from survey.paper.appraisal import create_paper_forms
-from survey.paper.layouts import LAYOUTS
+from survey.kinds import KINDS
+from survey.kinds.appraisal.models import AppraisalMark, Comment, Member
+from survey.kinds.appraisal.paper import create_paper_forms
+from survey.kinds.appraisal.roster import create_named_cards
+from survey.kinds.casting import cast, cast_ballot
+from survey.kinds.counts import ballot_sources
+from survey.kinds.nomination.models import InvalidLine, WriteIn
+from survey.kinds.nomination.positions import replace_nominations
+from survey.kinds.nomination.sheet import parse_nominations
 from survey.paper.models import PaperEntry
 from survey.paper.operations import create_paper_ballots, issue_paper_ballots
 from survey.reports.appraisal import subject_inputs
 from survey.reports.kinds import no_confidence_result, nomination_counts, nomination_result
-from survey.reports.queries import ballot_sources
-from survey.rounds.models import RoundKind
-from survey.rounds.nomination import parse_nominations, replace_nominations
-from survey.rounds.operations import close_round, create_round, open_round, record_attendance
+from survey.rounds.operations import record_attendance
 from tests.conftest import NOW, PASSWORD, btv_rows
 from tests.test_appraisal import small_roster
 from tests.test_nomination import SHEET
@@ -73,10 +76,10 @@ def dump(session, *tables):
 
 
 def test_every_kind_has_a_paper_ballot():
-    assert set(LAYOUTS) == set(RoundKind)
-    assert str(LAYOUTS[RoundKind.no_confidence].title) == "PHIẾU BỎ PHIẾU TÍN NHIỆM"
-    assert str(LAYOUTS[RoundKind.nomination].title) == "PHIẾU GIỚI THIỆU QUY HOẠCH"
-    assert str(LAYOUTS[RoundKind.appraisal].title) == "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG"
+    assert all(kind.paper is not None for kind in KINDS.values())
+    assert str(KINDS["no_confidence"].paper.title) == "PHIẾU BỎ PHIẾU TÍN NHIỆM"
+    assert str(KINDS["nomination"].paper.title) == "PHIẾU GIỚI THIỆU QUY HOẠCH"
+    assert str(KINDS["appraisal"].paper.title) == "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG"
 
 
 # -- the confidence vote (no_confidence) ---------------------------------------------------------
@@ -470,9 +473,9 @@ def test_appraisal_mixed_round_a_difference_and_storage(session, appraisal_round
     round_ = appraisal_round(paper=("An", "Giang"))
     ids = {s.name: s.id for s in round_.subjects}
     # phones: Bình rates Chi good 25+60; Dũng rates Chi excellent (no score) and skips others
-    cast_appraisal(session, round_.codes["Bình"], {
+    cast(session, round_.codes["Bình"], path="a", form={
         f"l{ids['Chi']}": ["good"], f"g{ids['Chi']}": ["25"], f"t{ids['Chi']}": ["60"]})
-    cast_appraisal(session, round_.codes["Dũng"], {f"l{ids['Chi']}": ["excellent"]})
+    cast(session, round_.codes["Dũng"], path="a", form={f"l{ids['Chi']}": ["excellent"]})
     session.commit()
     phone = dump(session, "ballots", "appraisal_marks")
     first, second, third = clerk("kiemphieu1"), clerk("kiemphieu2"), clerk("kiemphieu3")

@@ -22,11 +22,11 @@ import pytest
 from sqlalchemy import select
 
 from survey.ballots.models import Ballot, Mark
-from survey.ballots.operations import cast_ballot
+from survey.desk.operations import close_round, publish_round
+from survey.kinds.casting import cast_ballot
+from survey.kinds.confidence import confidence_result
 from survey.reports.operations import MinutesDetails, update_minutes
-from survey.reports.queries import confidence_result
 from survey.rounds.models import CountingMember, Round
-from survey.rounds.operations import close_round, publish_round
 from survey.security import audit
 from survey.security.models import AuditEntry
 from tests.conftest import NOW, PASSWORD

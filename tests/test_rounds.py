@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from survey.auth.models import User
 from survey.ballots.cards import card_url, hash_code, qr_svg
 from survey.ballots.models import Ballot, Card
-from survey.db import Base, create_all
-from survey.reports.queries import confidence_result
+from survey.db import Base
+from survey.kinds.confidence import confidence_result
 from survey.rounds.models import Round, RoundState, Subject
+from survey.schema import create_all
 from tests.conftest import DATA, NOW, PASSWORD, csrf_token, make_test_app
 from tests.test_ballots import vote
 
@@ -459,7 +460,7 @@ def test_attendance_cannot_change_once_open(logged_in, session, make_round):
     ("closed", "publish", RoundState.published),
 ])
 def test_each_step_needs_the_password(logged_in, session, make_round, state, step, after):
-    from survey.rounds.operations import close_round
+    from survey.desk.operations import close_round
 
     round_ = make_round(cards=3, open_=state != "draft")
     if state == "closed":

@@ -13,13 +13,8 @@ from survey.ballots.cards import hash_code
 from survey.ballots.models import Ballot, Card
 from survey.ballots.operations import create_cards, issue_cards
 from survey.db import begin_write
-from survey.rounds.operations import (
-    close_round,
-    create_round,
-    get_round,
-    open_round,
-    record_attendance,
-)
+from survey.desk.operations import close_round, create_round, open_round
+from survey.rounds.operations import get_round, record_attendance
 from tests.conftest import NOW, btv_rows, make_test_app
 from tests.liveserver import LiveServer, Phone
 
@@ -128,7 +123,7 @@ def test_close_with_100_votes_in_flight(live, data):
     assert set(statuses) <= {200, 409}, server.log()[-2000:]
     ballots, used, issued = counts(app, round_id)
     assert ballots == used == statuses.count(200) <= issued == n
-    from survey.reports.queries import collected
+    from survey.kinds.counts import collected
 
     with app.extensions["survey.sessionmaker"]() as session:
         assert collected(session, round_id) == ballots

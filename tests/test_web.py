@@ -55,7 +55,7 @@ def test_secure_cookie_behind_tls(database_url, tmp_path):
     app = make_test_app(database_url, SESSION_COOKIE_SECURE=True)
     try:
         with app.app_context():
-            from survey.db import create_all
+            from survey.schema import create_all
 
             create_all()
         response = app.test_client().post("/v", data={"code": "x"})

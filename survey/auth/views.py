@@ -20,6 +20,14 @@ from survey.web import admin_required, audit, client_address, flash_error, safe_
 bp = Blueprint("auth", __name__)
 
 
+def load_user(user_id: str) -> User | None:
+    """The signed-in user of a session (Flask-Login's user loader)."""
+    try:
+        return get_session().get(User, int(user_id))
+    except ValueError:
+        return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in an organizer, administrator or reader."""

@@ -67,32 +67,3 @@ class Mark(Base):
         ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     choice: Mapped[str] = mapped_column(String(16))
-
-
-class WriteIn(Base):
-    """A name a voter wrote in for a position of a nomination ballot (NFC, spaces collapsed)."""
-
-    __tablename__ = "write_ins"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    ballot_id: Mapped[str] = mapped_column(
-        ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    name: Mapped[str] = mapped_column(String(120), primary_key=True)
-
-
-class InvalidLine(Base):
-    """A nomination ballot's line for a position that named more people than its seats."""
-
-    __tablename__ = "invalid_lines"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    ballot_id: Mapped[str] = mapped_column(
-        ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True
-    )
-    position_id: Mapped[int] = mapped_column(
-        ForeignKey("positions.id", ondelete="CASCADE"), primary_key=True, index=True
-    )

@@ -5,7 +5,7 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -26,13 +26,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from survey.ballots import nomination
 from survey.ballots.cards import hash_code, new_code, normalize_code
-from survey.ballots.levels import allowed_levels
-from survey.ballots.models import Ballot, Card, InvalidLine, Mark, WriteIn, new_ballot_id
+from survey.ballots.models import Ballot, Card, Mark, new_ballot_id
 from survey.errors import CardRejected, InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
-from survey.rounds.models import Round, RoundKind, RoundState, Subject, round_state
+from survey.rounds.models import Round, RoundState, round_state
 
 #: Most cards one request may create (a National Assembly sitting needs about 500).
 MAX_CARDS = 2000
@@ -150,14 +148,13 @@ def _card_by_serial(session: Session, round_: Round, serial: int) -> Card:
     return card
 
 
-def void_card(session: Session, round_: Round, serial: int) -> int:
+def void_card(session: Session, round_: Round, serial: int) -> Card:
     """Withdraw a lost card; a card that has voted cannot be voided (its ballot stays).
 
-    A voided paper ballot can no longer be counted, so the entries already made of it are
-    discarded with it (otherwise they would wait for a second entry forever and keep the
-    round from closing).
+    A voided paper ballot can no longer be counted: the caller discards the entries already
+    made of it (:func:`survey.paper.operations.void_paper_ballot`).
 
-    :returns: how many paper entries were discarded.
+    :returns: the voided card.
     """
     if round_.state not in (RoundState.draft, RoundState.open):
         raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể hủy thẻ."))
@@ -172,13 +169,7 @@ def void_card(session: Session, round_: Round, serial: int) -> int:
         raise InvalidInput(
             _l("Thẻ số %(serial)d đã được dùng để bỏ phiếu, không thể hủy.", serial=serial)
         )
-    if card.medium == "phone":
-        return 0
-    from survey.paper.models import PaperEntry
-
-    return session.execute(
-        delete(PaperEntry).where(PaperEntry.round_id == round_.id, PaperEntry.serial == serial)
-    ).rowcount
+    return card
 
 
 def replace_card(session: Session, round_: Round, serial: int) -> NewCard:
@@ -244,7 +235,7 @@ _CARD_AND_ROUND = (
     .join_from(_cards, _rounds, _cards.c.round_id == _rounds.c.id)
     .where(_cards.c.code_hash == bindparam("code_hash"))
 )
-#: The same, with a share lock on the round (see :func:`voting_card`).
+#: The same, with a share lock on the round (see :func:`check_card`).
 _CARD_AND_ROUND_LOCKED = _CARD_AND_ROUND.with_for_update(read=True, of=_rounds)
 
 
@@ -283,17 +274,6 @@ def _check_card(state: RoundState, issued: bool, voided: bool, used: bool) -> No
         raise reject("used")
 
 
-def voting_card(session: Session, code: str) -> tuple[Round, int, int | None]:
-    """The round (locked, as :func:`check_card` says), id and roster member of the card
-    ``code``, which must be able to vote now.
-
-    :raises CardRejected: with the reason the card cannot vote.
-    """
-    card = check_card(session, code, lock=True)
-    round_ = session.get(Round, card.round_id, populate_existing=True)
-    return round_, card.card_id, card.member_id
-
-
 _SPEND = (
     update(_cards)
     .where(
@@ -321,107 +301,6 @@ def spend_card(session: Session, card_id: int, round_id: int) -> str | None:
     return ballot_id
 
 
-def cast_ballot(
-    session: Session,
-    code: str,
-    choices: Mapping[int, str],
-    write_ins: Mapping[int, Sequence[str]] | None = None,
-    *,
-    ballot_ids: Callable[[int], Collection[int]] | None = None,
-) -> None:
-    """Spend the card ``code`` and record its ballot, in the caller's one transaction.
-
-    ``choices`` maps subject id to a level; a subject left out is a blank (invalid) line.
-    ``write_ins`` (nomination rounds only) maps position id to the names written in.
-    ``ballot_ids``, if given, returns the ids of the subjects on a round's ballot, given the
-    round's id (from a cache the caller keeps); otherwise the database is asked. A nomination's
-    are taken from its round, which its lines need anyway.
-
-    :raises CardRejected: if the card cannot vote or a choice is not on this ballot; nothing
-        has been written then.
-    """
-    card = check_card(session, code, lock=True)
-    if card.kind == RoundKind.appraisal:  # its lines are cast by survey.appraisal
-        raise reject("bad_ballot")
-    write_ins = write_ins or {}
-    round_ = check_ballot(session, card, choices, write_ins, ballot_ids=ballot_ids)
-    ballot_id = spend_card(session, card.card_id, card.round_id)
-    if ballot_id is None:  # compare-and-set: a second tab or a replay gets 0 rows
-        raise reject("used")
-    # Core inserts (the tables, not the mapped classes): nothing here needs the ORM's
-    # bookkeeping, and a ballot of 45 lines is one executemany.
-    if round_ is not None:
-        nomination.store_lines(session, round_, ballot_id, choices, write_ins)
-    elif choices:
-        session.connection().execute(
-            _NEW_MARK,
-            [{"ballot_id": ballot_id, "subject_id": s, "choice": c} for s, c in choices.items()],
-        )
-
-
-_NEW_MARK = insert(Mark.__table__)
-
-
-def check_ballot(
-    session: Session,
-    card: CardCheck,
-    choices: Mapping[int, str],
-    write_ins: Mapping[int, Sequence[str]],
-    *,
-    ballot_ids: Callable[[int], Collection[int]] | None = None,
-) -> Round | None:
-    """Check a ballot's lines and write-ins against ``card``'s round, as :func:`cast_ballot`
-    says.
-
-    :returns: a nomination's round (its lines need it); ``None`` for the other kinds.
-    :raises CardRejected: ``bad_ballot`` if a line or a write-in is not on this ballot.
-    """
-    if card.kind == RoundKind.nomination:
-        round_ = session.get(Round, card.round_id, populate_existing=True)
-        check_choices(card.kind, frozenset(s.id for s in round_.subjects), choices)
-        if write_ins and nomination.bad_write_ins(round_, write_ins):
-            raise reject("bad_ballot")
-        return round_
-    if ballot_ids is None:
-        _check_choices_stored(session, card.round_id, card.kind, choices)
-    else:
-        check_choices(card.kind, ballot_ids(card.round_id), choices)
-    if write_ins:  # only nominations take write-ins
-        raise reject("bad_ballot")
-    return None
-
-
-def _check_levels(kind: str, choices: Mapping[int, str]) -> None:
-    """Each kind has its own levels (:data:`survey.ballots.levels.KIND_LEVELS`)."""
-    levels = allowed_levels(kind)
-    if any(choice not in levels for choice in choices.values()):
-        raise reject("bad_ballot")
-
-
-def _check_choices_stored(
-    session: Session, round_id: int, kind: str, choices: Mapping[int, str]
-) -> None:
-    """:func:`check_choices` against the database: one count, no subject loaded."""
-    _check_levels(kind, choices)
-    if not choices:
-        return
-    if any(not 0 < sid <= MAX_SERIAL for sid in choices):  # no such id in a 32-bit column
-        raise reject("bad_ballot")
-    on_ballot = session.scalar(
-        select(func.count()).where(Subject.round_id == round_id, Subject.id.in_(list(choices)))
-    )
-    if on_ballot != len(choices):
-        raise reject("bad_ballot")
-
-
-def check_choices(kind: str, subject_ids: Collection[int], choices: Mapping[int, str]) -> None:
-    """:raises CardRejected: if a line names a subject not in ``subject_ids`` (the round's
-    ballot) or a level that is not one of the ``kind``'s."""
-    _check_levels(kind, choices)
-    if any(sid not in subject_ids for sid in choices):
-        raise reject("bad_ballot")
-
-
 def turnout(session: Session, round_id: int) -> tuple[int, int]:
     """``(used, issued)``: the only figure shown while a round is open."""
     counts = card_counts(session, round_id)
@@ -447,8 +326,9 @@ def _id_map() -> Table:
     )
 
 
-def shuffle_ballots(session: Session, round_id: int) -> int:
-    """Rewrite a round's ballots in random order under fresh random ids.
+def shuffle_ballots(session: Session, round_id: int, children: Sequence[Table] = ()) -> int:
+    """Rewrite a round's ballots in random order under fresh random ids, with their marks and
+    the rows of ``children`` (tables keyed by ``ballot_id``: what a kind stores per ballot).
 
     Afterwards no ballot id, row position or transaction stamp from casting time survives,
     so nothing recorded while the round was open can be matched to a stored ballot.
@@ -491,9 +371,8 @@ def shuffle_ballots(session: Session, round_id: int) -> int:
                 .order_by(ids.c.new_id, marks.c.subject_id),
             )
         )
-        for child, columns in ((WriteIn.__table__, ("position_id", "name")),
-                               (InvalidLine.__table__, ("position_id",))):
-            # a nomination's write-ins and invalid lines move with their ballot
+        for child in children:
+            columns = [c.name for c in child.columns if c.name != "ballot_id"]
             session.execute(
                 insert(child).from_select(
                     ["ballot_id", *columns],
@@ -503,16 +382,11 @@ def shuffle_ballots(session: Session, round_id: int) -> int:
                 )
             )
         old_ids = select(ids.c.old_id)
-        session.execute(delete(WriteIn.__table__).where(WriteIn.ballot_id.in_(old_ids)))
-        session.execute(delete(InvalidLine.__table__).where(InvalidLine.ballot_id.in_(old_ids)))
+        for child in children:
+            session.execute(delete(child).where(child.c.ballot_id.in_(old_ids)))
         session.execute(delete(marks).where(marks.c.ballot_id.in_(old_ids)))
         session.execute(delete(Ballot.__table__).where(Ballot.__table__.c.id.in_(old_ids)))
     ids.drop(connection)
-    from survey.appraisal.operations import shuffle_appraisal_marks, shuffle_comments
-
-    # appraisal lines and comments hang off no ballot, but are rewritten alike
-    shuffle_appraisal_marks(session, round_id)
-    shuffle_comments(session, round_id)
     if count and connection.dialect.name == "postgresql":
         # Every row of the round is new: refresh the planner's statistics now, in this
         # transaction, so that the tally that follows the close does not scan a million marks

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from survey.db import Base, import_models
+from survey.db import Base
+from survey.schema import import_models
 
 import_models()
 connection = context.config.attributes["connection"]

@@ -6,9 +6,9 @@ Every function takes the session first, flushes at most and never commits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from survey.auth.models import User
@@ -16,9 +16,19 @@ from survey.ballots.models import Card, Mark
 from survey.ballots.operations import MAX_CARDS, issue_cards, spend_card
 from survey.errors import InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
-from survey.paper import appraisal as paper_appraisal
-from survey.paper import nomination as paper_nomination
-from survey.paper.layouts import APPRAISAL, BLANK, INVALID, NOMINATION, PaperLayout, layout_for
+from survey.kinds import kind_of
+from survey.kinds.appraisal import paper as paper_appraisal
+from survey.kinds.nomination import paper as paper_nomination
+from survey.kinds.nomination.models import positions_of
+from survey.kinds.paper import (
+    APPRAISAL,
+    BLANK,
+    INVALID,
+    NOMINATION,
+    NoPaperBallot,
+    PaperLayout,
+    Reading,
+)
 from survey.paper.models import PaperEntry
 from survey.rounds.models import Round, RoundState, Subject
 from survey.tally.nomination import name_key
@@ -35,6 +45,17 @@ def _serial_list(serials: Iterable[int]) -> str:
     return text + (", …" if len(serials) > LISTED else "")
 
 
+def layout_for(round_: Round) -> PaperLayout:
+    """The paper ballot of ``round_``'s kind.
+
+    :raises NoPaperBallot: if that kind has none (nothing is printed or entered then).
+    """
+    layout = kind_of(round_).paper
+    if layout is None:
+        raise NoPaperBallot(_l("Loại đợt này chưa có phiếu giấy."))
+    return layout
+
+
 # -- slots ---------------------------------------------------------------------------------------
 
 
@@ -43,7 +64,7 @@ def create_paper_ballots(session: Session, round_: Round, count: int) -> list[in
 
     :returns: the new serials, to print.
     """
-    if layout_for(round_.kind).form == APPRAISAL:  # named forms: create_paper_forms
+    if layout_for(round_).form == APPRAISAL:  # named forms: create_paper_forms
         raise InvalidInput(_l("Phiếu giấy của đợt đánh giá được in cho từng người trong danh "
                               "sách: hãy ghi số thứ tự của họ."))
     if round_.state not in (RoundState.draft, RoundState.open):
@@ -91,7 +112,7 @@ def issue_paper_ballots(session: Session, round_: Round, serials: Iterable[int])
 
     :returns: how many were newly issued.
     """
-    layout_for(round_.kind)
+    layout_for(round_)
     return issue_cards(session, round_, paper_serials(session, round_, serials))
 
 
@@ -124,53 +145,6 @@ def paper_counts(session: Session, round_id: int) -> PaperCounts:
 # -- entry ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reading:
-    """What one entry says a paper ballot holds."""
-
-    #: The whole ballot is invalid; ``lines`` is then empty.
-    invalid: bool
-    #: Subject id → level value, ``"blank"`` or ``"invalid"``, for every line of the ballot.
-    lines: Mapping[int, str]
-    #: Nomination: position id → the names written in, cleaned, in name-key order.
-    write_ins: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
-    #: Appraisal: subject id → (general score, tasks score), each ``None`` when not written.
-    scores: Mapping[int, tuple[int | None, int | None]] = field(default_factory=dict)
-
-    def stored(self) -> dict[str, object]:
-        data: dict[str, object] = {str(sid): mark for sid, mark in sorted(self.lines.items())}
-        data |= {f"w{pid}": list(names) for pid, names in sorted(self.write_ins.items())}
-        data |= {f"p{sid}": list(pair) for sid, pair in sorted(self.scores.items())}
-        return data
-
-    @classmethod
-    def of(cls, entry: PaperEntry) -> Reading:
-        lines: dict[int, str] = {}
-        write_ins: dict[int, tuple[str, ...]] = {}
-        scores: dict[int, tuple[int | None, int | None]] = {}
-        for key, value in entry.lines.items():
-            if key.startswith("w"):
-                write_ins[int(key[1:])] = tuple(value)
-            elif key.startswith("p"):
-                scores[int(key[1:])] = (value[0], value[1])
-            else:
-                lines[int(key)] = value
-        return cls(entry.invalid, lines, write_ins, scores)
-
-    def compared(self) -> tuple:
-        """What two entries must share to agree: written-in names by their tally key."""
-        return (
-            self.invalid,
-            sorted(self.lines.items()),
-            sorted((pid, sorted(map(name_key, names)))
-                   for pid, names in self.write_ins.items() if names),
-            sorted((sid, pair) for sid, pair in self.scores.items() if pair != (None, None)),
-        )
-
-    def agrees_with(self, other: Reading) -> bool:
-        return self.compared() == other.compared()
-
-
 def read_ballot(
     round_: Round,
     invalid: bool,
@@ -187,7 +161,7 @@ def read_ballot(
 
     :raises InvalidInput: naming the lines (by their number on paper) left unchosen, if any.
     """
-    layout = layout_for(round_.kind)
+    layout = layout_for(round_)
     if invalid:
         return Reading(True, {})
     printed = list(round_.subjects if subjects is None else subjects)
@@ -214,7 +188,7 @@ def read_ballot(
 def form_subjects(session: Session, round_: Round, serial: int | None) -> list[Subject]:
     """The lines printed on paper ballot ``serial``: the round's subjects, or for an appraisal
     form its member's ballot (without their own line)."""
-    if layout_for(round_.kind).form == APPRAISAL:
+    if layout_for(round_).form == APPRAISAL:
         subjects = paper_appraisal.form_subjects(session, round_, serial)
         if subjects is not None:
             return subjects
@@ -310,7 +284,7 @@ def enter_paper_ballot(
     """
     _locked_open_round(session, round_)
     slot = _paper_slot(session, round_, serial)
-    if not reading.invalid and layout_for(round_.kind).form == APPRAISAL:
+    if not reading.invalid and layout_for(round_).form == APPRAISAL:
         printed = {s.id for s in form_subjects(session, round_, serial)}
         if slot.member_id is None or not set(reading.lines) <= printed:
             raise InvalidInput(_l("Có lựa chọn không thuộc phiếu này."))
@@ -368,7 +342,7 @@ def _count_paper_ballot(
     has no mark (invalid for that subject only); a wholly invalid ballot has none at all and
     is counted in the round's counter of invalid paper ballots.
     """
-    layout: PaperLayout = layout_for(round_.kind)
+    layout: PaperLayout = layout_for(round_)
     ballot_id = spend_card(session, slot.id, round_.id)
     if ballot_id is None:  # cannot happen under the round lock; refuse rather than count twice
         raise InvalidInput(
@@ -450,7 +424,7 @@ def pending_serials(session: Session, round_: Round) -> list[PendingSerial]:
     by_serial: dict[int, list[tuple[PaperEntry, str]]] = {}
     for entry, username in rows:
         by_serial.setdefault(entry.serial, []).append((entry, username))
-    layout = layout_for(round_.kind)
+    layout = layout_for(round_)
     whole = str(_l("Cả phiếu không hợp lệ"))
     result = []
     for serial, items in by_serial.items():
@@ -463,7 +437,7 @@ def pending_serials(session: Session, round_: Round) -> list[PendingSerial]:
                 )
                 if len(set(marks)) > 1:
                     lines.append(LineDifference(subject.order, subject.name, marks))
-            for position in round_.positions:
+            for position in positions_of(round_):
                 keys = {tuple(sorted(map(name_key, r.write_ins.get(position.id, ()))))
                         for r in readings}
                 if len(keys) > 1:
@@ -478,6 +452,16 @@ def pending_serials(session: Session, round_: Round) -> list[PendingSerial]:
             tuple(lines),
         ))
     return result
+
+
+def discard_entries(session: Session, round_id: int, serial: int) -> int:
+    """Forget the entries made of paper ballot ``serial`` (voided: it is never counted).
+
+    :returns: how many were discarded.
+    """
+    return session.execute(
+        delete(PaperEntry).where(PaperEntry.round_id == round_id, PaperEntry.serial == serial)
+    ).rowcount
 
 
 def require_reconciled(session: Session, round_id: int) -> None:

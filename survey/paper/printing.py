@@ -17,7 +17,8 @@ from fpdf.enums import RenderStyle, XPos, YPos
 from fpdf.fonts import FontFace
 
 from survey.i18n import _
-from survey.paper.layouts import APPRAISAL, NOMINATION, PaperLayout
+from survey.kinds.nomination.models import positions_of
+from survey.kinds.paper import APPRAISAL, NOMINATION, PaperLayout
 from survey.reports.pdf import (
     HEADING_FILL,
     LEFT,
@@ -181,7 +182,7 @@ def _nomination_tables(pdf: _Ballots, round_: Round, layout: PaperLayout) -> Non
     """One table per position: its title and seats, its candidates, then its blank lines."""
     level_w = 20.0
     widths = (10.5, 50.0, WIDTH - 10.5 - 50.0 - 2 * level_w, level_w, level_w)
-    for position in round_.positions:
+    for position in positions_of(round_):
         pdf.ensure(24)
         pdf.paragraph([("B", _("%(n)d. %(title)s", n=position.order, title=_t(position.title))),
                        ("", _(" (quy hoạch %(seats)d người)", seats=position.seats))],

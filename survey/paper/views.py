@@ -18,22 +18,24 @@ from survey.ballots.operations import parse_serials
 from survey.db import begin_write, get_session
 from survey.errors import NotFound, RoundStateError, SurveyError
 from survey.i18n import _
-from survey.paper import appraisal as paper_appraisal
-from survey.paper import operations
-from survey.paper.forms import CreatePaperForm, EntryForm, PaperSerialsForm
-from survey.paper.layouts import (
+from survey.kinds import kind_of
+from survey.kinds.appraisal import paper as paper_appraisal
+from survey.kinds.nomination.models import positions_of
+from survey.kinds.paper import (
     APPRAISAL,
     BLANK,
     BLANK_KEY,
     INVALID,
     INVALID_KEY,
-    LAYOUTS,
     MARK_LABELS,
 )
+from survey.paper import operations
+from survey.paper.forms import CreatePaperForm, EntryForm, PaperSerialsForm
 from survey.paper.operations import EntryOutcome
 from survey.paper.printing import paper_ballots_pdf
+from survey.rounds.lookup import round_or_404
 from survey.rounds.models import Round
-from survey.web import audit, flash_error, organizer_required, round_or_404
+from survey.web import audit, flash_error, organizer_required
 
 bp = Blueprint("paper", __name__)
 
@@ -48,7 +50,7 @@ def index(round_id: int):
     """Paper ballots of a round: print, issue, entry, and every serial not yet counted."""
     round_ = round_or_404(round_id)
     db = get_session()
-    layout = LAYOUTS.get(round_.kind)
+    layout = kind_of(round_).paper
     return render_template(
         "paper/index.html",
         round=round_,
@@ -69,7 +71,7 @@ def index(round_id: int):
 def create(round_id: int):
     """Take new serials for paper ballots."""
     round_ = round_or_404(round_id, write=True)
-    layout = LAYOUTS.get(round_.kind)
+    layout = kind_of(round_).paper
     if layout is not None and layout.form == APPRAISAL:
         return _create_forms(round_)
     form = CreatePaperForm()
@@ -151,7 +153,7 @@ def pdf(round_id: int):
         abort(400)
     text = (form.serials.data or "").strip()
     try:
-        layout = operations.layout_for(round_.kind)
+        layout = operations.layout_for(round_)
         serials = operations.paper_serials(db, round_, parse_serials(text) if text else None)
         if not serials:
             raise NotFound(_("Chưa có phiếu giấy nào: hãy tạo phiếu giấy trước."))
@@ -184,7 +186,7 @@ def _posted_lines(round_: Round) -> dict[int, str]:
 
 def _posted_write_ins(round_: Round) -> dict[int, list[str]]:
     """Nomination: the names typed in the ``w<position id>`` fields."""
-    return {p.id: request.form.getlist(f"w{p.id}") for p in round_.positions
+    return {p.id: request.form.getlist(f"w{p.id}") for p in positions_of(round_)
             if request.form.getlist(f"w{p.id}")}
 
 
@@ -195,7 +197,7 @@ def _posted_scores(round_: Round) -> dict[int, tuple[str, str]]:
 
 
 def _entry_page(round_: Round, form: EntryForm, chosen: dict[int, str], status: int = 200):
-    layout = operations.layout_for(round_.kind)
+    layout = operations.layout_for(round_)
     marks = [(level.value, str(level.label), level.key) for level in layout.entry_levels]
     marks += [(BLANK, layout.label_of(BLANK), BLANK_KEY),
               (INVALID, str(MARK_LABELS[INVALID]), INVALID_KEY)]
@@ -234,7 +236,7 @@ def entry(round_id: int):
     """Enter one collected paper ballot; two people enter each, and agreeing entries count."""
     round_ = round_or_404(round_id, write=request.method == "POST")
     try:
-        operations.layout_for(round_.kind)
+        operations.layout_for(round_)
     except SurveyError as exc:
         abort(409, str(exc))
     if request.method == "GET":

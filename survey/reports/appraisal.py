@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.appraisal.models import AppraisalMark, Comment
 from survey.i18n import _
+from survey.kinds.appraisal.models import AppraisalMark, Comment
+from survey.kinds.counts import collected, issued
 from survey.reports.export import cell, round_info, subject_entries
-from survey.reports.queries import collected, issued
 from survey.rounds.models import Round, Subject
 from survey.tally.appraisal import (
     AppraisalResult,

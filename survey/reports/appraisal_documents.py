@@ -13,11 +13,11 @@ from fpdf.fonts import FontFace
 from sqlalchemy.orm import Session
 
 from survey.i18n import _
+from survey.kinds.counts import round_figures
 from survey.reports import pdf as base
 from survey.reports.appraisal import AppraisalReport, level_label
 from survey.reports.ballots_export import ballot_file, sha256_hex
 from survey.reports.documents import Member, RoundReport, local_time, number
-from survey.reports.queries import round_figures
 from survey.rounds.models import CommitteeRole, Round
 from survey.security import audit
 from survey.tally.appraisal import Level

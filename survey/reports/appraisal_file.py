@@ -11,11 +11,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.appraisal.models import AppraisalMark
 from survey.i18n import _
+from survey.kinds.appraisal.models import AppraisalMark
+from survey.kinds.counts import collected, issued
 from survey.reports.appraisal import level_label, rules_of
 from survey.reports.export import file_round_info, subject_entries
-from survey.reports.queries import collected, issued
 from survey.rounds.models import Round
 from survey.tally.appraisal_recount import RatedLine, encode
 

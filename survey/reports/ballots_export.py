@@ -21,14 +21,14 @@ from collections.abc import Iterator
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from survey.ballots.levels import level_labels
 from survey.ballots.models import Ballot, Mark
 from survey.errors import RoundStateError
 from survey.i18n import _l
+from survey.kinds import kind_of
+from survey.kinds.counts import ballot_sources, issued
 from survey.reports.export import file_round_info, subject_entries
 from survey.reports.nomination_file import nomination_ballot_file
-from survey.reports.queries import ballot_sources, issued
-from survey.rounds.models import Round, RoundKind
+from survey.rounds.models import Round
 from survey.tally.recount import encode_lines, sha256_hex
 
 __all__ = ["ballot_file", "ballot_file_name", "fingerprint", "sha256_hex"]
@@ -65,7 +65,7 @@ CHUNK = 2000
 def _lines(session: Session, round_: Round) -> Iterator[bytes]:
     if not round_.results_ready:
         raise RoundStateError(_l("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
-    if round_.kind == RoundKind.appraisal:  # lines, not ballots; its minimum is per subject
+    if round_.kind == "appraisal":  # lines, not ballots; its minimum is per subject
         from survey.reports.appraisal_file import appraisal_ballot_file
 
         yield appraisal_ballot_file(session, round_)
@@ -79,7 +79,7 @@ def _lines(session: Session, round_: Round) -> Iterator[bytes]:
                 min=round_.min_ballots,
             )
         )
-    if round_.kind == RoundKind.nomination:
+    if round_.kind == "nomination":
         yield nomination_ballot_file(session, round_, ids)
         return
     yield from encode_lines(
@@ -93,7 +93,7 @@ def _lines(session: Session, round_: Round) -> Iterator[bytes]:
         subjects=subject_entries(round_),
         collected=len(ids),
         ballots=_ballots(session, round_, ids),
-        levels=[str(level) for level in level_labels(round_.kind)],
+        levels=[str(level) for level in kind_of(round_).levels],
         sources=ballot_sources(session, round_),
     )
 

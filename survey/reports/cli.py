@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from survey.errors import SurveyError
 from survey.i18n import _, _l
+from survey.kinds.confidence import BAND_LABELS, LEVEL_LABELS
 from survey.reports import appraisal_output, charts, kinds, kinds_summary
 from survey.reports.appraisal import appraisal_csv, appraisal_json, build_appraisal
 from survey.reports.appraisal_documents import minutes_frame
@@ -26,11 +27,10 @@ from survey.reports.documents import (
     number,
     signed,
 )
-from survey.reports.export import BAND_LABELS, LEVEL_LABELS
 from survey.reports.kinds import tally_csv, tally_json
 from survey.reports.pdf import minutes_pdf, summary_pdf
 from survey.reports.xlsx import results_xlsx
-from survey.rounds.models import Round, RoundKind
+from survey.rounds.models import Round
 from survey.rounds.operations import get_round
 from survey.tally import appraisal_recount
 from survey.tally.confidence import Level
@@ -53,7 +53,7 @@ def tally_command(round_id: int, fmt: str, out: Path | None) -> None:
             raise click.ClickException(str(exc)) from exc
         if not round_.results_ready:
             raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
-        if round_.kind == RoundKind.appraisal:
+        if round_.kind == "appraisal":
             report = build_appraisal(session, round_)
             data, text = appraisal_json(report), appraisal_csv(report) if fmt == "csv" else ""
             if fmt == "json":
@@ -109,7 +109,7 @@ def document_css() -> Markup:
 def render_document(session: Session, round_: Round, *, fmt: str, document: str,
                     order: str) -> bytes:
     """The bytes of one document of a closed round."""
-    if round_.kind == RoundKind.appraisal:
+    if round_.kind == "appraisal":
         return _appraisal_document(session, round_, fmt=fmt, document=document, order=order)
     if order not in {o.value for o in Order}:
         raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.", order=order))
@@ -186,7 +186,7 @@ def report_command(round_id: int, fmt: str, document: str | None, order: str,
             round_ = get_round(session, round_id)
             if not round_.results_ready:
                 raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
-            if (document == "summary" and round_.kind != RoundKind.appraisal
+            if (document == "summary" and round_.kind != "appraisal"
                     and order not in {o.value for o in kinds_summary.order_labels(round_.kind)}):
                 raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.",
                                          order=order))

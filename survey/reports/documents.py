@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.i18n import _, _l
+from survey.kinds.confidence import BAND_LABELS, LEVEL_LABELS, confidence_result
+from survey.kinds.counts import ballot_sources, blank_ballots
 from survey.reports import kinds
 from survey.reports.ballots_export import fingerprint
-from survey.reports.export import BAND_LABELS, LEVEL_LABELS
-from survey.reports.queries import ballot_sources, blank_ballots, confidence_result
-from survey.rounds.models import BodyKind, CommitteeRole, Round, RoundKind, RoundState
+from survey.rounds.models import BodyKind, CommitteeRole, Round, RoundState
 from survey.security import audit
 from survey.tally.confidence import (
     Band,
@@ -438,7 +438,7 @@ def build_report(
     if other is not None:  # the header, counts and signatures are shared; the table is not
         result = tally_round(
             other.figures, [], min_ballots=round_.min_ballots,
-            denominator=Denominator.summoned if round_.kind == RoundKind.nomination
+            denominator=Denominator.summoned if round_.kind == "nomination"
             else Denominator.collected,
         )
     else:

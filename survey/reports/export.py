@@ -6,23 +6,11 @@ import csv
 import io
 from typing import Any
 
-from survey.i18n import _, _l
+from survey.i18n import _
+from survey.kinds.confidence import BAND_LABELS, LEVEL_LABELS
 from survey.rounds.models import Round
 from survey.tally.confidence import Band, Level, RoundResult
 from survey.tally.recount import BallotSources, SubjectEntry, tally_document
-
-LEVEL_LABELS = {
-    Level.high: _l("Tín nhiệm cao"),
-    Level.confidence: _l("Tín nhiệm"),
-    Level.low: _l("Tín nhiệm thấp"),
-}
-
-
-BAND_LABELS = {
-    Band.over_half_low: _l("Trên 1/2 đến dưới 2/3 tín nhiệm thấp"),
-    Band.two_thirds_low: _l("Từ 2/3 trở lên tín nhiệm thấp"),
-}
-
 
 #: What a spreadsheet takes for the start of a formula (CSV injection): a name typed by a voter
 #: or an organizer must stay text.

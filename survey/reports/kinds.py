@@ -3,7 +3,7 @@
 Counts come from the database in a few ``GROUP BY`` queries; the pure tallies in
 :mod:`survey.tally.no_confidence` and :mod:`survey.tally.nomination` turn them into figures;
 the JSON and CSV documents are built here (formats in docs/nomination.md). A confidence poll
-goes through :mod:`survey.reports.queries` and :mod:`survey.reports.export` as before.
+goes through :mod:`survey.kinds.counts` and :mod:`survey.reports.export` as before.
 """
 
 from __future__ import annotations
@@ -16,18 +16,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.ballots.levels import NO_CONFIDENCE_LABELS
-from survey.ballots.models import InvalidLine, WriteIn
 from survey.i18n import _, _l
+from survey.kinds.confidence import confidence_result
+from survey.kinds.counts import ballot_sources, mark_counts, round_figures
+from survey.kinds.no_confidence import LEVEL_LABELS as NO_CONFIDENCE_LABELS
+from survey.kinds.nomination.models import InvalidLine, WriteIn
 from survey.reports.export import cell, result_csv, result_json, round_info, subject_entries
-from survey.reports.queries import ballot_sources, confidence_result, mark_counts, round_figures
-from survey.rounds.models import Round, RoundKind
+from survey.rounds.models import Round
 from survey.tally import no_confidence as nc
 from survey.tally import nomination as nom
 from survey.tally import recount_kinds as rk
 
 #: The kinds whose results this module computes.
-KINDS = frozenset({RoundKind.no_confidence.value, RoundKind.nomination.value})
+KINDS = frozenset({"no_confidence", "nomination"})
 
 #: What a "không tín nhiệm" majority means (DOMAIN.md, confidence vote).
 DISMISSAL = _l("Đề nghị miễn nhiệm")
@@ -95,9 +96,9 @@ def nomination_result(session: Session, round_: Round) -> nom.RoundResult:
 
 def kind_result(session: Session, round_: Round) -> Any:
     """The tally of a round of any kind."""
-    if round_.kind == RoundKind.no_confidence:
+    if round_.kind == "no_confidence":
         return no_confidence_result(session, round_)
-    if round_.kind == RoundKind.nomination:
+    if round_.kind == "nomination":
         return nomination_result(session, round_)
     return confidence_result(session, round_)
 
@@ -128,9 +129,9 @@ def nomination_json(round_: Round, result: nom.RoundResult) -> dict[str, Any]:
 def tally_json(session: Session, round_: Round) -> dict[str, Any]:
     """``survey tally --format json`` and ``results.json`` of a round of any kind."""
     result = kind_result(session, round_)
-    if round_.kind == RoundKind.no_confidence:
+    if round_.kind == "no_confidence":
         return no_confidence_json(round_, result)
-    if round_.kind == RoundKind.nomination:
+    if round_.kind == "nomination":
         return nomination_json(round_, result)
     return result_json(round_, result, ballot_sources(session, round_))
 
@@ -191,9 +192,9 @@ def nomination_csv(round_: Round, data: dict[str, Any]) -> str:
 
 def tally_csv(session: Session, round_: Round) -> str:
     """One row per subject (per candidate and write-in for nominations), UTF-8 text."""
-    if round_.kind == RoundKind.no_confidence:
+    if round_.kind == "no_confidence":
         return no_confidence_csv(round_, tally_json(session, round_))
-    if round_.kind == RoundKind.nomination:
+    if round_.kind == "nomination":
         return nomination_csv(round_, tally_json(session, round_))
     return result_csv(round_, confidence_result(session, round_))
 

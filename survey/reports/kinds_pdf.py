@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from fpdf.fonts import FontFace
 
-from survey.ballots.levels import NO_CONFIDENCE_LABELS
 from survey.i18n import _, ngettext
+from survey.kinds.no_confidence import LEVEL_LABELS as NO_CONFIDENCE_LABELS
 from survey.reports import kinds_summary as ks
 from survey.reports.documents import Order, RoundReport, number
 from survey.reports.kinds import DISMISSAL, DISMISSAL_CONSEQUENCE

@@ -14,21 +14,20 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from survey.ballots.levels import NO_CONFIDENCE_LABELS
 from survey.i18n import _, _l
+from survey.kinds.no_confidence import LEVEL_LABELS as NO_CONFIDENCE_LABELS
 from survey.reports import charts
 from survey.reports.documents import ORDER_LABELS, Order, RoundReport, number
-from survey.rounds.models import RoundKind
 from survey.tally import no_confidence as nc
 from survey.tally import nomination as nom
 
 #: The orders each kind's summary offers (the poll's are :data:`ORDER_LABELS`).
 KIND_ORDER_LABELS = {
-    RoundKind.no_confidence.value: {
+    "no_confidence": {
         Order.ballot: ORDER_LABELS[Order.ballot],
         Order.no_confidence: _l("Theo tỷ lệ không tín nhiệm (cao xuống thấp)"),
     },
-    RoundKind.nomination.value: {
+    "nomination": {
         Order.ballot: ORDER_LABELS[Order.ballot],
         Order.votes: _l("Theo số phiếu đồng ý trong từng chức danh (cao xuống thấp)"),
     },
@@ -38,8 +37,8 @@ KIND_ORDER_LABELS = {
 HALF = (("1/2", Decimal(1) / 2),)
 
 TITLES = {
-    RoundKind.no_confidence.value: _l("BÁO CÁO KẾT QUẢ BỎ PHIẾU TÍN NHIỆM"),
-    RoundKind.nomination.value: _l("BÁO CÁO KẾT QUẢ GIỚI THIỆU QUY HOẠCH"),
+    "no_confidence": _l("BÁO CÁO KẾT QUẢ BỎ PHIẾU TÍN NHIỆM"),
+    "nomination": _l("BÁO CÁO KẾT QUẢ GIỚI THIỆU QUY HOẠCH"),
 }
 
 
@@ -199,7 +198,7 @@ def entry_legend_items() -> list[tuple[str, str]]:
 
 
 def legend(report: RoundReport) -> list[tuple[Markup, str]]:
-    items = (vote_legend_items() if report.kind == RoundKind.no_confidence
+    items = (vote_legend_items() if report.kind == "no_confidence"
              else entry_legend_items())
     return charts.swatches(items)
 
@@ -211,7 +210,7 @@ def method_lines(report: RoundReport) -> list[str]:
                  "làm tròn nửa lên (0,005 thành 0,01).")
     minimum = _("Kết quả chỉ được hiển thị khi thu về ít nhất %(min)d phiếu, để bảo vệ bí mật "
                 "của người bỏ phiếu.", min=report.kind_result.min_ballots)
-    if report.kind == RoundKind.no_confidence:
+    if report.kind == "no_confidence":
         return [
             _("Tỷ lệ phần trăm tính trên tổng số phiếu thu về (%(n)d): mỗi mức được chia cho "
               "con số này.", n=base),
@@ -244,6 +243,6 @@ def method_lines(report: RoundReport) -> list[str]:
 def context(report: RoundReport, order: Order | str) -> dict[str, object]:
     """What the kinds' summary templates need."""
     order = Order(order)
-    if report.kind == RoundKind.no_confidence:
+    if report.kind == "no_confidence":
         return {"vote_lines": vote_lines(report, order), "vote_levels": vote_levels()}
     return {"groups": [] if report.kind_result.suppressed else groups(report, order)}

@@ -13,10 +13,11 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.ballots.models import Ballot, InvalidLine, Mark, WriteIn
+from survey.ballots.models import Ballot, Mark
+from survey.kinds.counts import issued
+from survey.kinds.nomination.models import InvalidLine, WriteIn
 from survey.reports.export import file_round_info
 from survey.reports.kinds import position_entries
-from survey.reports.queries import issued
 from survey.rounds.models import Round
 from survey.tally.recount_kinds import encode_nomination
 

@@ -22,6 +22,8 @@ from flask_login import current_user, login_required
 from survey.db import get_session
 from survey.errors import RoundStateError, SurveyError
 from survey.i18n import _
+from survey.kinds.confidence import BAND_LABELS, LEVEL_LABELS, confidence_result
+from survey.kinds.counts import ballot_sources
 from survey.reports import appraisal_views, charts, kinds, kinds_summary, operations
 from survey.reports.ballots_export import ballot_file, ballot_file_name
 from survey.reports.documents import (
@@ -32,17 +34,16 @@ from survey.reports.documents import (
     number,
     signed,
 )
-from survey.reports.export import BAND_LABELS, LEVEL_LABELS
 from survey.reports.forms import MinutesForm
 from survey.reports.operations import MAX_MEMBERS, MinutesDetails
 from survey.reports.pdf import minutes_pdf, summary_pdf
-from survey.reports.queries import ballot_sources, confidence_result
 from survey.reports.xlsx import results_xlsx
-from survey.rounds.models import Round, RoundKind, RoundState
+from survey.rounds.lookup import round_or_404
+from survey.rounds.models import Round, RoundState
 from survey.security import audit
 from survey.tally.confidence import Level
 from survey.web import audit as audit_action
-from survey.web import flash_error, organizer_required, round_or_404
+from survey.web import flash_error, organizer_required
 
 bp = Blueprint("reports", __name__)
 
@@ -66,7 +67,7 @@ def _readable_round(round_id: int) -> Round:
 def results(round_id: int):
     """The results table of a closed round."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:
+    if round_.kind == "appraisal":
         return appraisal_views.results(round_)
     if round_.kind in kinds.KINDS:
         return render_template(
@@ -94,7 +95,7 @@ def results(round_id: int):
 def results_json(round_id: int):
     """The results as the JSON object documented in docs/formats.md."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:
+    if round_.kind == "appraisal":
         return appraisal_views.results_json(round_)
     return jsonify(kinds.tally_json(get_session(), round_))
 
@@ -104,7 +105,7 @@ def results_json(round_id: int):
 def results_csv(round_id: int):
     """The results as CSV, UTF-8 with a BOM so that Excel shows Vietnamese correctly."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:
+    if round_.kind == "appraisal":
         return appraisal_views.results_csv(round_)
     text = kinds.tally_csv(get_session(), round_)
     return Response(
@@ -150,7 +151,7 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 def minutes(round_id: int):
     """The minutes of the count, as a printable page."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:
+    if round_.kind == "appraisal":
         return appraisal_views.minutes(round_)
     return render_template("reports/minutes.html", round=round_, report=_report(round_),
                            **_labels())
@@ -161,7 +162,7 @@ def minutes(round_id: int):
 def minutes_pdf_view(round_id: int):
     """The minutes of the count as an A4 PDF."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:
+    if round_.kind == "appraisal":
         return appraisal_views.minutes_pdf_response(round_)
     return _download(minutes_pdf(_report(round_)), "application/pdf",
                      f"bien-ban-kiem-phieu-{round_.id}.pdf")
@@ -172,7 +173,7 @@ def minutes_pdf_view(round_id: int):
 def summary(round_id: int):
     """The Standing Committee's summary: sorted results, bands, charts, method."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:
+    if round_.kind == "appraisal":
         return appraisal_views.summary(round_)
     report = _report(round_)
     order = _order(round_)
@@ -188,7 +189,7 @@ def summary(round_id: int):
 def summary_pdf_view(round_id: int):
     """The Standing Committee's summary as an A4 PDF."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:
+    if round_.kind == "appraisal":
         return appraisal_views.summary_pdf_response(round_)
     order = _order(round_)
     return _download(summary_pdf(_report(round_), order), "application/pdf",
@@ -200,7 +201,7 @@ def summary_pdf_view(round_id: int):
 def results_xlsx_view(round_id: int):
     """The results as an Excel workbook."""
     round_ = _readable_round(round_id)
-    if round_.kind == RoundKind.appraisal:
+    if round_.kind == "appraisal":
         return appraisal_views.results_xlsx(round_)
     return _download(
         results_xlsx(_report(round_)),

@@ -20,26 +20,10 @@ class RoundState(StrEnum):
     published = "published"
 
 
-class RoundKind(StrEnum):
-    """The four kinds of round (DOMAIN.md "Kinds of round"); fixed when a round is created."""
-
-    confidence = "confidence"  # lấy phiếu tín nhiệm
-    no_confidence = "no_confidence"  # bỏ phiếu tín nhiệm
-    appraisal = "appraisal"  # đánh giá, xếp loại chất lượng
-    nomination = "nomination"  # giới thiệu quy hoạch
-
-
 class BodyKind(StrEnum):
     party = "party"  # header "ĐẢNG CỘNG SẢN VIỆT NAM"
     state = "state"  # header "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
-
-KIND_LABELS = {
-    RoundKind.confidence: _l("Lấy phiếu tín nhiệm"),
-    RoundKind.no_confidence: _l("Bỏ phiếu tín nhiệm"),
-    RoundKind.appraisal: _l("Đánh giá, xếp loại chất lượng"),
-    RoundKind.nomination: _l("Giới thiệu quy hoạch"),
-}
 
 STATE_LABELS = {
     RoundState.draft: _l("Đang chuẩn bị"),
@@ -72,7 +56,8 @@ class Round(Base):
     #: The organising body, e.g. "Ban Chấp hành Đảng bộ thành phố".
     body: Mapped[str] = mapped_column(String(300), default="")
     body_kind: Mapped[str] = mapped_column(String(16), default=BodyKind.party)
-    kind: Mapped[str] = mapped_column(String(32), default=RoundKind.confidence)
+    #: The kind of round (:mod:`survey.kinds`), fixed when it is created.
+    kind: Mapped[str] = mapped_column(String(32), default="confidence")
     place: Mapped[str] = mapped_column(String(200), default="")
     held_on: Mapped[date | None]
     #: Attendance as recorded by the organizer; ``None`` until recorded.
@@ -118,10 +103,6 @@ class Round(Base):
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="round", order_by="Subject.order", cascade="all, delete-orphan"
     )
-    #: A nomination round's positions (chức danh quy hoạch), in ballot order.
-    positions: Mapped[list[Position]] = relationship(
-        order_by="Position.order", cascade="all, delete-orphan", passive_deletes=True
-    )
     #: The counting committee (ban kiểm phiếu) as the minutes list it.
     counting_committee: Mapped[list[CountingMember]] = relationship(
         order_by="CountingMember.order", cascade="all, delete-orphan", passive_deletes=True
@@ -130,10 +111,6 @@ class Round(Base):
     @property
     def state(self) -> RoundState:
         return round_state(self.opened_at, self.closed_at, self.published_at)
-
-    @property
-    def kind_label(self) -> str:
-        return str(KIND_LABELS[RoundKind(self.kind)])
 
     @property
     def state_label(self) -> str:
@@ -212,26 +189,6 @@ class Subject(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
 
     round: Mapped[Round] = relationship(back_populates="subjects")
-
-
-#: At most this many people are planned for one position (DOMAIN.md, nomination).
-MAX_SEATS = 3
-
-
-class Position(Base):
-    """A position being planned for in a nomination round, with its seats."""
-
-    __tablename__ = "positions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    #: 1-based position on the ballot.
-    order: Mapped[int]
-    title: Mapped[str] = mapped_column(String(250))
-    #: How many people may be planned for it, 1 to :data:`MAX_SEATS`.
-    seats: Mapped[int]
-    #: Whether the ballot offers write-in names for this position.
-    allow_write_ins: Mapped[bool] = mapped_column(default=True)
 
 
 class CommitteeRole(StrEnum):

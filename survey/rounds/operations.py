@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.ballots.nomination import check_ready
-from survey.ballots.operations import shuffle_ballots
-from survey.errors import InvalidInput, NotFound, RoundStateError
+from survey.errors import InvalidInput, NotFound
 from survey.i18n import _l
-from survey.paper.operations import require_reconciled
 from survey.rounds.importing import SubjectRow
-from survey.rounds.models import BodyKind, Round, RoundKind, RoundState, Subject
+from survey.rounds.models import BodyKind, Round, Subject
 from survey.tally.confidence import Denominator
 
 
@@ -39,7 +36,7 @@ def create_round(
     now: datetime,
     body: str = "",
     body_kind: str = BodyKind.party,
-    kind: str = RoundKind.confidence,
+    kind: str = "confidence",
     place: str = "",
     held_on: date | None = None,
     summoned: int | None = None,
@@ -50,8 +47,6 @@ def create_round(
     title = " ".join(title.split())
     if not title:
         raise InvalidInput(_l("Cần có tên đợt lấy phiếu."))
-    if kind not in RoundKind.__members__:
-        raise InvalidInput(_l("Loại đợt không hợp lệ: %(kind)s", kind=kind))
     if denominator not in Denominator.__members__:
         raise InvalidInput(_l("Mẫu số không hợp lệ: %(value)s", value=denominator))
     if min_ballots < 1:
@@ -106,11 +101,6 @@ def update_round(
 def replace_subjects(session: Session, round_: Round, rows: Iterable[SubjectRow]) -> None:
     """Make ``rows`` the ballot, in the order given."""
     round_.require_draft()
-    if round_.kind == RoundKind.appraisal:  # the list is the roster: members rate each other
-        from survey.appraisal.operations import replace_roster
-
-        replace_roster(session, round_, rows)
-        return
     round_.subjects.clear()
     for order, row in enumerate(rows, start=1):
         round_.subjects.append(
@@ -170,37 +160,5 @@ def record_attendance(session: Session, round_: Round, *, summoned: int, present
     round_.present = present
 
 
-def open_round(session: Session, round_: Round, now: datetime) -> None:
-    if round_.kind == RoundKind.nomination:
-        round_.require_draft()
-        check_ready(round_)
-    round_.open(now)
-    session.flush()
-
-
-def close_round(session: Session, round_: Round, now: datetime) -> None:
-    """Close voting, then rewrite the round's ballots in random order under fresh ids.
-
-    The close takes the round row's write lock, which waits for every cast in flight (each
-    holds a share lock on it) and makes every later cast see the round closed.
-
-    :raises RoundStateError: if a paper ballot has an entry not yet counted (survey.paper).
-    """
-    round_.close(now)
-    session.flush()
-    # no paper ballot may be left entered but uncounted: its entries link a serial to choices
-    require_reconciled(session, round_.id)
-    shuffle_ballots(session, round_.id)
-
-
 def publish_round(session: Session, round_: Round, now: datetime) -> None:
     round_.publish(now)
-
-
-def delete_round(session: Session, round_: Round) -> None:
-    if round_.state is not RoundState.draft:
-        raise RoundStateError(_l("Chỉ có thể xóa một đợt đang chuẩn bị."))
-    from survey.ballots.models import Card
-
-    session.execute(delete(Card).where(Card.round_id == round_.id))
-    session.delete(round_)

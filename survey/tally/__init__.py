@@ -1,5 +1,5 @@
 """Pure rating over counts: no Flask, no SQLAlchemy, no I/O.
 
-The database counts (a ``GROUP BY`` in :mod:`survey.reports.queries`); this package turns those
+The database counts (a ``GROUP BY`` in :mod:`survey.kinds.counts`); this package turns those
 counts into percentages, bands and ratings with exact integer and ``Decimal`` arithmetic.
 """

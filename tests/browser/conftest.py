@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from survey.db import create_all
+from survey.schema import create_all
 from tests.conftest import PASSWORD, make_test_app
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from survey.rounds.operations import close_round, open_round
+from survey.desk.operations import close_round, open_round
 from tests.browser.conftest import PHONE, axe_check, no_horizontal_scroll, screenshot, sign_in
 from tests.conftest import NOW
 
@@ -110,7 +110,7 @@ def test_ballot_by_keyboard_in_reading_order(phone, server, session, make_round)
 
 def test_the_report_pages_on_a_phone(phone, server, session, make_user, make_round):
     """A reader opens the results on a phone: wide tables scroll inside a focusable box."""
-    from survey.ballots.operations import cast_ballot
+    from survey.kinds.casting import cast_ballot
 
     make_user()
     round_ = make_round(title="Đợt đã kết thúc", cards=6, open_=True)

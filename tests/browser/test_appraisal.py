@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from survey.appraisal.models import AppraisalMark, Comment
 from survey.ballots.cards import card_url
 from survey.ballots.models import Ballot
+from survey.kinds.appraisal.models import AppraisalMark, Comment
 from survey.rounds.importing import parse_subjects
 from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot, to_review
 from tests.conftest import DATA

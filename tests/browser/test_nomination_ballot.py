@@ -7,7 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from survey.ballots.models import Ballot, InvalidLine, Mark, WriteIn
+from survey.ballots.models import Ballot, Mark
+from survey.kinds.nomination.models import InvalidLine, WriteIn
 from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot, to_review
 from tests.test_nomination import _round
 

@@ -7,13 +7,13 @@ from sqlalchemy import select
 
 from survey.auth.models import User
 from survey.ballots.models import Ballot, Mark
+from survey.desk.operations import open_round
 from survey.paper.operations import (
     create_paper_ballots,
     enter_paper_ballot,
     issue_paper_ballots,
     read_ballot,
 )
-from survey.rounds.operations import open_round
 from tests.browser.conftest import LAPTOP, axe_check, no_horizontal_scroll, screenshot, sign_in
 from tests.conftest import NOW
 

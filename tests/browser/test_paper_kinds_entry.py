@@ -5,14 +5,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from survey.appraisal.models import AppraisalMark, Member
-from survey.appraisal.operations import create_named_cards
-from survey.ballots.models import Mark, WriteIn
+from survey.ballots.models import Mark
 from survey.ballots.operations import issue_cards
-from survey.paper.appraisal import create_paper_forms
+from survey.desk.operations import create_round, open_round
+from survey.kinds.appraisal.models import AppraisalMark, Member
+from survey.kinds.appraisal.paper import create_paper_forms
+from survey.kinds.appraisal.roster import create_named_cards
+from survey.kinds.nomination.models import WriteIn
+from survey.kinds.nomination.positions import replace_nominations
+from survey.kinds.nomination.sheet import parse_nominations
 from survey.paper.operations import create_paper_ballots, issue_paper_ballots
-from survey.rounds.nomination import parse_nominations, replace_nominations
-from survey.rounds.operations import create_round, open_round, record_attendance
+from survey.rounds.operations import record_attendance
 from tests.browser.conftest import LAPTOP, axe_check, no_horizontal_scroll, sign_in
 from tests.browser.test_paper_entry import focused
 from tests.conftest import NOW

@@ -1,1 +1,0 @@
-"""Peer appraisal rounds: the roster, named cards, the appraisal form and its storage."""

@@ -1,0 +1,123 @@
+"""Use cases that run a round of any kind; each asks the round's kind what differs.
+
+Every function takes the session first, flushes at most and never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from survey.ballots import operations as cards
+from survey.ballots.models import Card
+from survey.ballots.operations import shuffle_ballots
+from survey.errors import RoundStateError
+from survey.i18n import _l
+from survey.kinds import KINDS, kind_named, kind_of
+from survey.paper.operations import discard_entries, require_reconciled
+from survey.rounds import operations as rounds
+from survey.rounds.importing import SubjectRow
+from survey.rounds.models import BodyKind, Round, RoundState
+from survey.tally.confidence import Denominator
+
+
+def create_round(
+    session: Session,
+    *,
+    title: str,
+    now: datetime,
+    kind: str = "confidence",
+    body: str = "",
+    body_kind: str = BodyKind.party,
+    place: str = "",
+    held_on: date | None = None,
+    summoned: int | None = None,
+    denominator: str = Denominator.collected,
+    min_ballots: int = 5,
+    subjects: Iterable[SubjectRow] = (),
+) -> Round:
+    """A draft round of ``kind``, with ``subjects`` as its list (made the kind's way: an
+    appraisal's list is its roster).
+
+    :raises InvalidInput: if the kind or a detail is not valid.
+    """
+    round_kind = kind_named(kind)
+    round_ = rounds.create_round(
+        session, title=title, now=now, kind=kind, body=body, body_kind=body_kind, place=place,
+        held_on=held_on, summoned=summoned, denominator=denominator, min_ballots=min_ballots,
+    )
+    rows = list(subjects)
+    if rows:
+        round_kind.replace_subjects(session, round_, rows)
+        session.flush()
+    return round_
+
+
+def replace_subjects(session: Session, round_: Round, rows: Iterable[SubjectRow]) -> None:
+    """Make ``rows`` the round's list, the kind's way."""
+    kind_of(round_).replace_subjects(session, round_, list(rows))
+
+
+def open_round(session: Session, round_: Round, now: datetime) -> None:
+    """Open voting; needs subjects, a quorum, and whatever the kind needs."""
+    round_.require_draft()
+    kind_of(round_).check_ready(round_)
+    round_.open(now)
+    session.flush()
+
+
+def close_round(session: Session, round_: Round, now: datetime) -> None:
+    """Close voting, then rewrite the round's ballots in random order under fresh ids.
+
+    The close takes the round row's write lock, which waits for every cast in flight (each
+    holds a share lock on it) and makes every later cast see the round closed.
+
+    :raises RoundStateError: if a paper ballot has an entry not yet counted (survey.paper).
+    """
+    round_.close(now)
+    session.flush()
+    # no paper ballot may be left entered but uncounted: its entries link a serial to choices
+    require_reconciled(session, round_.id)
+    kind = kind_of(round_)
+    shuffle_ballots(session, round_.id, kind.ballot_tables)
+    kind.shuffle(session, round_.id)
+
+
+def publish_round(session: Session, round_: Round, now: datetime) -> None:
+    rounds.publish_round(session, round_, now)
+
+
+def delete_round(session: Session, round_: Round) -> None:
+    if round_.state is not RoundState.draft:
+        raise RoundStateError(_l("Chỉ có thể xóa một đợt đang chuẩn bị."))
+    session.execute(delete(Card).where(Card.round_id == round_.id))
+    session.delete(round_)
+
+
+def void_card(session: Session, round_: Round, serial: int) -> int:
+    """Withdraw a lost card or paper ballot (:func:`survey.ballots.operations.void_card`).
+
+    A voided paper ballot can no longer be counted, so the entries already made of it are
+    discarded with it (otherwise they would wait for a second entry forever and keep the
+    round from closing).
+
+    :returns: how many paper entries were discarded.
+    """
+    card = cards.void_card(session, round_, serial)
+    if card.medium == "phone":
+        return 0
+    return discard_entries(session, round_.id, serial)
+
+
+def card_holders(session: Session, round_: Round, serials: Iterable[int]) -> dict[int, str]:
+    """The names printed on named cards (empty for anonymous ones)."""
+    return kind_of(round_).card_holders(session, round_.id, list(serials))
+
+
+__all__ = [
+    "KINDS", "card_holders", "close_round", "create_round", "delete_round", "open_round",
+    "publish_round", "replace_subjects", "void_card",
+]

@@ -1,0 +1,178 @@
+"""What every kind of round is: the one class a kind implements.
+
+Everything that differs from one kind of round to another is a method or an attribute of its
+:class:`Kind`; the code outside :mod:`survey.kinds` asks the round's kind
+(:func:`survey.kinds.kind_of`) and never compares kind names. The defaults here are those of
+the simplest ballot (one level per subject, anonymous cards); each kind overrides what it does
+differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+import click
+from flask import Blueprint
+from flask.typing import ResponseReturnValue
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+from survey.ballots.operations import CardCheck
+from survey.kinds.paper import PaperLayout
+from survey.rounds.importing import RowError, SubjectRow, parse_subjects
+from survey.rounds.models import Round
+from survey.rounds.operations import replace_subjects
+
+
+class Label(Protocol):
+    """A label: a lazy translation or a plain string; ``str()`` gives the text."""
+
+    def __str__(self) -> str: ...
+
+
+class Form(Protocol):
+    """A posted form as the voter pages read it (Werkzeug's ``MultiDict`` or alike)."""
+
+    def lists(self) -> Any: ...
+
+
+#: ``ballot_ids(round_id)``: the subject ids of an open round's ballot, from a cache the caller
+#: keeps (the voter pages'), so that a cast need not ask the database.
+BallotIds = Callable[[int], Collection[int]]
+
+
+@dataclass(frozen=True)
+class ListImport:
+    """A list read from an uploaded sheet: every row read and every problem found."""
+
+    errors: tuple[RowError, ...]
+    #: The subjects, when the list is one subject per row.
+    rows: tuple[SubjectRow, ...] = ()
+    #: Whatever else the kind read from the sheet (a nomination's positions).
+    sheet: Any = None
+    #: How many lines the sheet holds.
+    count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.count > 0
+
+
+class Kind:
+    """A kind of round. The registry (:mod:`survey.kinds`) holds one instance of each."""
+
+    #: Stored in ``rounds.kind``; never changes once a round exists.
+    name: ClassVar[str]
+    #: Shown to people.
+    label: ClassVar[Label]
+    #: What a ballot line can hold, in ballot order: stored value → label.
+    levels: ClassVar[Mapping[str, Label]]
+    #: Cards are printed for named roster members (their own line is left off their ballot).
+    named_cards: ClassVar[bool] = False
+    #: The ballot is grouped by position, with seats and write-ins.
+    has_positions: ClassVar[bool] = False
+    #: The path segment its voter forms post to (``/v/<path>/review``); ``""``: ``/v/review``.
+    voter_path: ClassVar[str] = ""
+    #: The endpoint where the organizer edits the list (called with ``round_id``).
+    list_endpoint: ClassVar[str] = "rounds.subjects"
+    #: Its paper ballot; ``None``: it has none.
+    paper: ClassVar[PaperLayout | None] = None
+    #: A ballot line is invalid per position, not per subject: the documents give no count of
+    #: valid and invalid ballots.
+    per_position_validity: ClassVar[bool] = False
+    #: The organizer's pages of this kind, if it has any (registered by the app).
+    blueprint: ClassVar[Blueprint | None] = None
+    #: The page of the kind's own rules (called with ``round_id``) and its link's text.
+    settings_endpoint: ClassVar[str | None] = None
+    settings_label: ClassVar[Label | None] = None
+    #: What a closed round of this kind can lead to: the endpoint that prepares it.
+    follow_up: ClassVar[str | None] = None
+    #: The kind's own ``survey`` commands (click groups), added to the command line.
+    commands: ClassVar[tuple[click.Command, ...]] = ()
+
+    def level_labels(self) -> dict[str, str]:
+        """The levels' names in the current language, translated once."""
+        return {value: str(label) for value, label in self.levels.items()}
+
+    # -- preparing a round -----------------------------------------------------------------------
+
+    def read_list(self, data: bytes, filename: str) -> ListImport:
+        """The list of an uploaded ``.csv``/``.xlsx`` sheet: one subject per row."""
+        parsed = parse_subjects(data, filename)
+        return ListImport(parsed.errors, parsed.rows, count=len(parsed.rows))
+
+    def replace_list(self, session: Session, round_: Round, parsed: ListImport) -> None:
+        """Make an imported list the round's ballot."""
+        self.replace_subjects(session, round_, parsed.rows)
+
+    def replace_subjects(self, session: Session, round_: Round,
+                         rows: Sequence[SubjectRow]) -> None:
+        """Make ``rows`` the ballot, in the order given."""
+        replace_subjects(session, round_, rows)
+
+    def check_ready(self, round_: Round) -> None:
+        """:raises RoundStateError: if the round cannot open yet, for a reason of its kind."""
+
+    # -- voting ----------------------------------------------------------------------------------
+
+    def read_ballot(self, form: Form) -> Any:
+        """The ballot a voter page posted, parsed (not yet checked against the round).
+
+        :raises CardRejected: if the form is malformed (a line posted twice, say).
+        """
+        raise NotImplementedError
+
+    def cached_ids(self) -> BallotIds | None:
+        """Where the voter pages keep an open round's ballot ids, if they do: passed to
+        :meth:`check_ballot` by the pages, so that a cast need not ask the database."""
+        return None
+
+    def check_ballot(self, session: Session, card: CardCheck, ballot: Any, *,
+                     ballot_ids: BallotIds | None = None, cast: bool = False) -> Any:
+        """Check ``ballot`` against ``card``'s round; return what :meth:`store_ballot` takes.
+
+        ``cast``: the ballot is about to be stored (not shown again for review or editing).
+
+        :raises CardRejected: ``bad_ballot`` if a line is not on this card's ballot.
+        """
+        raise NotImplementedError
+
+    def store_ballot(self, session: Session, round_id: int, ballot_id: str,
+                     checked: Any) -> None:
+        """Insert the lines of a checked ballot; the caller stored its row ``ballot_id``."""
+        raise NotImplementedError
+
+    def ballot_page(self, session: Session, card: CardCheck, code: str,
+                    ballot: Any = None) -> ResponseReturnValue:
+        """The voter's ballot: empty, or with ``ballot``'s answers put back."""
+        raise NotImplementedError
+
+    def review_page(self, session: Session, card: CardCheck, code: str,
+                    ballot: Any) -> ResponseReturnValue:
+        """The answers listed before the final submit."""
+        raise NotImplementedError
+
+    def card_holders(self, session: Session, round_id: int,
+                     serials: Collection[int]) -> dict[int, str]:
+        """The names printed on the cards ``serials`` (named cards only)."""
+        return {}
+
+    # -- the close -------------------------------------------------------------------------------
+
+    #: Tables whose rows hang off a ballot row (``ballot_id``): rewritten with it at the close.
+    ballot_tables: ClassVar[tuple[Table, ...]] = ()
+
+    def shuffle(self, session: Session, round_id: int) -> None:
+        """Rewrite what the kind stores apart from the ballot rows in random order, under
+        fresh ids (the ballot rows and :attr:`ballot_tables` are rewritten by the close)."""
+
+    # -- pages -----------------------------------------------------------------------------------
+
+    def round_context(self, session: Session, round_: Round) -> dict[str, Any]:
+        """What the round's page and the projector show besides the turnout."""
+        return {}
+
+
+__all__ = ["BallotIds", "Form", "Kind", "Label", "ListImport"]

@@ -1,0 +1,111 @@
+"""The nomination for planning (giới thiệu quy hoạch): positions with seats, Đồng ý / Không đồng
+ý per candidate, and names written in (Regulation 377-QĐ/TW; docs/rules.md, "The nomination").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+from survey.ballots.forms import CardOnPage
+from survey.ballots.operations import CardCheck, reject
+from survey.i18n import _l
+from survey.kinds.base import BallotIds, ListImport
+from survey.kinds.lines import LinesKind, Posted, check_levels, check_subjects
+from survey.kinds.nomination import ballot, positions
+from survey.kinds.nomination.models import InvalidLine, WriteIn
+from survey.kinds.nomination.sheet import parse_nominations
+from survey.kinds.nomination.views import bp
+from survey.kinds.paper import NOMINATION as NOMINATION_FORM
+from survey.kinds.paper import PaperLayout, PaperLevel
+from survey.rounds.models import Round
+
+LEVEL_LABELS = {ballot.AGREE: _l("Đồng ý"), ballot.DISAGREE: _l("Không đồng ý")}
+
+
+class Nomination(LinesKind):
+    name = "nomination"
+    label = _l("Giới thiệu quy hoạch")
+    levels = LEVEL_LABELS
+    has_positions = True
+    per_position_validity = True
+    list_endpoint = "nominations.positions"
+    blueprint = bp
+    ballot_tables: tuple[Table, ...] = (WriteIn.__table__, InvalidLine.__table__)  # type: ignore[assignment]
+    paper = PaperLayout(
+        title=_l("PHIẾU GIỚI THIỆU QUY HOẠCH"),
+        instruction=_l(
+            "Đánh dấu X vào ô Đồng ý hoặc Không đồng ý ở mỗi người; có thể ghi thêm tên người "
+            "khác vào dòng để trống của chức danh. Số người đồng ý và ghi thêm của một chức danh "
+            "vượt số người cần quy hoạch thì phần phiếu của chức danh đó không hợp lệ."
+        ),
+        levels=(
+            PaperLevel("agree", _l("Đồng ý"), "1"),
+            PaperLevel("disagree", _l("Không đồng ý"), "2"),
+        ),
+        form=NOMINATION_FORM,
+        entered=(PaperLevel("agree", _l("Đồng ý"), "1"),),
+        blank_label=_l("Không đồng ý / để trống"),
+    )
+
+    # -- preparing -------------------------------------------------------------------------------
+
+    def read_list(self, data: bytes, filename: str) -> ListImport:
+        """Positions, seats and candidates from one sheet."""
+        sheet = parse_nominations(data, filename)
+        return ListImport(sheet.errors, sheet=sheet, count=len(sheet.rows))
+
+    def replace_list(self, session: Session, round_: Round, parsed: ListImport) -> None:
+        positions.replace_nominations(session, round_, parsed.sheet)
+
+    def check_ready(self, round_: Round) -> None:
+        ballot.check_ready(round_)
+
+    # -- the ballot ------------------------------------------------------------------------------
+
+    def cached_ids(self) -> BallotIds | None:
+        return None  # the check needs the round's positions anyway
+
+    def check_ballot(self, session: Session, card: CardCheck, posted: Posted, *,
+                     ballot_ids: BallotIds | None = None, cast: bool = False) -> Any:
+        round_ = session.get(Round, card.round_id, populate_existing=True)
+        assert round_ is not None
+        check_levels(self.levels, posted.choices)
+        check_subjects(frozenset(s.id for s in round_.subjects), posted.choices)
+        if posted.write_ins and ballot.bad_write_ins(round_, posted.write_ins):
+            raise reject("bad_ballot")
+        return round_, posted
+
+    def store_ballot(self, session: Session, round_id: int, ballot_id: str,
+                     checked: Any) -> None:
+        round_, posted = checked
+        ballot.store_lines(session, round_, ballot_id, posted.choices, posted.write_ins)
+
+    # -- the voter's pages -----------------------------------------------------------------------
+
+    def _page(self, template: str, session: Session, card: CardCheck, code: str,
+              posted: Posted | None) -> str:
+        round_ = session.get(Round, card.round_id)
+        assert round_ is not None
+        posted = posted or Posted({})
+        chosen, write_ins = ballot.fold_write_ins(round_, posted.choices, posted.write_ins)
+        return render_template(
+            template, round=round_, form=CardOnPage(code), chosen=chosen,
+            lines=ballot.line_counts(round_, chosen, write_ins), write_ins=write_ins,
+            labels=self.level_labels(),
+        )
+
+    def ballot_page(self, session: Session, card: CardCheck, code: str,
+                    ballot: Any = None) -> ResponseReturnValue:
+        return self._page("kinds/nomination/ballot.html", session, card, code, ballot)
+
+    def review_page(self, session: Session, card: CardCheck, code: str,
+                    ballot: Any) -> ResponseReturnValue:
+        return self._page("kinds/nomination/review.html", session, card, code, ballot)
+
+
+NOMINATION = Nomination()

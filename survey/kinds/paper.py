@@ -1,0 +1,135 @@
+"""What a paper ballot looks like: the layout a kind of round gives as its ``paper``.
+
+A layout names the ballot's title, the instruction line, and its levels in ballot order, each
+with the value stored, the column heading printed on paper, and the key that chooses it on the
+entry page. A kind without one has no paper ballot (:func:`survey.paper.operations.layout_for`
+refuses it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from survey.errors import InvalidInput
+from survey.i18n import _l
+from survey.tally.nomination import name_key
+
+#: Line marks that are not a level: no mark, and two or more marks on paper.
+BLANK = "blank"
+INVALID = "invalid"
+#: The entry keys of those two (the space bar also means blank).
+BLANK_KEY = "0"
+INVALID_KEY = "x"
+
+
+@dataclass(frozen=True)
+class PaperLevel:
+    #: The value stored in ``marks.choice``.
+    value: str
+    #: The column heading on paper and the label on the entry page.
+    label: object
+    #: The key that chooses this level on the entry page.
+    key: str
+
+
+#: The shapes of paper ballot: one level per line; nomination (positions, write-ins); appraisal
+#: (a named form: levels and two scores per line).
+LINES = "lines"
+NOMINATION = "nomination"
+APPRAISAL = "appraisal"
+
+
+@dataclass(frozen=True)
+class PaperLayout:
+    #: The ballot's title, in capitals, as the regulation prints it.
+    title: object
+    #: The line under the table telling the voter how to mark.
+    instruction: object
+    #: The levels printed as columns; the stored ones unless ``entered`` says otherwise.
+    levels: tuple[PaperLevel, ...]
+    form: str = LINES
+    #: The levels offered at entry, when not all the printed ones are stored (nomination:
+    #: only Đồng ý; Không đồng ý is entered as blank).
+    entered: tuple[PaperLevel, ...] | None = None
+    #: The entry label of a blank line, when it means more than "no mark".
+    blank_label: object = None
+
+    @property
+    def entry_levels(self) -> tuple[PaperLevel, ...]:
+        return self.levels if self.entered is None else self.entered
+
+    @property
+    def values(self) -> frozenset[str]:
+        return frozenset(level.value for level in self.entry_levels)
+
+    def label_of(self, value: str) -> str:
+        for level in self.entry_levels:
+            if level.value == value:
+                return str(level.label)
+        if value == BLANK and self.blank_label is not None:
+            return str(self.blank_label)
+        return str(MARK_LABELS[value])
+
+
+MARK_LABELS = {BLANK: _l("Để trống"), INVALID: _l("Không hợp lệ (nhiều dấu)")}
+
+class Entry(Protocol):
+    """An entry of a paper ballot as stored (:class:`survey.paper.models.PaperEntry`)."""
+
+    invalid: bool
+    lines: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one entry says a paper ballot holds."""
+
+    #: The whole ballot is invalid; ``lines`` is then empty.
+    invalid: bool
+    #: Subject id → level value, ``"blank"`` or ``"invalid"``, for every line of the ballot.
+    lines: Mapping[int, str]
+    #: Nomination: position id → the names written in, cleaned, in name-key order.
+    write_ins: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    #: Appraisal: subject id → (general score, tasks score), each ``None`` when not written.
+    scores: Mapping[int, tuple[int | None, int | None]] = field(default_factory=dict)
+
+    def stored(self) -> dict[str, object]:
+        data: dict[str, object] = {str(sid): mark for sid, mark in sorted(self.lines.items())}
+        data |= {f"w{pid}": list(names) for pid, names in sorted(self.write_ins.items())}
+        data |= {f"p{sid}": list(pair) for sid, pair in sorted(self.scores.items())}
+        return data
+
+    @classmethod
+    def of(cls, entry: Entry) -> Reading:
+        lines: dict[int, str] = {}
+        write_ins: dict[int, tuple[str, ...]] = {}
+        scores: dict[int, tuple[int | None, int | None]] = {}
+        for key, value in entry.lines.items():
+            if key.startswith("w"):
+                write_ins[int(key[1:])] = tuple(value)
+            elif key.startswith("p"):
+                scores[int(key[1:])] = (value[0], value[1])
+            else:
+                lines[int(key)] = value
+        return cls(entry.invalid, lines, write_ins, scores)
+
+    def compared(self) -> tuple:
+        """What two entries must share to agree: written-in names by their tally key."""
+        return (
+            self.invalid,
+            sorted(self.lines.items()),
+            sorted((pid, sorted(map(name_key, names)))
+                   for pid, names in self.write_ins.items() if names),
+            sorted((sid, pair) for sid, pair in self.scores.items() if pair != (None, None)),
+        )
+
+    def agrees_with(self, other: Reading) -> bool:
+        return self.compared() == other.compared()
+
+
+class NoPaperBallot(InvalidInput):
+    """The round's kind has no paper ballot."""
+
+

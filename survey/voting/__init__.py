@@ -1,0 +1,1 @@
+"""The voter's pages: no login, a card code carried by the form, the kind's ballot."""
