@@ -19,8 +19,8 @@ from survey import create_app
 from survey.ballots.models import Ballot, Card, Mark
 from survey.ballots.operations import create_cards, issue_cards
 from survey.db import upgrade
-from survey.rounds.importing import SubjectRow
 from survey.desk.operations import create_round, open_round
+from survey.rounds.importing import SubjectRow
 from survey.rounds.operations import record_attendance
 
 DEFAULT_PG_URL = "postgresql+psycopg://survey:survey@127.0.0.1/survey_bench"

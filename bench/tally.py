@@ -31,8 +31,8 @@ from sqlalchemy import func, select, text, update
 from bench.data import DEFAULT_PG_URL, bench_app, fresh_database, subject_rows
 from survey.ballots.models import Ballot, Card, Mark
 from survey.ballots.operations import create_cards, issue_cards
-from survey.rounds.models import Round
 from survey.desk.operations import create_round, open_round
+from survey.rounds.models import Round
 from survey.rounds.operations import record_attendance
 
 MB = 1024 * 1024
@@ -238,19 +238,19 @@ def task_minutes(database_url: str, round_id: int) -> dict[str, Any]:
     """The minutes of the count as a PDF: gathering the report, then drawing it."""
     from zoneinfo import ZoneInfo
 
-    try:
-        from survey.reports.documents import build_report
-        from survey.reports.pdf import minutes_pdf
-    except ImportError as exc:  # the report pack is not there: say so, do not fail
-        return {"available": False, "why": str(exc)}
+    from survey.kinds import kind_of
+    from survey.reports.report import build_frame
+
     with _session(database_url) as (app, session), app.test_request_context():
         round_ = session.get(Round, round_id)
         list(round_.subjects)
+        kind = kind_of(round_)
         with PeakRss() as report_peak:
-            report_seconds, report = _timed(lambda: build_report(
-                session, round_, tz=ZoneInfo("Asia/Ho_Chi_Minh"), published_only_history=False))
+            report_seconds, report = _timed(lambda: kind.report(
+                session, round_, build_frame(session, round_, tz=ZoneInfo("Asia/Ho_Chi_Minh")),
+                published_only=False))
         with PeakRss() as pdf_peak:
-            pdf_seconds, pdf = _timed(lambda: minutes_pdf(report))
+            pdf_seconds, pdf = _timed(lambda: kind.minutes_pdf(report))
     return {"available": True, "report_seconds": report_seconds,
             "report_peak_growth_mb": report_peak.growth_mb, "pdf_seconds": pdf_seconds,
             "pdf_peak_growth_mb": pdf_peak.growth_mb, "pdf_bytes": len(pdf),

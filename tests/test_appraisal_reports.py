@@ -15,7 +15,7 @@ import pypdf
 import pytest
 
 from survey.desk.operations import close_round
-from survey.reports.appraisal import subject_inputs
+from survey.kinds.appraisal.results import subject_inputs
 from survey.reports.cli import recount_command, report_command, tally_command
 from survey.rounds.operations import get_round
 from survey.tally.appraisal import tally_appraisal

@@ -17,16 +17,17 @@ from survey.errors import InvalidInput, RoundStateError
 from survey.kinds import KINDS
 from survey.kinds.appraisal.models import AppraisalMark, Comment, Member
 from survey.kinds.appraisal.paper import create_paper_forms
+from survey.kinds.appraisal.results import subject_inputs
 from survey.kinds.appraisal.roster import create_named_cards
 from survey.kinds.casting import cast, cast_ballot
 from survey.kinds.counts import ballot_sources
+from survey.kinds.no_confidence.results import no_confidence_result
 from survey.kinds.nomination.models import InvalidLine, WriteIn
 from survey.kinds.nomination.positions import replace_nominations
+from survey.kinds.nomination.results import nomination_counts, nomination_result
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.paper.models import PaperEntry
 from survey.paper.operations import create_paper_ballots, issue_paper_ballots
-from survey.reports.appraisal import subject_inputs
-from survey.reports.kinds import no_confidence_result, nomination_counts, nomination_result
 from survey.rounds.operations import record_attendance
 from tests.conftest import NOW, PASSWORD, btv_rows
 from tests.test_appraisal import small_roster

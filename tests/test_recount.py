@@ -145,13 +145,14 @@ def test_export_recount_gives_the_identical_tally(runner, session, make_closed, 
 
 
 def test_the_file_read_in_chunks_is_the_same_file(session, make_closed, monkeypatch):  # noqa: F811
-    from survey.reports import ballots_export
+    from survey.kinds import ballot_file as lines_file
+    from survey.reports import ballot_file
 
     round_ = make_closed()
-    whole = ballots_export.ballot_file(session, round_)
-    monkeypatch.setattr(ballots_export, "CHUNK", 5)  # 37 ballots: 8 queries, the last short
-    assert ballots_export.ballot_file(session, round_) == whole
-    assert ballots_export.fingerprint(session, round_) == sha256_hex(whole)
+    whole = ballot_file.ballot_file(session, round_)
+    monkeypatch.setattr(lines_file, "CHUNK", 5)  # 37 ballots: 8 queries, the last short
+    assert ballot_file.ballot_file(session, round_) == whole
+    assert ballot_file.fingerprint(session, round_) == sha256_hex(whole)
     parsed = decode(whole)
     assert len(parsed.ballots) == 37 and len(set(parsed.ballots)) > 1
 

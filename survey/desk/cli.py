@@ -20,6 +20,7 @@ from survey.desk import operations
 from survey.i18n import _, _l
 from survey.kinds import KINDS, kind_named, kind_of
 from survey.kinds.base import ListImport
+from survey.kinds.no_confidence.derive import derive_no_confidence
 from survey.rounds import operations as rounds
 from survey.rounds.models import Round, quorum_met
 from survey.security.audit import record_cli
@@ -171,8 +172,6 @@ def derive_command(round_id: int, title: str | None, as_json: bool) -> None:
     It lists those with over half and under two thirds "low", in ballot order, and copies
     the body, place and attendance: create and issue cards, then open it.
     """
-    from survey.kinds.no_confidence import derive_no_confidence
-
     with command_transaction() as session:
         poll = rounds.get_round(session, round_id)
         round_ = derive_no_confidence(session, poll, now=datetime.now(UTC), title=title)

@@ -9,7 +9,7 @@ differently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -20,6 +20,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from survey.ballots.operations import CardCheck
+from survey.documents.frame import Frame
 from survey.kinds.paper import PaperLayout
 from survey.rounds.importing import RowError, SubjectRow, parse_subjects
 from survey.rounds.models import Round
@@ -173,6 +174,69 @@ class Kind:
     def round_context(self, session: Session, round_: Round) -> dict[str, Any]:
         """What the round's page and the projector show besides the turnout."""
         return {}
+
+    # -- results and documents -------------------------------------------------------------------
+    #
+    # A kind computes its tally (pure code in survey.tally, over counts from the database), and
+    # says what every document of a closed round shows (its ``report``: the round's frame of
+    # survey.documents.frame and the kind's figures). The documents toolkit lays them out.
+
+    #: The orders its summary can be sorted in (value → label); the first is the default.
+    summary_orders: ClassVar[Mapping[str, Label]]
+    #: The templates of its documents' bodies (``minutes``, ``summary``), included by the pages
+    #: and by the files ``survey report --format html`` writes.
+    documents: ClassVar[Mapping[str, str]] = {}
+
+    def tally_json(self, session: Session, round_: Round) -> dict[str, Any]:
+        """The tally as ``survey tally --format json`` and ``results.json`` give it."""
+        raise NotImplementedError
+
+    def tally_csv(self, session: Session, round_: Round) -> str:
+        """The tally as CSV (UTF-8 text; the caller adds a BOM)."""
+        raise NotImplementedError
+
+    def report(self, session: Session, round_: Round, frame: Frame, *,
+               published_only: bool) -> Any:
+        """What every document of the closed round shows, gathered once around ``frame``.
+
+        :param published_only: compare with earlier *published* rounds only (readers).
+        """
+        raise NotImplementedError
+
+    def results_page(self, session: Session, round_: Round) -> str:
+        """The results page of a closed round."""
+        raise NotImplementedError
+
+    def page_context(self, report: Any, order: str) -> dict[str, Any]:
+        """What the templates of :attr:`documents` need besides ``round``."""
+        raise NotImplementedError
+
+    def minutes_pdf(self, report: Any) -> bytes:
+        raise NotImplementedError
+
+    def summary_pdf(self, report: Any, order: str) -> bytes:
+        raise NotImplementedError
+
+    def workbook(self, report: Any) -> bytes:
+        raise NotImplementedError
+
+    def recount(self, data: bytes) -> dict[str, Any]:
+        """A ballot file of this kind counted again, as :meth:`tally_json` gives the tally.
+
+        :raises RecountError: if ``data`` is not a well-formed ballot file.
+        """
+        raise NotImplementedError
+
+    def recount_text(self, document: dict[str, Any]) -> str:
+        """A recount (:meth:`recount`) as plain text, for reading on screen."""
+        raise NotImplementedError
+
+    def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
+        """The lines of the round's ballot file (formats in survey.tally, docs/formats.md).
+
+        :raises RoundStateError: if too few ballots were collected for one to be given.
+        """
+        raise NotImplementedError
 
 
 __all__ = ["BallotIds", "Form", "Kind", "Label", "ListImport"]

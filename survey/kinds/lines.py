@@ -7,7 +7,7 @@ once per open round and language and then served without loading a subject
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +22,10 @@ from survey.ballots.forms import CardOnPage
 from survey.ballots.models import Mark
 from survey.ballots.operations import MAX_SERIAL, CardCheck, reject
 from survey.db import get_session
+from survey.kinds.ballot_file import lines_file
 from survey.kinds.base import BallotIds, Form, Kind
 from survey.rounds.models import Round, RoundState, Subject
+from survey.tally.recount import decode, recount_document
 from survey.web.pages import Kept, voter_page
 
 #: How many (round, language) ballots each worker keeps.
@@ -204,6 +206,12 @@ class LinesKind(Kind):
     def store_ballot(self, session: Session, round_id: int, ballot_id: str,
                      checked: Any) -> None:
         store_marks(session, ballot_id, checked)
+
+    def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
+        return lines_file(session, round_, [str(level) for level in self.levels])
+
+    def recount(self, data: bytes) -> dict[str, Any]:
+        return recount_document(decode(data))
 
     # -- the voter's pages -------------------------------------------------------------------
 

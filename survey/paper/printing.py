@@ -1,10 +1,10 @@
 """Printed paper ballots: one A4 page per ballot, in the layout of the minutes (fpdf2).
 
-The header is the minutes' own (:func:`survey.reports.pdf._header`): the body on the left, the
-Party or national heading on the right. Then the kind's title, the round's name, the table
-(STT, Họ và tên, Chức vụ, one empty box per level), the instruction line, the serial number and
-a box for the counting committee's stamp. A long list flows onto a second page whose table
-heading repeats; the serial is printed at the foot of every page.
+The header is the minutes' own (:func:`survey.documents.minutes.draw_heading`): the body on
+the left, the Party or national heading on the right. Then the kind's title, the round's name,
+the table (STT, Họ và tên, Chức vụ, one empty box per level), the instruction line, the serial
+number and a box for the counting committee's stamp. A long list flows onto a second page
+whose table heading repeats; the serial is printed at the foot of every page.
 """
 
 from __future__ import annotations
@@ -16,19 +16,12 @@ from datetime import date
 from fpdf.enums import RenderStyle, XPos, YPos
 from fpdf.fonts import FontFace
 
+from survey.documents.minutes import draw_heading
+from survey.documents.pdf import LEFT, PT, SERIF, WIDTH, Document, table
+from survey.documents.text import printed
 from survey.i18n import _
 from survey.kinds.nomination.models import positions_of
 from survey.kinds.paper import APPRAISAL, NOMINATION, PaperLayout
-from survey.reports.pdf import (
-    HEADING_FILL,
-    LEFT,
-    PT,
-    SERIF,
-    WIDTH,
-    _Document,
-    _header,
-    _t,
-)
 from survey.rounds.models import BodyKind, Round, Subject
 
 TABLE_SIZE = 9.5
@@ -36,7 +29,7 @@ STAMP_W, STAMP_H = 60.0, 28.0
 
 
 @dataclass(frozen=True)
-class _Heading:
+class Heading:
     """What the minutes' header block reads, for a ballot (no count has ended yet)."""
 
     body: str
@@ -59,7 +52,7 @@ class _Heading:
         return _("%(place)s, %(date)s", place=locality, date=when)
 
 
-class _Ballots(_Document):
+class Ballots(Document):
     serial = 0
 
     def footer(self) -> None:
@@ -84,8 +77,9 @@ def paper_ballots_pdf(
     if not serials:
         raise ValueError("no paper ballots to print")
     title = str(layout.title)
-    pdf = _Ballots(title=f"{title} – {_t(round_.title)}", subject=title, author=_t(round_.body))
-    heading = _Heading(round_.body, round_.parent_body, round_.body_kind, round_.locality,
+    pdf = Ballots(title=f"{title} – {printed(round_.title)}", subject=title,
+                  author=printed(round_.body))
+    heading = Heading(round_.body, round_.parent_body, round_.body_kind, round_.locality,
                        round_.held_on)
     for index, serial in enumerate(serials):
         if index:
@@ -95,12 +89,12 @@ def paper_ballots_pdf(
     return bytes(pdf.output())
 
 
-def _ballot(pdf: _Ballots, round_: Round, layout: PaperLayout, heading: _Heading,
+def _ballot(pdf: Ballots, round_: Round, layout: PaperLayout, heading: Heading,
             serial: int, subjects: Sequence[Subject] | None = None) -> None:
-    _header(pdf, heading)  # type: ignore[arg-type]  # reads the same fields as a report
+    draw_heading(pdf, heading)
     pdf.centred(str(layout.title), "B", 16)
     pdf.ln(0.5)
-    pdf.centred(_t(round_.title), "B", 12.5, WIDTH - 20, LEFT + 10)
+    pdf.centred(printed(round_.title), "B", 12.5, WIDTH - 20, LEFT + 10)
     pdf.ln(4)
 
     if layout.form == NOMINATION:
@@ -133,22 +127,7 @@ def _ballot(pdf: _Ballots, round_: Round, layout: PaperLayout, heading: _Heading
     pdf.set_y(top + STAMP_H + 2)
 
 
-def _table(pdf: _Ballots, widths: Sequence[float]):
-    pdf.font("", TABLE_SIZE)
-    return pdf.table(
-        col_widths=widths,
-        width=sum(widths),
-        align="LEFT",
-        repeat_headings=1,
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL, size_pt=9.0),
-        text_align="CENTER",
-        v_align="MIDDLE",
-        line_height=TABLE_SIZE * PT * 1.25,
-        padding=(1.2, 1.0),
-    )
-
-
-def _lines_table(pdf: _Ballots, layout: PaperLayout, subjects: Sequence[Subject], *,
+def _lines_table(pdf: Ballots, layout: PaperLayout, subjects: Sequence[Subject], *,
                  scores: bool = False) -> None:
     """STT, Họ và tên, Chức vụ, one box per level (and the two score boxes of an appraisal)."""
     levels = layout.levels
@@ -159,8 +138,8 @@ def _lines_table(pdf: _Ballots, layout: PaperLayout, subjects: Sequence[Subject]
     rest = WIDTH - stt_w - name_w - level_w * len(levels) - 2 * score_w
     widths = (stt_w, name_w, rest, *([level_w] * len(levels)),
               *([score_w] * (2 if scores else 0)))
-    with _table(pdf, widths) as table:
-        row = table.row()
+    with table(pdf, widths, size=TABLE_SIZE, heading_size=9.0, padding=(1.2, 1.0)) as made:
+        row = made.row()
         row.cell(_("STT"))
         row.cell(_("Họ và tên"))
         row.cell(_("Chức vụ"))
@@ -170,25 +149,26 @@ def _lines_table(pdf: _Ballots, layout: PaperLayout, subjects: Sequence[Subject]
             row.cell(_("Điểm tiêu chí chung (0–30)"))
             row.cell(_("Điểm kết quả nhiệm vụ (0–70)"))
         for subject in subjects:
-            row = table.row()
+            row = made.row()
             row.cell(str(subject.order))
-            row.cell(_t(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
-            row.cell(_t(subject.position), align="LEFT")
+            row.cell(printed(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
+            row.cell(printed(subject.position), align="LEFT")
             for _level in range(len(levels) + (2 if scores else 0)):
                 row.cell("")
 
 
-def _nomination_tables(pdf: _Ballots, round_: Round, layout: PaperLayout) -> None:
+def _nomination_tables(pdf: Ballots, round_: Round, layout: PaperLayout) -> None:
     """One table per position: its title and seats, its candidates, then its blank lines."""
     level_w = 20.0
     widths = (10.5, 50.0, WIDTH - 10.5 - 50.0 - 2 * level_w, level_w, level_w)
     for position in positions_of(round_):
         pdf.ensure(24)
-        pdf.paragraph([("B", _("%(n)d. %(title)s", n=position.order, title=_t(position.title))),
+        pdf.paragraph([("B", _("%(n)d. %(title)s", n=position.order,
+                                title=printed(position.title))),
                        ("", _(" (quy hoạch %(seats)d người)", seats=position.seats))],
                       indent=0, size=11)
-        with _table(pdf, widths) as table:
-            row = table.row()
+        with table(pdf, widths, size=TABLE_SIZE, heading_size=9.0, padding=(1.2, 1.0)) as made:
+            row = made.row()
             row.cell(_("STT"))
             row.cell(_("Họ và tên"))
             row.cell(_("Chức vụ hiện tại"))
@@ -196,15 +176,15 @@ def _nomination_tables(pdf: _Ballots, round_: Round, layout: PaperLayout) -> Non
                 row.cell(str(level.label))
             candidates = [s for s in round_.subjects if s.position_id == position.id]
             for subject in candidates:
-                row = table.row()
+                row = made.row()
                 row.cell(str(subject.order))
-                row.cell(_t(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
-                row.cell(_t(subject.position), align="LEFT")
+                row.cell(printed(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
+                row.cell(printed(subject.position), align="LEFT")
                 row.cell("")
                 row.cell("")
             if position.allow_write_ins:
                 for _line in range(position.seats):
-                    row = table.row()
+                    row = made.row()
                     row.cell("")
                     row.cell(_("Ghi thêm: ……………"), align="LEFT",
                              style=FontFace(emphasis="ITALICS"))

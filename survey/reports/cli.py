@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -14,27 +15,24 @@ from sqlalchemy.orm import Session
 
 from survey.errors import SurveyError
 from survey.i18n import _, _l
-from survey.kinds.confidence import BAND_LABELS, LEVEL_LABELS
-from survey.reports import appraisal_output, charts, kinds, kinds_summary
-from survey.reports.appraisal import appraisal_csv, appraisal_json, build_appraisal
-from survey.reports.appraisal_documents import minutes_frame
-from survey.reports.appraisal_documents import minutes_pdf as appraisal_minutes_pdf
-from survey.reports.ballots_export import ballot_file
-from survey.reports.documents import (
-    BAND_CONSEQUENCES,
-    Order,
-    build_report,
-    number,
-    signed,
-)
-from survey.reports.kinds import tally_csv, tally_json
-from survey.reports.pdf import minutes_pdf, summary_pdf
-from survey.reports.xlsx import results_xlsx
+from survey.kinds import KINDS, kind_of
+from survey.kinds.base import Kind
+from survey.reports.ballot_file import ballot_file
+from survey.reports.report import build_frame
 from survey.rounds.models import Round
 from survey.rounds.operations import get_round
-from survey.tally import appraisal_recount
-from survey.tally.confidence import Level
-from survey.tally.recount import RecountError, decode, recount_document, sha256_hex
+from survey.tally.recount import RecountError, sha256_hex
+
+
+def _closed_round(session: Session, round_id: int) -> Round:
+    """:raises click.ClickException: if there is no such round, or it is not closed yet."""
+    try:
+        round_ = get_round(session, round_id)
+    except SurveyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not round_.results_ready:
+        raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
+    return round_
 
 
 @click.command("tally", help="In kết quả kiểm phiếu của một đợt đã kết thúc (JSON hoặc CSV).")
@@ -47,34 +45,18 @@ from survey.tally.recount import RecountError, decode, recount_document, sha256_
 def tally_command(round_id: int, fmt: str, out: Path | None) -> None:
     """Print the tally of a closed round."""
     with current_app.extensions["survey.sessionmaker"]() as session:
-        try:
-            round_ = get_round(session, round_id)
-        except SurveyError as exc:
-            raise click.ClickException(str(exc)) from exc
-        if not round_.results_ready:
-            raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
-        if round_.kind == "appraisal":
-            report = build_appraisal(session, round_)
-            data, text = appraisal_json(report), appraisal_csv(report) if fmt == "csv" else ""
-            if fmt == "json":
-                text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        elif fmt == "json":
-            text = json.dumps(tally_json(session, round_), ensure_ascii=False, indent=2) + "\n"
+        round_ = _closed_round(session, round_id)
+        kind = kind_of(round_)
+        if fmt == "json":
+            text = json.dumps(kind.tally_json(session, round_), ensure_ascii=False,
+                              indent=2) + "\n"
         else:
-            text = tally_csv(session, round_)
+            text = kind.tally_csv(session, round_)
     if out is None:
         click.echo(text, nl=False)
-    else:
-        try:
-            # newline="": the CSV already ends its rows in CRLF; Windows must not add a CR
-            out.write_text(("\ufeff" if fmt == "csv" else "") + text, encoding="utf-8",
-                           newline="")
-        except OSError as exc:
-            raise click.ClickException(
-                _("Không ghi được tệp %(path)s (%(error)s).", path=out,
-                  error=exc.strerror or exc)
-            ) from exc
-        click.echo(_("Đã ghi %(path)s", path=out), err=True)
+        return
+    # newline="": the CSV already ends its rows in CRLF; Windows must not add a CR
+    _write((("\ufeff" if fmt == "csv" else "") + text).encode("utf-8"), out)
 
 
 # -- survey report: the documents of a closed round -------------------------------------------
@@ -88,6 +70,7 @@ FORMATS = {
     "jsonl": ("ballots",),
 }
 STATIC = Path(__file__).resolve().parent.parent / "static"
+ORDERS = sorted({str(order) for kind in KINDS.values() for order in kind.summary_orders})
 
 
 def document_css() -> Markup:
@@ -106,51 +89,34 @@ def document_css() -> Markup:
     return Markup(base + section)
 
 
-def render_document(session: Session, round_: Round, *, fmt: str, document: str,
-                    order: str) -> bytes:
-    """The bytes of one document of a closed round."""
-    if round_.kind == "appraisal":
-        return _appraisal_document(session, round_, fmt=fmt, document=document, order=order)
-    if order not in {o.value for o in Order}:
-        raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.", order=order))
-    if document == "ballots":
-        return ballot_file(session, round_)
-    if fmt == "csv":
-        return ("\ufeff" + tally_csv(session, round_)).encode()
-    report = build_report(
-        session, round_, tz=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
-        published_only_history=False,
-    )
-    if fmt == "xlsx":
-        return results_xlsx(report)
-    if fmt == "pdf":
-        return minutes_pdf(report) if document == "minutes" else summary_pdf(report, order)
+def _standalone(round_: Round, kind: Kind, report: Any, document: str, order: str) -> bytes:
+    """A document as an HTML file of its own: no server behind it, the style sheet inlined."""
     title = _("Biên bản kiểm phiếu") if document == "minutes" else _("Báo cáo kết quả")
     html = render_template(
-        "reports/standalone.html", document=f"reports/_{document}.html", css=document_css(),
-        lang="vi", title=f"{title} – {round_.title}", report=report, round=round_,
-        order=Order(order), lines=report.sorted_lines(order),
-        orders=kinds_summary.order_labels(round_.kind), charts=charts, levels=list(Level),
-        labels=LEVEL_LABELS, bands=BAND_LABELS, consequences=BAND_CONSEQUENCES, number=number,
-        signed=signed, ks=kinds_summary, **kinds.page_labels(),
+        "reports/standalone.html", document=kind.documents[document], css=document_css(),
+        lang="vi", title=f"{title} – {round_.title}", round=round_,
+        **kind.page_context(report, order),
     )
     return html.encode("utf-8")
 
 
-def _appraisal_document(session: Session, round_: Round, *, fmt: str, document: str,
-                        order: str) -> bytes:
-    """An appraisal round's documents (no HTML minutes: its minutes are a PDF or a page)."""
+def render_document(session: Session, round_: Round, *, fmt: str, document: str,
+                    order: str) -> bytes:
+    """The bytes of one document of a closed round."""
+    kind = kind_of(round_)
     if document == "ballots":
         return ballot_file(session, round_)
-    report = build_appraisal(session, round_)
     if fmt == "csv":
-        return ("\ufeff" + appraisal_csv(report)).encode()
-    frame = minutes_frame(session, round_,
-                          tz=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-    if fmt == "pdf" and document == "minutes":
-        return appraisal_minutes_pdf(frame, report)
-    return appraisal_output.document(frame, report, fmt=fmt, document=document, order=order,
-                                     css=document_css())
+        return ("\ufeff" + kind.tally_csv(session, round_)).encode()
+    frame = build_frame(session, round_,
+                        tz=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    report = kind.report(session, round_, frame, published_only=False)
+    if fmt == "xlsx":
+        return kind.workbook(report)
+    if fmt == "pdf":
+        return kind.minutes_pdf(report) if document == "minutes" else kind.summary_pdf(
+            report, order)
+    return _standalone(round_, kind, report, document, order)
 
 
 @click.command(
@@ -163,9 +129,7 @@ def _appraisal_document(session: Session, round_: Round, *, fmt: str, document: 
 @click.option("--document", type=click.Choice(["minutes", "summary", "results", "ballots"]),
               help="minutes or summary (pdf, html); results (xlsx, csv); ballots (jsonl). "
                    "Default: the first the format gives.")
-@click.option("--order", type=click.Choice([order.value for order in Order]
-                                         + ["excellent", "failed"]),
-              default="ballot", show_default=True,
+@click.option("--order", type=click.Choice(ORDERS), default="ballot", show_default=True,
               help="The summary's order: ballot; low (a poll), no_confidence (a confidence "
                    "vote), votes (a nomination round), excellent or failed (an appraisal).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
@@ -182,14 +146,11 @@ def report_command(round_id: int, fmt: str, document: str | None, order: str,
     if out is None and fmt in ("pdf", "xlsx"):
         raise click.UsageError(_("Cần --out TỆP cho định dạng %(format)s.", format=fmt))
     with current_app.extensions["survey.sessionmaker"]() as session:
+        round_ = _closed_round(session, round_id)
+        if document == "summary" and order not in kind_of(round_).summary_orders:
+            raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.",
+                                     order=order))
         try:
-            round_ = get_round(session, round_id)
-            if not round_.results_ready:
-                raise click.ClickException(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
-            if (document == "summary" and round_.kind != "appraisal"
-                    and order not in {o.value for o in kinds_summary.order_labels(round_.kind)}):
-                raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.",
-                                         order=order))
             data = render_document(session, round_, fmt=fmt, document=document, order=order)
         except SurveyError as exc:
             raise click.ClickException(str(exc)) from exc
@@ -231,77 +192,62 @@ def _hex(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch in "0123456789abcdef")
 
 
-def _recount_text(data: dict) -> str:
-    """The recount as a plain table, for reading on screen."""
-    lines = [
-        _("Đợt số %(id)s: %(title)s", id=data["round"]["id"], title=data["round"]["title"]),
-        _("Triệu tập %(s)s, có mặt %(p)s, phiếu phát ra %(i)s, phiếu thu về %(c)s; tỷ lệ tính "
-          "trên %(d)s.", s=data["summoned"], p=data["present"], i=data["issued"],
-          c=data["collected"], d=data["denominator_value"]),
-        "",
-    ]
-    kind = data["round"]["kind"]
-    if kind == "nomination":
-        return "\n".join(lines + _nomination_text(data)) + "\n"
-    if kind == "no_confidence":
-        return "\n".join(lines + _no_confidence_text(data)) + "\n"
-    header = [_("STT"), _("Họ và tên"), _("Cao"), "%", _("TN"), "%", _("Thấp"), "%",
-              _("KHL"), _("Ngưỡng")]
-    rows = [header]
-    for item in data["subjects"]:
-        if item["counts"] is None:
-            rows.append([str(item["order"]), item["name"]] + ["—"] * 8)
-            continue
-        row = [str(item["order"]), item["name"]]
-        for level in ("high", "confidence", "low"):
-            row += [str(item["counts"][level]), item["percent"][level]]
-        row += [str(item["invalid"]), item["band"] or ""]
-        rows.append(row)
-    return "\n".join(lines + _columns(rows, left=(1, 9))) + "\n"
+def _file_kind(data: bytes) -> Kind:
+    """The kind a ballot file's header names; a file whose header cannot be read is handed
+    to the poll's reader, which says what is wrong with it."""
+    try:
+        header = json.loads(data.split(b"\n", 1)[0].decode("utf-8"))
+    except ValueError:
+        header = None
+    name = header.get("kind") if isinstance(header, dict) else None
+    return KINDS.get(name, KINDS["confidence"]) if isinstance(name, str) else KINDS["confidence"]
 
 
-def _columns(rows: list[list[str]], *, left: tuple[int, ...]) -> list[str]:
-    """Rows as aligned text: the ``left`` columns flush left, the others flush right."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
-                      for i, cell in enumerate(row)).rstrip() for row in rows]
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(
+            _("Không đọc được tệp %(path)s (%(error)s).", path=path, error=exc.strerror or exc)
+        ) from exc
 
 
-def _no_confidence_text(data: dict) -> list[str]:
-    rows = [[_("STT"), _("Họ và tên"), _("TN"), "%", _("Không TN"), "%", _("KHL"),
-             _("Kết luận")]]
-    for item in data["subjects"]:
-        if item["counts"] is None:
-            rows.append([str(item["order"]), item["name"]] + ["—"] * 6)
-            continue
-        row = [str(item["order"]), item["name"]]
-        for level in ("confidence", "no_confidence"):
-            row += [str(item["counts"][level]), item["percent"][level]]
-        row += [str(item["invalid"]), "dismissal" if item["dismissal"] else ""]
-        rows.append(row)
-    return _columns(rows, left=(1, 7))
+def _check(digest: str, expect: str | None) -> None:
+    click.echo(_("Mã kiểm tra SHA-256 của tệp: %(hash)s", hash=digest), err=True)
+    if expect is not None and _hex(expect) != digest:
+        click.echo(
+            _("KẾT LUẬN: KHÔNG KHỚP. Mã kiểm tra của tệp khác mã in trong biên bản (%(expect)s): "
+              "tệp đã bị thay đổi hoặc không phải tệp gốc. Không dùng tệp này để kiểm lại.",
+              expect=expect.strip()),
+            err=True,
+        )
+        raise SystemExit(1)
 
 
-def _nomination_text(data: dict) -> list[str]:
-    out: list[str] = []
-    for position in data["positions"]:
-        out.append(_("%(order)s. %(title)s (tối đa %(seats)s người)", order=position["order"],
-                     title=position["title"], seats=position["seats"]))
-        if position["valid"] is None:
-            out.append("   —")
-            continue
-        rows = [[_("TT"), _("Họ và tên"), _("Đồng ý"), "%", _("Kết quả")]]
-        for item in position["candidates"] + position["write_ins"]:
-            verdict = "nominated" if item["nominated"] else ("tied" if item["tied"] else "")
-            rows.append([str(item.get("order", "+")), item["name"], str(item["votes"]),
-                         item["percent"], verdict])
-        out += ["   " + line for line in _columns(rows, left=(1, 4))]
-        out.append("   " + _("Phiếu hợp lệ %(valid)s, không hợp lệ %(invalid)s.",
-                             valid=position["valid"], invalid=position["invalid"]))
-    for warning in data["warnings"]:
-        out.append(_("Lưu ý: %(name)s được giới thiệu cho hơn 3 chức danh.",
-                     name=warning["name"]))
-    return out
+def _recount(kind: Kind, data: bytes) -> dict[str, Any]:
+    try:
+        return kind.recount(data)
+    except RecountError as exc:
+        message = RECOUNT_ERRORS.get(exc.code)
+        text = str(message) % exc.params if message else str(exc)
+        raise click.ClickException(_("Tệp không đúng định dạng tệp phiếu: %(problem)s",
+                                     problem=text)) from exc
+
+
+def _conclude(document: dict[str, Any], expect: str | None) -> None:
+    if "positions" in document:
+        summary = _("Đã kiểm lại %(n)d phiếu của %(p)d chức danh từ chính tệp này.",
+                    n=document["collected"], p=len(document["positions"]))
+    else:
+        summary = _("Đã kiểm lại %(n)d phiếu của %(s)d người được lấy phiếu từ chính tệp "
+                    "này.", n=document["collected"], s=len(document["subjects"]))
+    if expect is None:
+        click.echo(summary, err=True)
+        click.echo(_("Chưa so sánh mã kiểm tra: hãy chạy lại với --expect <mã in trong biên "
+                     "bản> để biết tệp có đúng là tệp gốc không."), err=True)
+    else:
+        click.echo(_("KẾT LUẬN: KHỚP. Mã kiểm tra trùng với mã in trong biên bản. %(summary)s",
+                     summary=summary), err=True)
 
 
 @click.command(
@@ -321,49 +267,13 @@ def recount_command(path: Path, expect: str | None, fmt: str, out: Path | None) 
     Prints the tally as `survey tally --format json` does; exits with 1 if the file's
     SHA-256 differs from --expect or the file is not a well-formed ballot file.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise click.ClickException(
-            _("Không đọc được tệp %(path)s (%(error)s).", path=path, error=exc.strerror or exc)
-        ) from exc
-    digest = sha256_hex(data)
-    click.echo(_("Mã kiểm tra SHA-256 của tệp: %(hash)s", hash=digest), err=True)
-    if expect is not None and _hex(expect) != digest:
-        click.echo(
-            _("KẾT LUẬN: KHÔNG KHỚP. Mã kiểm tra của tệp khác mã in trong biên bản (%(expect)s): "
-              "tệp đã bị thay đổi hoặc không phải tệp gốc. Không dùng tệp này để kiểm lại.",
-              expect=expect.strip()),
-            err=True,
-        )
-        raise SystemExit(1)
-    try:
-        if appraisal_recount.is_appraisal_file(data):
-            document = appraisal_recount.recount_document(appraisal_recount.decode(data))
-        else:
-            document = recount_document(decode(data))
-    except RecountError as exc:
-        message = RECOUNT_ERRORS.get(exc.code)
-        text = str(message) % exc.params if message else str(exc)
-        raise click.ClickException(_("Tệp không đúng định dạng tệp phiếu: %(problem)s",
-                                     problem=text)) from exc
+    data = _read(path)
+    _check(sha256_hex(data), expect)
+    kind = _file_kind(data)
+    document = _recount(kind, data)
     if fmt == "json":
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    elif document["round"]["kind"] == "appraisal":
-        text = appraisal_output.recount_text(document)
     else:
-        text = _recount_text(document)
+        text = kind.recount_text(document)
     _write(text.encode("utf-8"), out)
-    if "positions" in document:
-        summary = _("Đã kiểm lại %(n)d phiếu của %(p)d chức danh từ chính tệp này.",
-                    n=document["collected"], p=len(document["positions"]))
-    else:
-        summary = _("Đã kiểm lại %(n)d phiếu của %(s)d người được lấy phiếu từ chính tệp "
-                    "này.", n=document["collected"], s=len(document["subjects"]))
-    if expect is None:
-        click.echo(summary, err=True)
-        click.echo(_("Chưa so sánh mã kiểm tra: hãy chạy lại với --expect <mã in trong biên "
-                     "bản> để biết tệp có đúng là tệp gốc không."), err=True)
-    else:
-        click.echo(_("KẾT LUẬN: KHỚP. Mã kiểm tra trùng với mã in trong biên bản. %(summary)s",
-                     summary=summary), err=True)
+    _conclude(document, expect)

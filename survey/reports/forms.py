@@ -15,8 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from survey.documents.frame import ROLE_LABELS
 from survey.i18n import _l
-from survey.reports.documents import ROLE_LABELS
 from survey.reports.operations import MAX_MEMBERS
 from survey.rounds.models import CommitteeRole
 

@@ -4,22 +4,35 @@ themselves; a proposed level, two optional scores and a comment per line (Regula
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from survey.ballots.operations import CardCheck, reject
+from survey.documents.frame import Frame
 from survey.i18n import _l
-from survey.kinds.appraisal import ballot, pages, roster
+from survey.kinds.appraisal import ballot, pages, report_pages, roster
 from survey.kinds.appraisal.cli import appraisal_cli
+from survey.kinds.appraisal.file import appraisal_ballot_file, recount_text
+from survey.kinds.appraisal.minutes import minutes_pdf
+from survey.kinds.appraisal.results import (
+    AppraisalReport,
+    appraisal_csv,
+    appraisal_json,
+    build_appraisal,
+)
+from survey.kinds.appraisal.sheet import appraisal_xlsx
+from survey.kinds.appraisal.summary import ORDER_LABELS
+from survey.kinds.appraisal.summary_pdf import summary_pdf
 from survey.kinds.appraisal.views import bp
 from survey.kinds.base import BallotIds, Form, Kind
 from survey.kinds.paper import APPRAISAL as APPRAISAL_FORM
 from survey.kinds.paper import PaperLayout, PaperLevel
 from survey.rounds.importing import SubjectRow
 from survey.rounds.models import Round
+from survey.tally import appraisal_recount
 from survey.tally.appraisal import Level
 
 LEVEL_LABELS = {
@@ -40,6 +53,9 @@ class Appraisal(Kind):
     settings_endpoint = "appraisal.settings"
     settings_label = _l("Quy tắc đánh giá, xếp loại")
     commands = (appraisal_cli,)
+    summary_orders = ORDER_LABELS
+    documents = {"minutes": "kinds/appraisal/_minutes.html",
+                 "summary": "kinds/appraisal/_summary.html"}
     paper = PaperLayout(
         title=_l("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG"),
         instruction=_l(
@@ -104,6 +120,45 @@ class Appraisal(Kind):
 
     def round_context(self, session: Session, round_: Round) -> dict[str, Any]:
         return {"unit_turnout": roster.turnout_by_unit(session, round_.id)}
+
+    # -- results and documents: a frame, and the appraisal's own figures ------------------------
+
+    def tally_json(self, session: Session, round_: Round) -> dict[str, Any]:
+        return appraisal_json(build_appraisal(session, round_))
+
+    def tally_csv(self, session: Session, round_: Round) -> str:
+        return appraisal_csv(build_appraisal(session, round_))
+
+    def report(self, session: Session, round_: Round, frame: Frame, *,
+               published_only: bool) -> tuple[Frame, AppraisalReport]:
+        return frame, build_appraisal(session, round_)
+
+    def results_page(self, session: Session, round_: Round) -> str:
+        return report_pages.results_page(session, round_)
+
+    def page_context(self, report: tuple[Frame, AppraisalReport], order: str) -> dict[str, Any]:
+        frame, appraisal = report
+        return {**report_pages.context(appraisal),
+                **report_pages.summary_context(appraisal, frame, order)}
+
+    def minutes_pdf(self, report: tuple[Frame, AppraisalReport]) -> bytes:
+        return minutes_pdf(*report)
+
+    def summary_pdf(self, report: tuple[Frame, AppraisalReport], order: str) -> bytes:
+        return summary_pdf(*report, order)
+
+    def workbook(self, report: tuple[Frame, AppraisalReport]) -> bytes:
+        return appraisal_xlsx(*report)
+
+    def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
+        """One line per rated line, never a whole form; its minimum is per subject."""
+        yield appraisal_ballot_file(session, round_)
+
+    def recount(self, data: bytes) -> dict[str, Any]:
+        return appraisal_recount.recount_document(appraisal_recount.decode(data))
+
+    def recount_text(self, document: dict[str, Any]) -> str:
+        return recount_text(document)
 
 
 APPRAISAL = Appraisal()

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask import render_template
@@ -13,16 +14,35 @@ from sqlalchemy.orm import Session
 
 from survey.ballots.forms import CardOnPage
 from survey.ballots.operations import CardCheck, reject
+from survey.documents.frame import Frame
+from survey.documents.text import number
 from survey.i18n import _l
+from survey.kinds.ballot_file import ballot_ids
 from survey.kinds.base import BallotIds, ListImport
+from survey.kinds.confidence import poll_context
+from survey.kinds.confidence.report import RoundReport, build_report
 from survey.kinds.lines import LinesKind, Posted, check_levels, check_subjects
-from survey.kinds.nomination import ballot, positions
+from survey.kinds.nomination import ballot, positions, summary
+from survey.kinds.nomination.documents import (
+    nomination_minutes_pdf,
+    nomination_summary_pdf,
+    nomination_workbook,
+)
+from survey.kinds.nomination.file import nomination_ballot_file
 from survey.kinds.nomination.models import InvalidLine, WriteIn
+from survey.kinds.nomination.results import (
+    nomination_csv,
+    nomination_json,
+    nomination_result,
+    recount_text,
+)
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.kinds.nomination.views import bp
 from survey.kinds.paper import NOMINATION as NOMINATION_FORM
 from survey.kinds.paper import PaperLayout, PaperLevel
 from survey.rounds.models import Round
+from survey.security.audit import head as audit_head
+from survey.tally.confidence import Denominator
 
 LEVEL_LABELS = {ballot.AGREE: _l("Đồng ý"), ballot.DISAGREE: _l("Không đồng ý")}
 
@@ -35,6 +55,9 @@ class Nomination(LinesKind):
     per_position_validity = True
     list_endpoint = "nominations.positions"
     blueprint = bp
+    summary_orders = summary.ORDERS
+    documents = {"minutes": "reports/_minutes.html",
+                 "summary": "kinds/nomination/_summary.html"}
     ballot_tables: tuple[Table, ...] = (WriteIn.__table__, InvalidLine.__table__)  # type: ignore[assignment]
     paper = PaperLayout(
         title=_l("PHIẾU GIỚI THIỆU QUY HOẠCH"),
@@ -106,6 +129,48 @@ class Nomination(LinesKind):
     def review_page(self, session: Session, card: CardCheck, code: str,
                     ballot: Any) -> ResponseReturnValue:
         return self._page("kinds/nomination/review.html", session, card, code, ballot)
+
+
+
+    # -- results and documents -------------------------------------------------------------------
+
+    def tally_json(self, session: Session, round_: Round) -> dict[str, Any]:
+        return nomination_json(round_, nomination_result(session, round_))
+
+    def tally_csv(self, session: Session, round_: Round) -> str:
+        return nomination_csv(self.tally_json(session, round_))
+
+    def report(self, session: Session, round_: Round, frame: Frame, *,
+               published_only: bool) -> RoundReport:
+        return build_report(session, round_, frame, published_only_history=published_only,
+                            kind_result=nomination_result(session, round_),
+                            denominator=Denominator.summoned)
+
+    def results_page(self, session: Session, round_: Round) -> str:
+        return render_template(
+            "reports/results_kind.html", round=round_, table="kinds/nomination/_table.html",
+            result=nomination_result(session, round_), number=number,
+            audit_head=audit_head(session),
+        )
+
+    def page_context(self, report: RoundReport, order: str) -> dict[str, Any]:
+        return {**poll_context(report, order), "orders": summary.ORDERS, "ks": summary,
+                "table": "kinds/nomination/_table.html"}
+
+    def minutes_pdf(self, report: RoundReport) -> bytes:
+        return nomination_minutes_pdf(report)
+
+    def summary_pdf(self, report: RoundReport, order: str) -> bytes:
+        return nomination_summary_pdf(report, order)
+
+    def workbook(self, report: RoundReport) -> bytes:
+        return nomination_workbook(report)
+
+    def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
+        yield nomination_ballot_file(session, round_, ballot_ids(session, round_))
+
+    def recount_text(self, document: dict[str, Any]) -> str:
+        return recount_text(document)
 
 
 NOMINATION = Nomination()
