@@ -14,7 +14,7 @@ from survey.db import Base, compact
 from survey.rounds.nomination import add_candidate, add_position
 from survey.rounds.operations import close_round, create_round, open_round, record_attendance
 from tests.conftest import NOW
-from tests.test_anonymity import spearman
+from tests.factories import spearman
 
 COLUMNS = {
     "write_ins": {"ballot_id", "position_id", "name"},

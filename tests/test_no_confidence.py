@@ -14,7 +14,7 @@ from survey.ballots.operations import cast_ballot, create_cards, issue_cards
 from survey.rounds.models import Round, RoundKind
 from survey.rounds.operations import close_round, open_round
 from tests.conftest import NOW
-from tests.test_cli import refused, run, run_json
+from tests.factories import refused, run, run_json
 
 
 def _closed_poll(session, make_round):

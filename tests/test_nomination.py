@@ -11,35 +11,19 @@ import unicodedata
 from sqlalchemy import func, select
 
 from survey.ballots.models import Ballot, InvalidLine, Mark, WriteIn
-from survey.ballots.operations import create_cards, issue_cards
 from survey.reports.cli import report_command
 from survey.rounds.models import Position, Round, Subject
 from survey.rounds.nomination import parse_nominations, replace_nominations
-from survey.rounds.operations import close_round, create_round, open_round, record_attendance
+from survey.rounds.operations import close_round, create_round, record_attendance
 from tests.conftest import DATA, NOW
-from tests.test_cli import refused, run
-
-SHEET = """Chức danh quy hoạch,Số người quy hoạch tối đa,Họ và tên,Chức vụ hiện tại
-Bí thư Thành ủy,2,Tòng Minh Ánh,Phó Chánh Văn phòng
-Bí thư Thành ủy,2,Lê Hữu Hải,Bí thư Đảng ủy phường
-Bí thư Thành ủy,2,Lò Văn Lâm,Trưởng phòng Y tế
-Chủ tịch UBND thành phố,1,Trần Mạnh Toàn,Phó Chủ tịch UBND
-Chủ tịch UBND thành phố,1,Lương Minh Chiến,Chủ tịch Liên đoàn Lao động
-""".encode()
-
-
-def _round(session, *, summoned=10, present=9, cards=9):
-    round_ = create_round(session, title="Giới thiệu quy hoạch nhiệm kỳ 2030-2035", now=NOW,
-                          kind="nomination", body="Ban Chấp hành Đảng bộ thành phố")
-    parsed = parse_nominations(SHEET, "quy-hoach.csv")
-    assert parsed.ok, parsed.errors
-    replace_nominations(session, round_, parsed)
-    record_attendance(session, round_, summoned=summoned, present=present)
-    codes = [c.code for c in create_cards(session, round_, cards)]
-    issue_cards(session, round_)
-    open_round(session, round_, NOW)
-    session.commit()
-    return round_, codes
+from tests.factories import (
+    SHEET,
+    assert_accessible_basics,
+    new_round_form,
+    nomination_round,
+    refused,
+    run,
+)
 
 
 def _vote(client, code, data, *, cast=True):
@@ -53,7 +37,7 @@ def _vote(client, code, data, *, cast=True):
 
 
 def test_nomination_round_through_the_phone_to_the_tally(client, session, logged_in, runner):
-    round_, codes = _round(session)
+    round_, codes = nomination_round(session)
     secretary, chair = round_.positions
     an, hai, lam, toan, chien = (s.id for s in round_.subjects)
     assert [s.position_id for s in round_.subjects] == [secretary.id] * 3 + [chair.id] * 2
@@ -148,7 +132,7 @@ def test_nomination_round_through_the_phone_to_the_tally(client, session, logged
 
 
 def test_bad_write_ins_are_refused_and_store_nothing(client, session):
-    round_, codes = _round(session, cards=2)
+    round_, codes = nomination_round(session, cards=2)
     secretary, chair = round_.positions
     client.post("/v", data={"code": codes[0]})
     for data in ({f"w{chair.id}": ["X", "Y"]},  # more fields than seats
@@ -173,7 +157,7 @@ def test_bad_write_ins_are_refused_and_store_nothing(client, session):
 
 
 def test_blank_ballot_counts_as_disagree_for_everyone(client, session, runner):
-    round_, codes = _round(session, summoned=6, present=5, cards=5)
+    round_, codes = nomination_round(session, summoned=6, present=5, cards=5)
     for code in codes:
         assert _vote(client, code, {})[2].status_code == 303
     session.rollback()
@@ -256,7 +240,7 @@ def test_open_needs_positions_and_cli_creates_from_the_sheet(runner, session, tm
 
 def test_other_documents_of_a_nomination_round_do_not_break(client, session, logged_in, runner,
                                                            tmp_path):
-    round_, codes = _round(session, cards=5)
+    round_, codes = nomination_round(session, cards=5)
     for code in codes:
         _vote(client, code, {f"s{round_.subjects[0].id}": "agree"})
     session.rollback()
@@ -276,9 +260,7 @@ def test_other_documents_of_a_nomination_round_do_not_break(client, session, log
 
 
 def test_new_round_form_takes_the_planning_sheet(client, session, logged_in):
-    from tests.test_rounds import _new_round_form
-
-    data = _new_round_form() | {"kind": "nomination"}
+    data = new_round_form() | {"kind": "nomination"}
     data["subjects_file"] = (io.BytesIO((DATA / "quy-hoach-chuc-danh.csv").read_bytes()),
                              "quy-hoach-chuc-danh.csv")
     response = client.post("/rounds/new", data=data)
@@ -292,7 +274,7 @@ def test_new_round_form_takes_the_planning_sheet(client, session, logged_in):
 
 
 def test_change_from_review_keeps_agrees_and_write_ins(client, session):
-    round_, codes = _round(session, cards=1)
+    round_, codes = nomination_round(session, cards=1)
     secretary, chair = round_.positions
     an = round_.subjects[0].id
     client.post("/v", data={"code": codes[0]})
@@ -310,9 +292,7 @@ def test_change_from_review_keeps_agrees_and_write_ins(client, session):
 
 
 def test_nomination_pages_label_every_control(client, session, logged_in):
-    from tests.test_a11y_pages import assert_accessible_basics
-
-    round_, codes = _round(session, cards=5)
+    round_, codes = nomination_round(session, cards=5)
     secretary, _chair = round_.positions
     ballot = client.post("/v", data={"code": codes[0]}).text
     page = assert_accessible_basics(ballot, "the nomination ballot")
@@ -334,8 +314,6 @@ def test_nomination_pages_label_every_control(client, session, logged_in):
 
 
 def test_draft_positions_page_labels_every_control(client, session, logged_in):
-    from tests.test_a11y_pages import assert_accessible_basics
-
     round_ = create_round(session, title="Quy hoạch", now=NOW, kind="nomination")
     replace_nominations(session, round_, parse_nominations(SHEET, "quy-hoach.csv"))
     session.commit()
@@ -344,7 +322,7 @@ def test_draft_positions_page_labels_every_control(client, session, logged_in):
 
 
 def test_a_listed_candidate_written_in_is_an_agree_for_that_candidate(client, session):
-    round_, codes = _round(session, summoned=5, present=5, cards=5)
+    round_, codes = nomination_round(session, summoned=5, present=5, cards=5)
     position = round_.positions[1]  # Chủ tịch UBND thành phố, one seat; write-ins allowed?
     position.allow_write_ins = True
     session.commit()
@@ -362,7 +340,7 @@ def test_a_listed_candidate_written_in_is_an_agree_for_that_candidate(client, se
 
 
 def test_a_write_in_cannot_become_a_spreadsheet_formula(client, session, runner):
-    round_, codes = _round(session, summoned=5, present=5, cards=5)
+    round_, codes = nomination_round(session, summoned=5, present=5, cards=5)
     position = round_.positions[1]
     position.allow_write_ins = True
     session.commit()

@@ -13,8 +13,7 @@ import click
 
 from survey.reports.cli import recount_command, report_command, tally_command
 from survey.tally.recount import decode, sha256_hex
-from tests.factories import confidence_file
-from tests.test_reports import EXPECTED, make_closed  # noqa: F401 (a fixture)
+from tests.factories import BTV_EXPECTED, confidence_file
 
 SURVEY = click.Group("survey", commands=[tally_command, report_command, recount_command])
 
@@ -26,7 +25,7 @@ def invoke(runner, *args):
 # -- through the CLI -----------------------------------------------------------------------------
 
 
-def test_export_recount_gives_the_identical_tally(runner, session, make_closed, tmp_path):  # noqa: F811
+def test_export_recount_gives_the_identical_tally(runner, session, make_closed, tmp_path):
     round_ = make_closed()
     path = tmp_path / "phieu.jsonl"
     result = invoke(runner, "report", round_.id, "--format", "jsonl", "--out", path)
@@ -44,7 +43,7 @@ def test_export_recount_gives_the_identical_tally(runner, session, make_closed, 
     assert "KẾT LUẬN: KHỚP." in done.stderr
     assert "Đã kiểm lại 37 phiếu của 12 người được lấy phiếu từ chính tệp này." in done.stderr
     for subject in tally["subjects"]:
-        row = EXPECTED[subject["order"]]
+        row = BTV_EXPECTED[subject["order"]]
         assert (subject["valid"], subject["counts"]["high"], subject["counts"]["confidence"],
                 subject["counts"]["low"], subject["invalid"]) == (row[0], row[1], row[3],
                                                                   row[5], row[7])
@@ -58,7 +57,7 @@ def test_export_recount_gives_the_identical_tally(runner, session, make_closed, 
     assert "two_thirds_low" in text.stdout
 
 
-def test_the_file_read_in_chunks_is_the_same_file(session, make_closed, monkeypatch):  # noqa: F811
+def test_the_file_read_in_chunks_is_the_same_file(session, make_closed, monkeypatch):
     from survey.reports import ballots_export
 
     round_ = make_closed()
@@ -70,7 +69,7 @@ def test_the_file_read_in_chunks_is_the_same_file(session, make_closed, monkeypa
     assert len(parsed.ballots) == 37 and len(set(parsed.ballots)) > 1
 
 
-def test_one_byte_changed_fails_the_check(runner, session, make_closed, tmp_path):  # noqa: F811
+def test_one_byte_changed_fails_the_check(runner, session, make_closed, tmp_path):
     round_ = make_closed()
     path = tmp_path / "phieu.jsonl"
     assert invoke(runner, "report", round_.id, "--format", "jsonl", "--out", path).exit_code == 0
@@ -112,7 +111,7 @@ def test_a_file_that_is_not_a_ballot_file_is_refused(runner, tmp_path):
     assert result.exit_code == 1 and "Dòng 3 không phải một phiếu của đợt này." in result.stderr
 
 
-def test_report_command_writes_every_format(runner, session, make_closed, tmp_path):  # noqa: F811
+def test_report_command_writes_every_format(runner, session, make_closed, tmp_path):
     import io
 
     import openpyxl
@@ -155,7 +154,7 @@ def test_report_command_refusals(runner, session, make_round, tmp_path):
 # -- on another computer -------------------------------------------------------------------------
 
 
-def test_console_script_recounts_without_a_database(runner, session, make_closed, tmp_path):  # noqa: F811
+def test_console_script_recounts_without_a_database(runner, session, make_closed, tmp_path):
     round_ = make_closed()
     path = tmp_path / "phieu.jsonl"
     assert invoke(runner, "report", round_.id, "--format", "jsonl", "--out", path).exit_code == 0

@@ -13,11 +13,9 @@ from survey.paper.appraisal import create_paper_forms
 from survey.paper.operations import create_paper_ballots, issue_paper_ballots
 from survey.rounds.nomination import parse_nominations, replace_nominations
 from survey.rounds.operations import create_round, open_round, record_attendance
-from tests.browser.conftest import LAPTOP, axe_check, no_horizontal_scroll, sign_in
-from tests.browser.test_paper_entry import focused
+from tests.browser.conftest import LAPTOP, axe_check, focused, no_horizontal_scroll, sign_in
 from tests.conftest import NOW
-from tests.test_appraisal import small_roster
-from tests.test_nomination import SHEET
+from tests.factories import SHEET, small_roster
 
 pytestmark = pytest.mark.browser
 
