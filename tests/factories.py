@@ -337,7 +337,6 @@ def spearman(xs: list[int], ys: list[int]) -> float:
     return 1 - 6 * d2 / (n * (n * n - 1))
 
 
-
 # -- ballot files --------------------------------------------------------------------------------
 
 #: The two subjects of the small confidence ballot file below.

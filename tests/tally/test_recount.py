@@ -110,8 +110,6 @@ def test_recount_document_has_the_tally_shape():
                                                   "low": "50.00"}
 
 
-
-
 # -- writing ---------------------------------------------------------------------------------
 
 BALLOTS = [["high", "low"], ["low", "low"], ["confidence", "low"], [None, None]]
