@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Install the test extra and run the whole suite: lint, then every test on SQLite, then every
-# test again on PostgreSQL.
+# Install the test extra and run the whole suite: lint, then the coverage of the pure tally,
+# then every test on SQLite, then every test again on PostgreSQL.
+#
+# Coverage: tests/tally alone (no app, no database) must cover at least 95% of the lines of
+# survey/tally, the package that turns counts into the published figures and recounts ballot
+# files; the lines no test reaches are printed, and below 95% the script fails.
 #
 # PostgreSQL: set SURVEY_TEST_DATABASE_URL to use a database of your own; otherwise, as root on
 # a Debian machine, the local cluster is installed if needed, started, and a test database is
@@ -70,6 +74,10 @@ start_postgres() {
 
 say "Lint (ruff)"
 .venv/bin/ruff check survey tests
+
+say "Coverage of survey/tally by tests/tally alone (at least 95%)"
+env -u SURVEY_TEST_DATABASE_URL .venv/bin/pytest -q tests/tally \
+    --cov=survey.tally --cov-report=term-missing --cov-fail-under=95
 
 WORKERS=${SURVEY_TEST_WORKERS:-auto}
 

@@ -4,8 +4,6 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,14 +12,26 @@ from sqlalchemy.engine import make_url
 from survey import create_app
 from survey.auth.operations import create_user
 from survey.ballots.operations import create_cards, issue_cards
-from survey.desk.operations import create_round, open_round
+from survey.desk.operations import close_round, create_round, open_round
+from survey.kinds.appraisal.roster import Settings, create_named_cards, update_settings
+from survey.kinds.casting import cast_ballot
+from survey.kinds.nomination.positions import replace_nominations
+from survey.kinds.nomination.sheet import parse_nominations
 from survey.rounds.importing import parse_subjects
+from survey.rounds.models import Round
 from survey.rounds.operations import record_attendance
 from survey.schema import create_all
-
-DATA = Path(__file__).parent / "data"
-NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-PASSWORD = "correct horse battery"
+from tests.factories import (
+    CLOSED_AT,
+    DATA,
+    NOW,
+    PASSWORD,
+    SHEET,
+    VOTE_NO,
+    VOTE_SUBJECTS,
+    btv_ballot,
+    small_roster,
+)
 
 #: ``SURVEY_TEST_DATABASE_URL=postgresql+psycopg://…/survey_test`` runs the suite on PostgreSQL:
 #: each test gets a schema of its own in that database.
@@ -150,3 +160,110 @@ def csrf_token(html: str) -> str:
     )
     assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+# -- closed rounds and rounds of other kinds ----------------------------------------------------
+
+
+@pytest.fixture
+def make_closed(session, make_round):
+    """A closed round of the BTV list with ``pattern(ids, i)`` for each of ``n`` cards."""
+
+    def _make(*, n=37, pattern=btv_ballot, closed_at=CLOSED_AT, title=None, **options) -> Round:
+        kwargs = {"title": title} if title else {}
+        round_ = make_round(cards=38, open_=True, **kwargs, **options)
+        ids = [s.id for s in round_.subjects]
+        for i, code in enumerate(round_.codes[:n]):
+            cast_ballot(session, code, pattern(ids, i))
+            session.commit()
+        close_round(session, round_, closed_at)
+        session.commit()
+        return round_
+
+    return _make
+
+
+@pytest.fixture
+def make_appraisal(session):
+    """An appraisal round of ``rows`` (:func:`small_roster` unless given), with a named card
+    issued to each member, open unless ``open_=False``; ``settings`` change its rules.
+    ``round_.codes`` maps each member's name to their card's code."""
+
+    def _make(rows=None, *, open_=True, **settings):
+        rows = small_roster() if rows is None else rows
+        round_ = create_round(session, title="Đánh giá, xếp loại năm 2026", kind="appraisal",
+                              subjects=rows, now=NOW, body="Ủy ban nhân dân huyện")
+        record_attendance(session, round_, summoned=len(rows), present=len(rows))
+        if settings:
+            update_settings(session, round_, Settings(**settings))
+        made = create_named_cards(session, round_)
+        issue_cards(session, round_)
+        if open_:
+            open_round(session, round_, NOW)
+        session.commit()
+        round_.codes = {named.holder: named.card.code for named in made}
+        return round_
+
+    return _make
+
+
+@pytest.fixture
+def closed_vote(session):
+    """A closed confidence vote of :data:`VOTE_SUBJECTS`: 12 summoned, 10 ballots, the
+    "không tín nhiệm" of :data:`VOTE_NO`."""
+    round_ = create_round(session, title="Bỏ phiếu tín nhiệm", now=NOW, kind="no_confidence",
+                          subjects=VOTE_SUBJECTS, body="Ban Chấp hành Đảng bộ thành phố")
+    record_attendance(session, round_, summoned=12, present=11)
+    codes = [c.code for c in create_cards(session, round_, 10)]
+    issue_cards(session, round_)
+    open_round(session, round_, NOW)
+    session.commit()
+    ids = [s.id for s in round_.subjects]
+    for i, code in enumerate(codes):
+        choices = {}
+        for index, (no, blank) in VOTE_NO.items():
+            if i < no:
+                choices[ids[index]] = "no_confidence"
+            elif i >= 10 - blank:
+                continue  # a blank line
+            else:
+                choices[ids[index]] = "confidence"
+        cast_ballot(session, code, choices)
+    session.commit()
+    close_round(session, round_, NOW)
+    session.commit()
+    return round_
+
+
+@pytest.fixture
+def closed_nomination(session):
+    """11 summoned, 10 ballots. Bí thư (2 seats): Lâm 8, Ánh 6, Hải 6 — Lâm nominated, Ánh
+    and Hải tied at the last seat. Chủ tịch (1 seat): Toàn 2, Chiến 6 (nominated), one
+    write-in, one line over the seat (invalid)."""
+    round_ = create_round(session, title="Giới thiệu quy hoạch nhiệm kỳ 2030-2035", now=NOW,
+                          kind="nomination", body="Ban Chấp hành Đảng bộ thành phố")
+    replace_nominations(session, round_, parse_nominations(SHEET, "quy-hoach.csv"))
+    record_attendance(session, round_, summoned=11, present=10)
+    codes = [c.code for c in create_cards(session, round_, 10)]
+    issue_cards(session, round_)
+    open_round(session, round_, NOW)
+    session.commit()
+    an, hai, lam, toan, chien = (s.id for s in round_.subjects)
+    chair = round_.positions[1].id
+    pairs = [(lam, an)] * 4 + [(lam, hai)] * 4 + [(an, hai)] * 2
+    for i, (code, pair) in enumerate(zip(codes, pairs, strict=True)):
+        choices = dict.fromkeys(pair, "agree")
+        write_ins = {}
+        if i < 2:
+            choices[toan] = "agree"
+        elif i == 2:
+            write_ins = {chair: ["Nguyễn Văn A"]}
+        else:
+            choices[chien] = "agree"
+            if i == 9:
+                write_ins = {chair: ["Nguyễn Văn A"]}  # two for one seat: invalid line
+        cast_ballot(session, code, choices, write_ins)
+    session.commit()
+    close_round(session, round_, NOW)
+    session.commit()
+    return round_

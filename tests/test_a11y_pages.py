@@ -7,97 +7,16 @@ browser, so they run everywhere and name the exact control that lost its label.
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from survey.rounds.importing import SubjectRow
 from tests.conftest import PASSWORD
+from tests.factories import assert_accessible_basics
 
 #: The ballot page for a large body (the National Assembly rates about 45 officials), with the
 #: CSS and JS it links, must stay under this many bytes: cheap phones on a busy hall Wi-Fi.
 BALLOT_BUDGET = 60_000
-
-
-class Controls(HTMLParser):
-    """Form controls, their labels, fieldsets and legends, and the ids on a page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.controls: list[dict] = []
-        self.label_for: set[str] = set()
-        self.ids: list[str] = []
-        self.fieldsets: list[dict] = []
-        self._label_depth = 0
-        self._legend: dict | None = None
-        self._stack: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if "id" in a:
-            self.ids.append(a["id"])
-        if tag == "label":
-            self._label_depth += 1
-            if a.get("for"):
-                self.label_for.add(a["for"])
-        elif tag == "fieldset":
-            self.fieldsets.append({"legend": "", "radios": set()})
-        elif tag == "legend" and self.fieldsets:
-            self._legend = self.fieldsets[-1]
-        elif tag in ("input", "select", "textarea", "button"):
-            kind = a.get("type", "text" if tag == "input" else tag)
-            if kind in ("hidden",):
-                return
-            self.controls.append({"tag": tag, "type": kind, "attrs": a,
-                                  "wrapped": self._label_depth > 0, "text": ""})
-            if kind == "radio" and self.fieldsets:
-                self.fieldsets[-1]["radios"].add(a.get("name"))
-        if tag not in ("input", "br", "img", "meta", "link"):
-            self._stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if tag == "label":
-            self._label_depth -= 1
-        elif tag == "legend":
-            self._legend = None
-        if self._stack and self._stack[-1] == tag:
-            self._stack.pop()
-
-    def handle_data(self, data):
-        if self._legend is not None:
-            self._legend["legend"] += data
-        if self.controls and self.controls[-1]["tag"] == "button" and "button" in self._stack:
-            self.controls[-1]["text"] += data
-
-    def unlabelled(self) -> list[str]:
-        missing = []
-        for c in self.controls:
-            a = c["attrs"]
-            if c["tag"] == "button" or c["type"] in ("submit", "reset", "button"):
-                named = c["text"].strip() or a.get("aria-label") or a.get("value")
-            else:
-                named = (c["wrapped"] or a.get("id") in self.label_for
-                         or a.get("aria-label") or a.get("aria-labelledby"))
-            if not named:
-                missing.append(f"<{c['tag']} {a}>")
-        return missing
-
-
-def parse(html: str) -> Controls:
-    page = Controls()
-    page.feed(html)
-    return page
-
-
-def assert_accessible_basics(html: str, where: str) -> Controls:
-    page = parse(html)
-    assert page.unlabelled() == [], f"controls without a label on {where}"
-    # (qrcode names each card's SVG path "qr-path"; nothing refers to it)
-    duplicates = {i for i in page.ids if page.ids.count(i) > 1} - {"qr-path"}
-    assert not duplicates, f"duplicate ids on {where}: {duplicates}"
-    assert re.search(r'<html lang="(vi|en)">', html), where
-    assert re.search(r"<h1[\s>]", html), f"no heading on {where}"
-    return page
 
 
 # -- the voter's pages -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from survey.db import Base
 from survey.desk.operations import close_round
 from survey.kinds.casting import cast_ballot
 from tests.conftest import NOW
+from tests.factories import spearman
 
 LEVELS = ("high", "confidence", "low")
 
@@ -63,14 +64,6 @@ def _encode(index: int, width: int) -> tuple[str, ...]:
         index, digit = divmod(index, 3)
         digits.append(LEVELS[digit])
     return tuple(digits)
-
-
-def spearman(xs: list[int], ys: list[int]) -> float:
-    n = len(xs)
-    rank_x = {v: r for r, v in enumerate(sorted(xs))}
-    rank_y = {v: r for r, v in enumerate(sorted(ys))}
-    d2 = sum((rank_x[x] - rank_y[y]) ** 2 for x, y in zip(xs, ys, strict=True))
-    return 1 - 6 * d2 / (n * (n * n - 1))
 
 
 def _cast_numbered(session, round_, n):

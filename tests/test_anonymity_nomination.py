@@ -17,7 +17,7 @@ from survey.kinds.nomination.models import InvalidLine, WriteIn
 from survey.kinds.nomination.positions import add_candidate, add_position
 from survey.rounds.operations import record_attendance
 from tests.conftest import NOW
-from tests.test_anonymity import spearman
+from tests.factories import spearman
 
 COLUMNS = {
     "write_ins": {"ballot_id", "position_id", "name"},

@@ -15,41 +15,12 @@ from survey.ballots.models import Ballot, Card
 from survey.ballots.operations import issue_cards
 from survey.desk.operations import close_round, create_round, open_round
 from survey.kinds.appraisal.models import AppraisalMark, Comment, Member
-from survey.kinds.appraisal.roster import Settings, create_named_cards, update_settings
+from survey.kinds.appraisal.roster import create_named_cards
 from survey.reports.cli import recount_command, tally_command
-from survey.rounds.importing import SubjectRow, parse_subjects
+from survey.rounds.importing import parse_subjects
 from survey.rounds.models import Subject
-from survey.rounds.operations import record_attendance
 from tests.conftest import DATA, NOW, PASSWORD
-
-UNITS = ("Phòng A", "Phòng B")
-
-
-def small_roster() -> list[SubjectRow]:
-    """Five people in Phòng A, three in Phòng B."""
-    people = [("An", 0), ("Bình", 0), ("Chi", 0), ("Dũng", 0), ("Em", 0), ("Giang", 1),
-              ("Hà", 1), ("Khoa", 1)]
-    return [SubjectRow(i, name, "Chuyên viên", UNITS[u]) for i, (name, u) in enumerate(people, 1)]
-
-
-@pytest.fixture
-def make_appraisal(session):
-    def _make(rows=None, *, open_=True, **settings):
-        rows = small_roster() if rows is None else rows
-        round_ = create_round(session, title="Đánh giá, xếp loại năm 2026", kind="appraisal",
-                              subjects=rows, now=NOW, body="Ủy ban nhân dân huyện")
-        record_attendance(session, round_, summoned=len(rows), present=len(rows))
-        if settings:
-            update_settings(session, round_, Settings(**settings))
-        made = create_named_cards(session, round_)
-        issue_cards(session, round_)
-        if open_:
-            open_round(session, round_, NOW)
-        session.commit()
-        round_.codes = {named.holder: named.card.code for named in made}
-        return round_
-
-    return _make
+from tests.factories import UNITS, appraise, small_roster
 
 
 def subject_ids(round_) -> dict[str, int]:
@@ -299,34 +270,19 @@ def test_turnout_per_unit_shows_counts_never_names(client, logged_in, session, m
 # -- the results ---------------------------------------------------------------------------
 
 
-def _vote(client, round_, name, lines):
-    data = {"code": round_.codes[name]}
-    ids = subject_ids(round_)
-    for subject, (level, general, tasks, comment) in lines.items():
-        data[f"l{ids[subject]}"] = level
-        if general is not None:
-            data[f"g{ids[subject]}"] = str(general)
-        if tasks is not None:
-            data[f"t{ids[subject]}"] = str(tasks)
-        if comment:
-            data[f"c{ids[subject]}"] = comment
-    response = client.post("/v/a/cast", data=data)
-    assert response.status_code == 303, response.text
-
-
 @pytest.fixture
 def closed_round(client, session, make_appraisal):
     """Chi rated by 4, Bình by 3, Hà by 2 (below the minimum of 3), the rest by nobody."""
     round_ = make_appraisal(quota_group="unit")
-    _vote(client, round_, "An", {"Bình": ("excellent", 28, 65, "Gương mẫu"),
-                                 "Chi": ("good", 25, 55, None), "Hà": ("excellent", 29, 69,
-                                                                       "Bí mật của Hà")})
-    _vote(client, round_, "Dũng", {"Bình": ("good", 24, 60, None), "Chi": ("good", None, 60,
-                                                                           None)})
-    _vote(client, round_, "Em", {"Bình": ("excellent", 27, 64, None),
-                                 "Chi": ("completed", 20, 40, "Còn chậm"),
-                                 "Hà": ("failed", 10, 20, None)})
-    _vote(client, round_, "Giang", {"Chi": ("good", 26, 50, None)})
+    appraise(client, round_, "An", {"Bình": ("excellent", 28, 65, "Gương mẫu"),
+                                    "Chi": ("good", 25, 55, None), "Hà": ("excellent", 29, 69,
+                                                                          "Bí mật của Hà")})
+    appraise(client, round_, "Dũng", {"Bình": ("good", 24, 60, None),
+                                      "Chi": ("good", None, 60, None)})
+    appraise(client, round_, "Em", {"Bình": ("excellent", 27, 64, None),
+                                    "Chi": ("completed", 20, 40, "Còn chậm"),
+                                    "Hà": ("failed", 10, 20, None)})
+    appraise(client, round_, "Giang", {"Chi": ("good", 26, 50, None)})
     close_round(session, session.merge(round_), NOW)
     session.commit()
     return round_
@@ -425,8 +381,8 @@ def test_close_rewrites_appraisal_lines_and_comments_under_fresh_ids(client, ses
     names = list(round_.codes)
     for i, name in enumerate(names):
         others = [n for n in names if n != name]
-        _vote(client, round_, name, {n: (("good", "excellent")[(i + j) % 2], 20 + j, 50 + i,
-                                         f"nhận xét {i}-{j}") for j, n in enumerate(others[:3])})
+        appraise(client, round_, name, {n: (("good", "excellent")[(i + j) % 2], 20 + j, 50 + i,
+                                            f"nhận xét {i}-{j}") for j, n in enumerate(others[:3])})
     session.rollback()
     before_ballots = set(session.scalars(select(Ballot.id)))
     before_line_ids = set(session.scalars(select(AppraisalMark.id)))
@@ -621,7 +577,7 @@ def test_no_stored_datum_groups_the_lines_of_one_form(client, session, make_appr
     names = list(round_.codes)
     for name in names:
         others = [n for n in names if n != name]
-        _vote(client, round_, name, {n: ("good", 25, 55, None) for n in others})
+        appraise(client, round_, name, {n: ("good", 25, 55, None) for n in others})
     close_round(session, session.merge(round_), NOW)
     session.commit()
     table = AppraisalMark.__table__
@@ -646,6 +602,6 @@ def test_odd_characters_in_the_form_are_refused_or_cleaned(client, session, make
     assert client.post("/v/a/cast", data=odd_score).status_code == 409  # a bad score
     session.rollback()
     assert session.scalar(select(func.count()).select_from(AppraisalMark)) == 0
-    _vote(client, round_, name, {other: ("good", 20, 50, "tốt\tlắm\x07 ạ")})
+    appraise(client, round_, name, {other: ("good", 20, 50, "tốt\tlắm\x07 ạ")})
     session.rollback()
     assert session.scalars(select(Comment.text)).all() == ["tốt lắm ạ"]

@@ -20,7 +20,7 @@ from survey.reports.cli import recount_command, report_command, tally_command
 from survey.rounds.operations import get_round
 from survey.tally.appraisal import tally_appraisal
 from tests.conftest import NOW
-from tests.test_appraisal import _vote, make_appraisal  # noqa: F401 (a fixture)
+from tests.factories import appraise, assert_accessible_basics
 
 SURVEY = click.Group("survey", commands=[tally_command, report_command, recount_command])
 
@@ -30,22 +30,22 @@ COMMENT = "Nhận xét về Chi"
 
 
 @pytest.fixture
-def rated(client, session, make_appraisal):  # noqa: F811 (the imported fixture)
+def rated(client, session, make_appraisal):
     """Four raters. Bình: mostly failed; Chi: mostly excellent; Dũng: good; Giang: good with
     one excellent; Hà: two "excellent" only, below the minimum of 3; the rest: nobody."""
     round_ = make_appraisal()
-    _vote(client, round_, "An", {
+    appraise(client, round_, "An", {
         "Bình": ("failed", None, None, None), "Chi": ("excellent", 28, 65, None),
         "Dũng": ("good", 20, 55, None), "Giang": ("excellent", None, None, None),
         "Hà": ("excellent", 30, 70, SECRET)})
-    _vote(client, round_, "Em", {
+    appraise(client, round_, "Em", {
         "Bình": ("failed", 10, 30, None), "Chi": ("excellent", 27, 64, None),
         "Dũng": ("good", None, None, None), "Giang": ("good", None, None, None),
         "Hà": ("excellent", 29, 69, None)})
-    _vote(client, round_, "Khoa", {
+    appraise(client, round_, "Khoa", {
         "Bình": ("completed", None, None, None), "Chi": ("excellent", 29, 66, None),
         "Dũng": ("good", None, None, None), "Giang": ("good", None, None, None)})
-    _vote(client, round_, "Hà", {
+    appraise(client, round_, "Hà", {
         "Bình": ("good", None, None, None), "Chi": ("good", 25, 60, COMMENT),
         "Dũng": ("good", None, None, None), "Giang": ("good", None, None, None)})
     close_round(session, session.merge(round_), NOW)
@@ -321,8 +321,6 @@ def test_report_command_writes_the_appraisal_documents(runner, rated, tmp_path):
 
 
 def test_summary_page_labels_its_controls_and_has_unique_ids(logged_in, rated):
-    from tests.test_a11y_pages import assert_accessible_basics
-
     for order in ("ballot", "failed"):
         page = logged_in.get(f"/rounds/{rated.id}/summary?order={order}")
         controls = assert_accessible_basics(page.text, f"summary?order={order}")

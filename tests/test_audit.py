@@ -11,7 +11,7 @@ from survey.security import audit
 from survey.security.cli import audit_cli
 from survey.security.models import AuditEntry
 from tests.conftest import NOW, PASSWORD
-from tests.test_ballots import vote
+from tests.factories import vote
 
 
 def actions(session):

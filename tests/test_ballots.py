@@ -9,22 +9,11 @@ from sqlalchemy import func, select
 
 from survey.ballots.models import Ballot, Card, Mark
 from tests.conftest import NOW
+from tests.factories import vote
 
 
 def _lines(round_):
     return {s.id: s for s in round_.subjects}
-
-
-def vote(client, code, choices):
-    """Walk the whole path; return the final response."""
-    response = client.post("/v", data={"code": code})
-    if response.status_code != 200:
-        return response
-    data = {"code": code} | {f"s{sid}": level for sid, level in choices.items()}
-    review = client.post("/v/review", data=data)
-    if review.status_code != 200:
-        return review
-    return client.post("/v/cast", data=data)
 
 
 def count(session, model, round_id):

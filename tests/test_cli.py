@@ -16,53 +16,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-import click
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from survey.auth.cli import user_cli
 from survey.auth.models import User
 from survey.ballots.models import Ballot, Card
 from survey.ballots.operations import card_counts
-from survey.cli import demo_command
-from survey.db import MIGRATIONS, Base, init_command
-from survey.desk.cli import cards_cli, round_cli
-from survey.reports.cli import tally_command
+from survey.db import MIGRATIONS, Base
 from survey.rounds.models import Round, RoundState, Subject
 from survey.schema import import_models
 from tests.conftest import DATA, PASSWORD, PG_URL, make_test_app
-from tests.test_ballots import vote
+from tests.factories import SURVEY, refused, run, run_json, vote
 
 BASE_URL = "http://192.0.2.10:8000"  # make_test_app's BASE_URL
-
-#: The commands ``survey.cli.main`` puts on the console script (``serve`` is left out: it blocks).
-SURVEY = click.Group(
-    "survey",
-    commands=[init_command, user_cli, round_cli, cards_cli, tally_command, demo_command],
-)
-
-
-def run(runner, *args: object, input: str | None = None) -> click.testing.Result:
-    """``survey ARGS``; it must succeed."""
-    result = runner.invoke(SURVEY, [str(arg) for arg in args], input=input)
-    assert result.exit_code == 0, result.output
-    return result
-
-
-def run_json(runner, *args: object) -> dict:
-    """``survey ARGS --json``: standard output is exactly one JSON object."""
-    return json.loads(run(runner, *args, "--json").stdout)
-
-
-def refused(runner, *args: object, input: str | None = None) -> str:
-    """``survey ARGS`` must fail with a message, not a traceback; return standard error."""
-    result = runner.invoke(SURVEY, [str(arg) for arg in args], input=input)
-    assert result.exit_code != 0, result.output
-    assert isinstance(result.exception, SystemExit), result.exception  # a refusal, no crash
-    assert result.stdout == ""
-    return result.stderr
 
 
 def subject_ids(session, round_id: int) -> list[int]:

@@ -21,12 +21,11 @@ from survey.kinds.nomination.models import Position
 from survey.kinds.nomination.positions import replace_nominations
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.reports.cli import recount_command, report_command, tally_command
-from survey.rounds.importing import SubjectRow
 from survey.rounds.operations import record_attendance
 from survey.security.models import AuditEntry
 from survey.tally.recount import sha256_hex
 from tests.conftest import NOW
-from tests.test_nomination import SHEET
+from tests.factories import VOTE_SUBJECTS, assert_accessible_basics, draft_nomination
 
 SURVEY = click.Group("survey", commands=[tally_command, report_command, recount_command])
 
@@ -39,78 +38,6 @@ def pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
-# -- closed rounds of the two kinds ------------------------------------------------------------
-
-VOTE_SUBJECTS = [
-    SubjectRow(2, "Lò Văn Minh", "Phó Bí thư Thường trực", ""),
-    SubjectRow(3, "Vì Thị Hoa", "Trưởng Ban Dân vận", ""),
-    SubjectRow(4, "Giàng A Páo", "Chủ nhiệm Ủy ban Kiểm tra", ""),
-    SubjectRow(5, "Quàng Văn Dũng", "Phó Chủ tịch UBND", ""),
-]
-#: "Không tín nhiệm" per subject out of 10 ballots, and its blank lines:
-#: 60% (dismissal), exactly 50% (not), 20% with one blank, 80% with one blank (dismissal).
-VOTE_NO = {0: (6, 0), 1: (5, 0), 2: (2, 1), 3: (8, 1)}
-
-
-@pytest.fixture
-def closed_vote(session):
-    round_ = create_round(session, title="Bỏ phiếu tín nhiệm", now=NOW, kind="no_confidence",
-                          subjects=VOTE_SUBJECTS, body="Ban Chấp hành Đảng bộ thành phố")
-    record_attendance(session, round_, summoned=12, present=11)
-    codes = [c.code for c in create_cards(session, round_, 10)]
-    issue_cards(session, round_)
-    open_round(session, round_, NOW)
-    session.commit()
-    ids = [s.id for s in round_.subjects]
-    for i, code in enumerate(codes):
-        choices = {}
-        for index, (no, blank) in VOTE_NO.items():
-            if i < no:
-                choices[ids[index]] = "no_confidence"
-            elif i >= 10 - blank:
-                continue  # a blank line
-            else:
-                choices[ids[index]] = "confidence"
-        cast_ballot(session, code, choices)
-    session.commit()
-    close_round(session, round_, NOW)
-    session.commit()
-    return round_
-
-
-@pytest.fixture
-def closed_nomination(session):
-    """11 summoned, 10 ballots. Bí thư (2 seats): Lâm 8, Ánh 6, Hải 6 — Lâm nominated, Ánh
-    and Hải tied at the last seat. Chủ tịch (1 seat): Toàn 2, Chiến 6 (nominated), one
-    write-in, one line over the seat (invalid)."""
-    round_ = create_round(session, title="Giới thiệu quy hoạch nhiệm kỳ 2030-2035", now=NOW,
-                          kind="nomination", body="Ban Chấp hành Đảng bộ thành phố")
-    replace_nominations(session, round_, parse_nominations(SHEET, "quy-hoach.csv"))
-    record_attendance(session, round_, summoned=11, present=10)
-    codes = [c.code for c in create_cards(session, round_, 10)]
-    issue_cards(session, round_)
-    open_round(session, round_, NOW)
-    session.commit()
-    an, hai, lam, toan, chien = (s.id for s in round_.subjects)
-    chair = round_.positions[1].id
-    pairs = [(lam, an)] * 4 + [(lam, hai)] * 4 + [(an, hai)] * 2
-    for i, (code, pair) in enumerate(zip(codes, pairs, strict=True)):
-        choices = dict.fromkeys(pair, "agree")
-        write_ins = {}
-        if i < 2:
-            choices[toan] = "agree"
-        elif i == 2:
-            write_ins = {chair: ["Nguyễn Văn A"]}
-        else:
-            choices[chien] = "agree"
-            if i == 9:
-                write_ins = {chair: ["Nguyễn Văn A"]}  # two for one seat: invalid line
-        cast_ballot(session, code, choices, write_ins)
-    session.commit()
-    close_round(session, round_, NOW)
-    session.commit()
-    return round_
-
 # -- the write-in switch ---------------------------------------------------------------------
 
 
@@ -118,13 +45,6 @@ def _fresh(session):
     """Read what the views committed (the test's session holds loaded objects)."""
     session.rollback()
     session.expire_all()
-
-
-def draft_nomination(session):
-    round_ = create_round(session, title="Giới thiệu quy hoạch", now=NOW, kind="nomination")
-    replace_nominations(session, round_, parse_nominations(SHEET, "quy-hoach.csv"))
-    session.commit()
-    return round_
 
 
 def test_write_ins_are_switched_per_position_in_a_draft_and_audited(client, session, logged_in):
@@ -580,8 +500,6 @@ def test_a_write_in_where_none_was_offered_is_refused(runner, closed_nomination,
 
 
 def test_summary_pages_label_every_control(logged_in, closed_vote, closed_nomination):
-    from tests.test_a11y_pages import assert_accessible_basics
-
     for round_ in (closed_vote, closed_nomination):
         html = logged_in.get(f"/rounds/{round_.id}/summary").text
         assert_accessible_basics(html, f"the {round_.kind} summary")

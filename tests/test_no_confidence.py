@@ -15,7 +15,7 @@ from survey.desk.operations import close_round, open_round
 from survey.kinds.casting import cast_ballot
 from survey.rounds.models import Round
 from tests.conftest import NOW
-from tests.test_cli import refused, run, run_json
+from tests.factories import refused, run, run_json
 
 
 def _closed_poll(session, make_round):

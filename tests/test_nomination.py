@@ -11,8 +11,7 @@ import unicodedata
 from sqlalchemy import func, select
 
 from survey.ballots.models import Ballot, Mark
-from survey.ballots.operations import create_cards, issue_cards
-from survey.desk.operations import close_round, create_round, open_round
+from survey.desk.operations import close_round, create_round
 from survey.kinds.nomination.models import InvalidLine, Position, WriteIn
 from survey.kinds.nomination.positions import replace_nominations
 from survey.kinds.nomination.sheet import parse_nominations
@@ -20,29 +19,14 @@ from survey.reports.cli import report_command
 from survey.rounds.models import Round, Subject
 from survey.rounds.operations import record_attendance
 from tests.conftest import DATA, NOW
-from tests.test_cli import refused, run
-
-SHEET = """Chức danh quy hoạch,Số người quy hoạch tối đa,Họ và tên,Chức vụ hiện tại
-Bí thư Thành ủy,2,Tòng Minh Ánh,Phó Chánh Văn phòng
-Bí thư Thành ủy,2,Lê Hữu Hải,Bí thư Đảng ủy phường
-Bí thư Thành ủy,2,Lò Văn Lâm,Trưởng phòng Y tế
-Chủ tịch UBND thành phố,1,Trần Mạnh Toàn,Phó Chủ tịch UBND
-Chủ tịch UBND thành phố,1,Lương Minh Chiến,Chủ tịch Liên đoàn Lao động
-""".encode()
-
-
-def _round(session, *, summoned=10, present=9, cards=9):
-    round_ = create_round(session, title="Giới thiệu quy hoạch nhiệm kỳ 2030-2035", now=NOW,
-                          kind="nomination", body="Ban Chấp hành Đảng bộ thành phố")
-    parsed = parse_nominations(SHEET, "quy-hoach.csv")
-    assert parsed.ok, parsed.errors
-    replace_nominations(session, round_, parsed)
-    record_attendance(session, round_, summoned=summoned, present=present)
-    codes = [c.code for c in create_cards(session, round_, cards)]
-    issue_cards(session, round_)
-    open_round(session, round_, NOW)
-    session.commit()
-    return round_, codes
+from tests.factories import (
+    SHEET,
+    assert_accessible_basics,
+    new_round_form,
+    nomination_round,
+    refused,
+    run,
+)
 
 
 def _vote(client, code, data, *, cast=True):
@@ -56,7 +40,7 @@ def _vote(client, code, data, *, cast=True):
 
 
 def test_nomination_round_through_the_phone_to_the_tally(client, session, logged_in, runner):
-    round_, codes = _round(session)
+    round_, codes = nomination_round(session)
     secretary, chair = round_.positions
     an, hai, lam, toan, chien = (s.id for s in round_.subjects)
     assert [s.position_id for s in round_.subjects] == [secretary.id] * 3 + [chair.id] * 2
@@ -151,7 +135,7 @@ def test_nomination_round_through_the_phone_to_the_tally(client, session, logged
 
 
 def test_bad_write_ins_are_refused_and_store_nothing(client, session):
-    round_, codes = _round(session, cards=2)
+    round_, codes = nomination_round(session, cards=2)
     secretary, chair = round_.positions
     client.post("/v", data={"code": codes[0]})
     for data in ({f"w{chair.id}": ["X", "Y"]},  # more fields than seats
@@ -176,7 +160,7 @@ def test_bad_write_ins_are_refused_and_store_nothing(client, session):
 
 
 def test_blank_ballot_counts_as_disagree_for_everyone(client, session, runner):
-    round_, codes = _round(session, summoned=6, present=5, cards=5)
+    round_, codes = nomination_round(session, summoned=6, present=5, cards=5)
     for code in codes:
         assert _vote(client, code, {})[2].status_code == 303
     session.rollback()
@@ -259,7 +243,7 @@ def test_open_needs_positions_and_cli_creates_from_the_sheet(runner, session, tm
 
 def test_other_documents_of_a_nomination_round_do_not_break(client, session, logged_in, runner,
                                                            tmp_path):
-    round_, codes = _round(session, cards=5)
+    round_, codes = nomination_round(session, cards=5)
     for code in codes:
         _vote(client, code, {f"s{round_.subjects[0].id}": "agree"})
     session.rollback()
@@ -279,9 +263,7 @@ def test_other_documents_of_a_nomination_round_do_not_break(client, session, log
 
 
 def test_new_round_form_takes_the_planning_sheet(client, session, logged_in):
-    from tests.test_rounds import _new_round_form
-
-    data = _new_round_form() | {"kind": "nomination"}
+    data = new_round_form() | {"kind": "nomination"}
     data["subjects_file"] = (io.BytesIO((DATA / "quy-hoach-chuc-danh.csv").read_bytes()),
                              "quy-hoach-chuc-danh.csv")
     response = client.post("/rounds/new", data=data)
@@ -295,7 +277,7 @@ def test_new_round_form_takes_the_planning_sheet(client, session, logged_in):
 
 
 def test_change_from_review_keeps_agrees_and_write_ins(client, session):
-    round_, codes = _round(session, cards=1)
+    round_, codes = nomination_round(session, cards=1)
     secretary, chair = round_.positions
     an = round_.subjects[0].id
     client.post("/v", data={"code": codes[0]})
@@ -313,9 +295,7 @@ def test_change_from_review_keeps_agrees_and_write_ins(client, session):
 
 
 def test_nomination_pages_label_every_control(client, session, logged_in):
-    from tests.test_a11y_pages import assert_accessible_basics
-
-    round_, codes = _round(session, cards=5)
+    round_, codes = nomination_round(session, cards=5)
     secretary, _chair = round_.positions
     ballot = client.post("/v", data={"code": codes[0]}).text
     page = assert_accessible_basics(ballot, "the nomination ballot")
@@ -337,8 +317,6 @@ def test_nomination_pages_label_every_control(client, session, logged_in):
 
 
 def test_draft_positions_page_labels_every_control(client, session, logged_in):
-    from tests.test_a11y_pages import assert_accessible_basics
-
     round_ = create_round(session, title="Quy hoạch", now=NOW, kind="nomination")
     replace_nominations(session, round_, parse_nominations(SHEET, "quy-hoach.csv"))
     session.commit()
@@ -347,7 +325,7 @@ def test_draft_positions_page_labels_every_control(client, session, logged_in):
 
 
 def test_a_listed_candidate_written_in_is_an_agree_for_that_candidate(client, session):
-    round_, codes = _round(session, summoned=5, present=5, cards=5)
+    round_, codes = nomination_round(session, summoned=5, present=5, cards=5)
     position = round_.positions[1]  # Chủ tịch UBND thành phố, one seat; write-ins allowed?
     position.allow_write_ins = True
     session.commit()
@@ -365,7 +343,7 @@ def test_a_listed_candidate_written_in_is_an_agree_for_that_candidate(client, se
 
 
 def test_a_write_in_cannot_become_a_spreadsheet_formula(client, session, runner):
-    round_, codes = _round(session, summoned=5, present=5, cards=5)
+    round_, codes = nomination_round(session, summoned=5, present=5, cards=5)
     position = round_.positions[1]
     position.allow_write_ins = True
     session.commit()

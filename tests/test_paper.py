@@ -28,6 +28,7 @@ from survey.rounds.operations import record_attendance
 from survey.security.models import AuditEntry
 from survey.tally.recount import decode, recount_document
 from tests.conftest import NOW, PASSWORD, btv_rows
+from tests.factories import assert_accessible_basics, close_web, entries, flashed, refused, run
 
 LEVELS = ("high", "confidence", "low")
 
@@ -82,20 +83,6 @@ def enter(client, round_, serial, marks=None, **kwargs):
                        data=form_data(round_, serial, marks, **kwargs))
 
 
-def flashed(client, response):
-    """The page the entry redirects to, with its flash message."""
-    assert response.status_code == 303, response.text
-    return client.get(response.headers["Location"]).text
-
-
-def entries(session, round_id):
-    session.rollback()
-    return session.execute(
-        select(PaperEntry.serial, PaperEntry.number).where(PaperEntry.round_id == round_id)
-        .order_by(PaperEntry.serial, PaperEntry.number)
-    ).all()
-
-
 def audit_rows(session, round_id, prefix="paper."):
     session.rollback()
     return [
@@ -106,10 +93,6 @@ def audit_rows(session, round_id, prefix="paper."):
             .order_by(AuditEntry.id)
         )
     ]
-
-
-def close_web(client, round_):
-    return client.post(f"/rounds/{round_.id}/close", data={"password": PASSWORD})
 
 
 # -- one count -----------------------------------------------------------------------------------
@@ -634,8 +617,6 @@ def test_cards_issue_all_leaves_paper_ballots_to_be_handed_out(session, make_rou
 
 
 def test_paper_pages_label_every_control(session, paper_round, clerk):
-    from tests.test_a11y_pages import assert_accessible_basics
-
     round_ = paper_round()
     first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
     enter(first, round_, round_.paper[0], {1: "high"})
@@ -682,8 +663,6 @@ def test_no_entry_survives_the_close_in_the_database_file(app, session, paper_ro
 
 
 def test_the_close_command_is_refused_too(runner, session, paper_round, clerk):
-    from tests.test_cli import refused, run
-
     round_ = paper_round(paper=1)
     [serial] = round_.paper
     enter(clerk("kiemphieu1"), round_, serial, {})

@@ -30,9 +30,14 @@ from survey.paper.models import PaperEntry
 from survey.paper.operations import create_paper_ballots, issue_paper_ballots
 from survey.rounds.operations import record_attendance
 from tests.conftest import NOW, PASSWORD, btv_rows
-from tests.test_appraisal import small_roster
-from tests.test_nomination import SHEET
-from tests.test_paper import close_web, entries, flashed
+from tests.factories import (
+    SHEET,
+    assert_accessible_basics,
+    close_web,
+    entries,
+    flashed,
+    small_roster,
+)
 
 
 @pytest.fixture
@@ -577,8 +582,6 @@ def test_summary_and_xlsx_of_a_round_without_paper_say_nothing_of_it(session, ma
 
 def test_nomination_and_appraisal_paper_pages_label_every_control(session, nomination_round,
                                                                   appraisal_round, clerk):
-    from tests.test_a11y_pages import assert_accessible_basics
-
     first = clerk("kiemphieu1")
     second = clerk("kiemphieu2")
     nomination = nomination_round(phones=0, paper=1)

@@ -30,7 +30,7 @@ from survey.rounds.models import CountingMember, Round
 from survey.security import audit
 from survey.security.models import AuditEntry
 from tests.conftest import NOW, PASSWORD
-from tests.test_rounds import BTV
+from tests.factories import BTV, BTV_EXPECTED, CLOSED_AT, btv_ballot
 
 BODY = "Ban Chấp hành Đảng bộ thành phố"
 COMMITTEE = [
@@ -38,59 +38,11 @@ COMMITTEE = [
     ("Nguyễn Thị Hồng Nhung", "member"),
     ("Lò Thị Mai", "member"),
 ]
-CLOSED_AT = NOW + timedelta(hours=2, minutes=15)  # 10:15 UTC, 17:15 in Hà Nội
-
-#: The tally of the pattern below, worked out by hand: (valid, high, confidence, low, invalid)
-#: and the percentages of the 37 ballots collected.
-EXPECTED = {
-    1: (36, 20, "54,05", 10, "27,03", 6, "16,22", 1),
-    2: (35, 0, "0,00", 35, "94,59", 0, "0,00", 2),
-    3: (36, 11, "29,73", 0, "0,00", 25, "67,57", 1),
-    12: (36, 0, "0,00", 17, "45,95", 19, "51,35", 1),
-    **{n: (36, 36, "97,30", 0, "0,00", 0, "0,00", 1) for n in range(4, 12)},
-}
-
-
-def ballot(ids: list[int], i: int) -> dict[int, str]:
-    """Ballot ``i`` of 37. Ballot 36 is wholly blank; subject 2 is blank on ballot 0.
-
-    Subject 1: 20 high, 10 confidence, 6 low. Subject 3: 25 low (two thirds or more).
-    Subject 12: 19 low (over half). Everyone else: high.
-    """
-    if i == 36:
-        return {}
-    choices = dict.fromkeys(ids, "high")
-    choices[ids[0]] = "high" if i < 20 else "confidence" if i < 30 else "low"
-    if i == 0:
-        del choices[ids[1]]
-    else:
-        choices[ids[1]] = "confidence"
-    choices[ids[2]] = "low" if i < 25 else "high"
-    choices[ids[11]] = "low" if i < 19 else "confidence"
-    return choices
 
 
 def _fresh(session) -> None:
     session.rollback()
     session.expire_all()
-
-
-@pytest.fixture
-def make_closed(session, make_round):
-    """A closed round of the BTV list with ``ballots(ids, i)`` for each of ``n`` cards."""
-
-    def _make(*, n=37, pattern=ballot, closed_at=CLOSED_AT, title=None, **options) -> Round:
-        kwargs = {"title": title} if title else {}
-        round_ = make_round(cards=38, open_=True, **kwargs, **options)
-        ids = [s.id for s in round_.subjects]
-        for i, code in enumerate(round_.codes[:n]):
-            cast_ballot(session, code, pattern(ids, i))
-            session.commit()
-        close_round(session, round_, closed_at)
-        session.commit()
-        return round_
-
-    return _make
 
 
 @pytest.fixture
@@ -149,7 +101,7 @@ def check_table_text(text: str, session, round_: Round) -> None:
         match = re.search(pattern, text)
         assert match, (subject.name, expected)
         positions.append(match.start())
-        row = EXPECTED[subject.order]
+        row = BTV_EXPECTED[subject.order]
         assert tuple(expected) == row  # the database's tally is the hand-worked one
     assert positions == sorted(positions)  # ballot order
 
@@ -490,7 +442,7 @@ def test_csv_opens_in_excel_and_matches_the_tally(logged_in, session, closed):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:2] == ["STT", "Họ và tên"] and len(rows) == 13
     for row in rows[1:]:
-        valid, high, high_p, conf, conf_p, low, low_p, invalid = EXPECTED[int(row[0])]
+        valid, high, high_p, conf, conf_p, low, low_p, invalid = BTV_EXPECTED[int(row[0])]
         assert [int(row[6]), int(row[7])] == [valid, invalid]
         assert row[8:14] == [str(high), high_p.replace(",", "."), str(conf),
                              conf_p.replace(",", "."), str(low), low_p.replace(",", ".")]
@@ -527,7 +479,7 @@ def test_ballot_file_is_anonymous_deterministic_and_complete(logged_in, session,
         return [mark or "" for mark in ballot_]
 
     subject_ids = [s.id for s in session.get(Round, closed.id).subjects]
-    cast = [[ballot(list(range(12)), i).get(s) for s in range(12)] for i in range(37)]
+    cast = [[btv_ballot(list(range(12)), i).get(s) for s in range(12)] for i in range(37)]
     assert sorted(ballots, key=key) == sorted(cast, key=key)
     # ... in the order of their random ids, which the close rewrote
     stored = []

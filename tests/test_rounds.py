@@ -19,26 +19,11 @@ from survey.kinds.confidence import confidence_result
 from survey.rounds.models import Round, RoundState, Subject
 from survey.schema import create_all
 from tests.conftest import DATA, NOW, PASSWORD, csrf_token, make_test_app
-from tests.test_ballots import vote
+from tests.factories import BTV, new_round_form, vote
 
 BASE_URL = "http://192.0.2.10:8000"
 LEVEL_TEXTS = ("Tín nhiệm cao", "Tín nhiệm thấp", "Tín nhiệm")
 
-#: The twelve names of tests/data/tin-nhiem-btv.csv, in file order.
-BTV = [
-    "Lường Hữu Ánh",
-    "Quàng Ngọc Liên",
-    "Giàng Ngọc Sơn",
-    "Hà Công Ánh",
-    "Hoàng Minh Lan",
-    "Đỗ Công Quyết",
-    "Bùi Thanh Liên",
-    "Hoàng Quang Hưng",
-    "Cà Ngọc Long",
-    "Nguyễn Đức Sơn",
-    "Lường Thanh Hưng",
-    "Quàng Minh Toàn",
-]
 
 #: A list with a missing name on line 3 and a bad STT on line 4 (line 1 is the header).
 BAD_CSV = (
@@ -98,21 +83,6 @@ def _step(client, session, round_id: int, step: str, password: str = PASSWORD):
     """Open, close or publish through the confirmation page."""
     _fresh(session)  # the close compacts the file: no reader of ours may hold a snapshot
     return client.post(f"/rounds/{round_id}/{step}", data={"password": password})
-
-
-def _new_round_form(**overrides) -> dict:
-    data = {
-        "title": "Lấy phiếu tín nhiệm giữa nhiệm kỳ 2025-2030",
-        "body": "Ban Chấp hành Đảng bộ thành phố",
-        "body_kind": "party",
-        "place": "Hội trường Thành ủy",
-        "held_on": "2026-11-02",
-        "denominator": "collected",
-        "min_ballots": "5",
-        "summoned": "40",
-    }
-    data.update(overrides)
-    return data
 
 
 def _round_count(session) -> int:
@@ -198,7 +168,7 @@ def test_observer_gets_403_on_organizer_pages(login, session, make_round):
         assert response.status_code == 403, path
         assert "Bạn không có quyền xem trang này." in response.text
     for path, data in [
-        ("/rounds/new", _new_round_form()),
+        ("/rounds/new", new_round_form()),
         (f"/rounds/{round_.id}/attendance", {"summoned": "40", "present": "40"}),
         (f"/rounds/{round_.id}/open", {"password": PASSWORD}),
         (f"/rounds/{round_.id}/cards", {"count": "3"}),
@@ -222,7 +192,7 @@ def test_new_round_page(logged_in):
 
 
 def test_create_round_from_the_btv_file(logged_in, session):
-    data = _new_round_form()
+    data = new_round_form()
     data["subjects_file"] = (io.BytesIO((DATA / "tin-nhiem-btv.csv").read_bytes()),
                              "tin-nhiem-btv.csv")
     response = logged_in.post("/rounds/new", data=data)
@@ -248,7 +218,7 @@ def test_create_round_from_the_btv_file(logged_in, session):
 
 
 def test_create_round_with_a_malformed_file_names_each_bad_line(logged_in, session):
-    data = _new_round_form()
+    data = new_round_form()
     data["subjects_file"] = (io.BytesIO(BAD_CSV), "danh-sach.csv")
     response = logged_in.post("/rounds/new", data=data)
     assert response.status_code == 422
@@ -262,7 +232,7 @@ def test_create_round_with_a_malformed_file_names_each_bad_line(logged_in, sessi
 
 
 def test_create_round_without_a_title_creates_nothing(logged_in, session):
-    response = logged_in.post("/rounds/new", data=_new_round_form(title=""))
+    response = logged_in.post("/rounds/new", data=new_round_form(title=""))
     assert response.status_code == 200
     assert _round_count(session) == 0
 
@@ -272,8 +242,8 @@ def test_edit_a_draft_round(logged_in, session, make_round):
     page = logged_in.get(f"/rounds/{round_.id}/edit")
     assert page.status_code == 200
     assert round_.title in page.text
-    data = _new_round_form(title="  Lấy phiếu   năm 2026 ", denominator="present",
-                           min_ballots="3")
+    data = new_round_form(title="  Lấy phiếu   năm 2026 ", denominator="present",
+                          min_ballots="3")
     response = logged_in.post(f"/rounds/{round_.id}/edit", data=data)
     assert response.status_code == 302
     edited = _round(session, round_.id)
@@ -285,7 +255,7 @@ def test_edit_a_draft_round(logged_in, session, make_round):
 def test_rules_cannot_be_edited_once_open(logged_in, session, make_round):
     round_ = make_round(open_=True)
     title = round_.title
-    data = _new_round_form(title="Đổi tên", denominator="summoned", min_ballots="1")
+    data = new_round_form(title="Đổi tên", denominator="summoned", min_ballots="1")
     response = logged_in.post(f"/rounds/{round_.id}/edit", data=data)
     assert response.status_code == 409
     assert "Đợt lấy phiếu đã mở: danh sách và quy tắc không thể thay đổi nữa." in response.text
@@ -926,7 +896,7 @@ def test_csrf_token_is_required_and_enough(csrf_app, session, make_user, make_ro
     response = client.post(f"/rounds/{round_id}/close", data={"password": PASSWORD})
     assert response.status_code == 400
     assert _round(session, round_id).state is RoundState.open
-    response = client.post("/rounds/new", data=_new_round_form())
+    response = client.post("/rounds/new", data=new_round_form())
     assert response.status_code == 400
     assert _round_count(session) == 1
     _fresh(session)  # the close compacts the file: no reader of ours may hold a snapshot

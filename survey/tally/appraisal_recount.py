@@ -145,7 +145,8 @@ def _rules(value: Any) -> Rules:
     min_raters = header_count(value["min_raters"], "rules")
     quota = header_count(value["quota_percent"], "rules")
     assert min_raters is not None and quota is not None
-    if min_raters < 1 or value["quota_group"] not in {g.value for g in QuotaGroup}:
+    group = value["quota_group"]
+    if min_raters < 1 or not isinstance(group, str) or group not in {g.value for g in QuotaGroup}:
         raise _bad("rules")
     if not isinstance(value["same_unit_only"], bool):
         raise _bad("rules")

@@ -63,7 +63,8 @@ def read_file(data: bytes) -> tuple[dict[str, Any], list[str]]:
         raise RecountError("bad_line", "line 1 is not JSON", line=1) from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise RecountError("not_ballot_file", "this is not a ballot file of survey")
-    if header.get("version") != VERSION:
+    version = header.get("version")
+    if type(version) is not int or version != VERSION:  # not True, not 1.0
         raise RecountError(
             "bad_version", "unknown ballot file version", version=header.get("version")
         )

@@ -236,7 +236,7 @@ def decode(data: bytes) -> BallotFile | NominationFile:
         if (
             not isinstance(row, list)
             or len(row) != len(subjects)
-            or any(v is not None and v not in allowed for v in row)
+            or any(v is not None and (not isinstance(v, str) or v not in allowed) for v in row)
         ):
             raise RecountError(
                 "bad_ballot", f"line {number} is not a ballot of this round", line=number

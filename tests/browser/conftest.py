@@ -193,6 +193,14 @@ def no_horizontal_scroll(page) -> None:
     assert widths[0] <= widths[1], f"horizontal scroll on {page.url}: {widths}"
 
 
+def focused(page) -> str:
+    """What has the keyboard focus: ``name:value`` of a control (else its id or tag)."""
+    return page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return e ? (e.name || e.id || e.tagName) + ':' + (e.value || '') : ''; }"
+    )
+
+
 def decode_qr(png: bytes) -> list[str]:
     """The text of every QR code in an image, read by a real decoder (zxing-cpp)."""
     import zxingcpp

@@ -13,12 +13,11 @@ from survey.kinds.appraisal.models import AppraisalMark, Comment
 from survey.rounds.importing import parse_subjects
 from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot, to_review
 from tests.conftest import DATA
-from tests.test_appraisal import make_appraisal  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
 
-def test_appraisal_form_on_a_phone(phone, server, session, make_appraisal):  # noqa: F811
+def test_appraisal_form_on_a_phone(phone, server, session, make_appraisal):
     rows = parse_subjects((DATA / "danh-gia-phong-ban.csv").read_bytes(), "d.csv").rows
     round_ = make_appraisal(rows)
     me = rows[0].name

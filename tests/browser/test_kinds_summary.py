@@ -6,17 +6,13 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot, sign_in
-from tests.test_kinds_documents import (  # noqa: F401 (fixtures)
-    closed_nomination,
-    closed_vote,
-    draft_nomination,
-)
+from tests.factories import draft_nomination
 
 pytestmark = pytest.mark.browser
 
 
-def test_summaries_and_the_switch_on_a_phone(phone, server, session, make_user,  # noqa: F811
-                                             closed_vote, closed_nomination):  # noqa: F811
+def test_summaries_and_the_switch_on_a_phone(phone, server, session, make_user,
+                                             closed_vote, closed_nomination):
     make_user()
     page = phone
     sign_in(page, server)

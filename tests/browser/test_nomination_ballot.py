@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from survey.ballots.models import Ballot, Mark
 from survey.kinds.nomination.models import InvalidLine, WriteIn
 from tests.browser.conftest import axe_check, no_horizontal_scroll, screenshot, to_review
-from tests.test_nomination import _round
+from tests.factories import nomination_round
 
 pytestmark = pytest.mark.browser
 
 
 def test_count_warns_over_the_seats_and_the_line_is_stored_invalid(phone, server, session):
-    round_, codes = _round(session, cards=1)
+    round_, codes = nomination_round(session, cards=1)
     secretary, chair = round_.positions
     phone.goto(f"{server}/v#{codes[0]}")
     phone.wait_for_url(f"{server}/v")

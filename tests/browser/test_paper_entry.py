@@ -14,7 +14,14 @@ from survey.paper.operations import (
     issue_paper_ballots,
     read_ballot,
 )
-from tests.browser.conftest import LAPTOP, axe_check, no_horizontal_scroll, screenshot, sign_in
+from tests.browser.conftest import (
+    LAPTOP,
+    axe_check,
+    focused,
+    no_horizontal_scroll,
+    screenshot,
+    sign_in,
+)
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.browser
@@ -23,13 +30,6 @@ pytestmark = pytest.mark.browser
 KEYS = ["1", "2", "3", "0", " ", "x", "3", "3", "2", "1", "1", "2"]
 STORED = {1: "high", 2: "confidence", 3: "low", 7: "low", 8: "low", 9: "confidence",
           10: "high", 11: "high", 12: "confidence"}
-
-
-def focused(page) -> str:
-    return page.evaluate(
-        "() => { const e = document.activeElement;"
-        " return e ? (e.name || e.id || e.tagName) + ':' + (e.value || '') : ''; }"
-    )
 
 
 def enter_by_keyboard(page, serial: int) -> None:

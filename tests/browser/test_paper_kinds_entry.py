@@ -16,11 +16,9 @@ from survey.kinds.nomination.positions import replace_nominations
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.paper.operations import create_paper_ballots, issue_paper_ballots
 from survey.rounds.operations import record_attendance
-from tests.browser.conftest import LAPTOP, axe_check, no_horizontal_scroll, sign_in
-from tests.browser.test_paper_entry import focused
+from tests.browser.conftest import LAPTOP, axe_check, focused, no_horizontal_scroll, sign_in
 from tests.conftest import NOW
-from tests.test_appraisal import small_roster
-from tests.test_nomination import SHEET
+from tests.factories import SHEET, small_roster
 
 pytestmark = pytest.mark.browser
 

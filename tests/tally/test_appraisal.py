@@ -10,6 +10,8 @@ from survey.tally.appraisal import (
     Cohort,
     GroupFigures,
     Level,
+    QuotaGroup,
+    Stats,
     SubjectInput,
     check_quota,
     contradicts,
@@ -17,6 +19,7 @@ from survey.tally.appraisal import (
     majority,
     mean,
     median,
+    percent,
     rate_subject,
     tally_appraisal,
 )
@@ -205,3 +208,128 @@ def test_a_tie_counts_in_or_better_by_its_worst_level():
     assert cohort.good_or_better == 2  # excellent/good tie, good
     assert cohort.excellent == 0  # a tie is never counted as excellent
     assert cohort.percent["good_or_better"] == Decimal("50.00")
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [
+        (13333, 20000, "66.67"),  # 66.665: half-up from integers, where a float gives 66.66
+        (2, 3, "66.67"),
+        (1, 3, "33.33"),
+        (1, 8, "12.50"),
+        (1, 800, "0.13"),  # 0.125
+        (5, 5, "100.00"),
+        (0, 4, "0.00"),
+        (0, 0, "0.00"),  # nobody rated: no division
+        (3, 0, "0.00"),
+    ],
+)
+def test_percent_two_places_half_up(part, whole, expected):
+    assert str(percent(part, whole)) == expected
+
+
+@pytest.mark.parametrize(
+    ("totals", "median_total", "level"),
+    [
+        ([89, 90], "89.50", Level.good),  # the median falls short of 90
+        ([90, 90], "90.00", Level.excellent),
+        ([69, 70, 71], "70.00", Level.good),
+        ([49, 50], "49.50", Level.failed),
+        ([50], "50.00", Level.completed),
+        ([0, 100, 40], "40.00", Level.failed),
+    ],
+)
+def test_median_level_at_the_band_edges(totals, median_total, level):
+    rating = rate_subject(SubjectInput("", {"good": len(totals)}, totals=totals), min_raters=1)
+    assert rating.total == Stats(len(totals), mean(totals), Decimal(median_total))
+    assert rating.median_level is level
+
+
+@pytest.mark.parametrize(
+    ("raters", "min_raters", "suppressed"),
+    [(3, 3, False), (2, 3, True), (0, 3, True), (0, 1, True), (1, 1, False), (10, 11, True)],
+)
+def test_minimum_raters_exactly(raters, min_raters, suppressed):
+    rating = rate_subject(SubjectInput("A", {"good": raters}, totals=[80] * raters),
+                          min_raters=min_raters)
+    assert (rating.suppressed, rating.raters) == (suppressed, raters)
+    if suppressed:
+        assert (rating.counts, rating.percent, rating.general, rating.tasks, rating.total,
+                rating.median_level, rating.majority) == (None, None, None, None, None, None, ())
+        assert rating.rating is None and not rating.tied
+    else:
+        assert rating.counts == {"excellent": 0, "good": raters, "completed": 0, "failed": 0}
+        assert rating.rating is Level.good
+
+
+def test_nothing_shown_gives_zero_shares_and_no_quota_share():
+    result = tally_appraisal([_subject("A", "excellent", 2, 95), _subject("B", "good", 1)],
+                             min_raters=3)
+    assert (result.shown, result.suppressed) == (0, 2)
+    assert result.cohort == Cohort(subjects=0, completed_or_better=0, good_or_better=0,
+                                   excellent=0, undecided=0,
+                                   percent={"completed_or_better": Decimal("0.00"),
+                                            "good_or_better": Decimal("0.00"),
+                                            "excellent": Decimal("0.00")})
+    [quota] = result.quota  # the whole round: one figure, all zeros
+    assert (quota.group, quota.excellent, quota.good, quota.allowed, quota.share,
+            quota.breach) == ("", 0, 0, 0, None, False)
+    assert tally_appraisal([], min_raters=3, quota_group="unit").quota == ()
+
+
+def test_quota_per_unit_in_first_seen_order_with_its_own_share():
+    subjects = [_subject("Phòng B", "good", 3), _subject("Phòng A", "excellent", 3),
+                _subject("Phòng B", "excellent", 3), _subject("Phòng A", "good", 4)]
+    subjects += [_subject("Phòng B", "good", 3)] * 4
+    result = tally_appraisal(subjects, min_raters=3, quota_group=QuotaGroup.unit)
+    assert result.quota_group is QuotaGroup.unit
+    assert [(q.group, q.excellent, q.good, q.allowed, q.share, q.breach)
+            for q in result.quota] == [
+        ("Phòng B", 1, 5, 1, Decimal("20.00"), False),  # exactly 20%: allowed
+        ("Phòng A", 1, 1, 0, Decimal("100.00"), True),
+    ]
+    whole = tally_appraisal(subjects, min_raters=3, quota_percent=30)
+    [quota] = whole.quota
+    # 2 excellent of 6 good: 33.33% > 30%; floor(6 * 30 / 100) = 1 allowed
+    assert (quota.excellent, quota.good, quota.allowed, quota.share, quota.breach) == (
+        2, 6, 1, Decimal("33.33"), True)
+    assert whole.quota_percent == 30 and whole.min_raters == 3
+
+
+def test_an_unknown_quota_group_is_an_error():
+    with pytest.raises(ValueError):
+        tally_appraisal([], quota_group="team")
+
+
+@pytest.mark.parametrize(
+    ("level", "general", "tasks", "expected"),
+    [
+        (Level.good, 30, 60, Level.excellent),  # 90
+        ("good", 30, 59, None),  # 89: good, as proposed
+        ("failed", 0, 49, None),
+        ("failed", 0, 50, Level.completed),
+        ("excellent", 0, 0, Level.failed),
+        (Level.completed, 20, 49, None),  # 69
+        ("completed", None, None, None),
+    ],
+)
+def test_contradiction_table(level, general, tasks, expected):
+    assert contradicts(level, general, tasks) is expected
+
+
+def test_contradiction_of_an_unknown_level_is_an_error():
+    with pytest.raises(ValueError):
+        contradicts("best", 30, 70)
+
+
+def test_a_subject_nobody_rated_with_no_minimum_is_shown_undecided():
+    rating = rate_subject(SubjectInput("A", {}), min_raters=0)
+    assert (rating.suppressed, rating.raters, rating.majority, rating.rating) == (
+        False, 0, (), None)
+    assert rating.percent == dict.fromkeys(("excellent", "good", "completed", "failed"),
+                                           Decimal("0.00"))
+    figures = GroupFigures.of([rating])
+    assert (figures.subjects, figures.undecided) == (1, 1)
+    assert figures.undecided_at_least == {"excellent": 0, "good": 0, "completed": 0,
+                                          "failed": 0}
+    assert Cohort.of(figures).completed_or_better == 0
