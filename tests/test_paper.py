@@ -22,7 +22,7 @@ from survey.kinds.confidence import confidence_result
 from survey.kinds.counts import ballot_sources, issued
 from survey.kinds.no_confidence import NoConfidence
 from survey.paper.models import PaperEntry
-from survey.paper.operations import create_paper_ballots, issue_paper_ballots, layout_for
+from survey.paper.slots import create_paper_ballots, issue_paper_ballots, layout_for
 from survey.reports.ballot_file import ballot_file
 from survey.rounds.operations import record_attendance
 from survey.security.models import AuditEntry

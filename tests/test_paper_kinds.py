@@ -27,7 +27,7 @@ from survey.kinds.nomination.positions import replace_nominations
 from survey.kinds.nomination.results import nomination_counts, nomination_result
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.paper.models import PaperEntry
-from survey.paper.operations import create_paper_ballots, issue_paper_ballots
+from survey.paper.slots import create_paper_ballots, issue_paper_ballots
 from survey.rounds.operations import record_attendance
 from tests.conftest import NOW, PASSWORD, btv_rows
 from tests.factories import (

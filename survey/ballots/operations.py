@@ -152,7 +152,7 @@ def void_card(session: Session, round_: Round, serial: int) -> Card:
     """Withdraw a lost card; a card that has voted cannot be voided (its ballot stays).
 
     A voided paper ballot can no longer be counted: the caller discards the entries already
-    made of it (:func:`survey.paper.operations.void_paper_ballot`).
+    made of it (:func:`survey.desk.operations.void_card`).
 
     :returns: the voided card.
     """

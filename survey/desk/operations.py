@@ -17,7 +17,7 @@ from survey.ballots.operations import shuffle_ballots
 from survey.errors import RoundStateError
 from survey.i18n import _l
 from survey.kinds import KINDS, kind_named, kind_of
-from survey.paper.operations import discard_entries, require_reconciled
+from survey.paper.reconcile import discard_entries, require_reconciled
 from survey.rounds import operations as rounds
 from survey.rounds.importing import SubjectRow
 from survey.rounds.models import BodyKind, Round, RoundState

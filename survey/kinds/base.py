@@ -21,9 +21,12 @@ from sqlalchemy.orm import Session
 
 from survey.ballots.operations import CardCheck
 from survey.documents.frame import Frame
-from survey.kinds.paper import PaperLayout
+from survey.documents.pdf import Document
+from survey.errors import InvalidInput
+from survey.i18n import _l
+from survey.kinds.paper import PaperLayout, Reading, lines_table
 from survey.rounds.importing import RowError, SubjectRow, parse_subjects
-from survey.rounds.models import Round
+from survey.rounds.models import Round, Subject
 from survey.rounds.operations import replace_subjects
 
 
@@ -159,6 +162,50 @@ class Kind:
                      serials: Collection[int]) -> dict[int, str]:
         """The names printed on the cards ``serials`` (named cards only)."""
         return {}
+
+    # -- paper ballots ----------------------------------------------------------------------------
+
+    def paper_lines(self, session: Session, round_: Round, serial: int | None) -> list[Subject]:
+        """The lines printed on paper ballot ``serial``: the whole ballot by default."""
+        return list(round_.subjects)
+
+    def paper_read(self, round_: Round, reading: Reading, printed: Sequence[Subject],
+                   write_ins: Mapping[int, Sequence[str]],
+                   scores: Mapping[int, tuple[str, str]]) -> Reading:
+        """What the kind adds to a checked entry: its write-ins, its scores.
+
+        :raises InvalidInput: naming what is wrong with them.
+        """
+        return reading
+
+    def paper_store(self, session: Session, round_: Round, ballot_id: str,
+                    reading: Reading) -> None:
+        """Store an agreed paper ballot as the kind stores a phone's (its row is stored)."""
+        raise NotImplementedError
+
+    def paper_table(self, pdf: Document, round_: Round, subjects: Sequence[Subject]) -> None:
+        """The printed ballot's lines: one box per level, in the ballot's order."""
+        assert self.paper is not None
+        lines_table(pdf, self.paper, subjects)
+
+    def create_paper_forms(self, session: Session, round_: Round,
+                           orders: Sequence[int]) -> list[int]:
+        """Named kinds: a paper form for each roster member numbered ``orders``.
+
+        :raises InvalidInput: for a kind whose paper ballots are not named.
+        """
+        raise InvalidInput(_l("Loại đợt này không in phiếu giấy theo tên."))
+
+    def paper_holders(self, session: Session, round_id: int,
+                      serials: Sequence[int]) -> dict[int, Any] | None:
+        """Named kinds: the roster member each paper form is for; ``None`` otherwise."""
+        return None
+
+    def paper_differences(self, round_: Round, readings: Sequence[Reading],
+                          whole: str) -> list[tuple[int, str, tuple[str, ...]]]:
+        """Where entries of one ballot differ besides its lines: ``(line number, what,
+        each entry's text)``; ``whole`` is the text of a wholly invalid entry."""
+        return []
 
     # -- the close -------------------------------------------------------------------------------
 

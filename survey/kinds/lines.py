@@ -24,6 +24,7 @@ from survey.ballots.operations import MAX_SERIAL, CardCheck, reject
 from survey.db import get_session
 from survey.kinds.ballot_file import lines_file
 from survey.kinds.base import BallotIds, Form, Kind
+from survey.kinds.paper import Reading
 from survey.rounds.models import Round, RoundState, Subject
 from survey.tally.recount import decode, recount_document
 from survey.web.pages import Kept, voter_page
@@ -209,6 +210,13 @@ class LinesKind(Kind):
 
     def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
         return lines_file(session, round_, [str(level) for level in self.levels])
+
+    def paper_store(self, session: Session, round_: Round, ballot_id: str,
+                    reading: Reading) -> None:
+        """A blank or over-marked line has no mark (invalid for that subject only)."""
+        assert self.paper is not None
+        store_marks(session, ballot_id, {sid: mark for sid, mark in reading.lines.items()
+                                         if mark in self.paper.values})
 
     def recount(self, data: bytes) -> dict[str, Any]:
         return recount_document(decode(data))

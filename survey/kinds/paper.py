@@ -2,18 +2,23 @@
 
 A layout names the ballot's title, the instruction line, and its levels in ballot order, each
 with the value stored, the column heading printed on paper, and the key that chooses it on the
-entry page. A kind without one has no paper ballot (:func:`survey.paper.operations.layout_for`
+entry page. A kind without one has no paper ballot (:func:`survey.paper.slots.layout_for`
 refuses it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fpdf.fonts import FontFace
+
+from survey.documents.pdf import WIDTH, Document, table
+from survey.documents.text import printed
 from survey.errors import InvalidInput
-from survey.i18n import _l
+from survey.i18n import _, _l
+from survey.rounds.models import Subject
 from survey.tally.nomination import name_key
 
 #: Line marks that are not a level: no mark, and two or more marks on paper.
@@ -133,3 +138,40 @@ class NoPaperBallot(InvalidInput):
     """The round's kind has no paper ballot."""
 
 
+#: The type size of a paper ballot's tables.
+PAPER_TABLE_SIZE = 9.5
+
+
+def ballot_table(pdf: Document, widths: Sequence[float]) -> Any:
+    """A table of a paper ballot: larger type and more room than the documents' tables."""
+    return table(pdf, widths, size=PAPER_TABLE_SIZE, heading_size=9.0, padding=(1.2, 1.0))
+
+
+def lines_table(pdf: Document, layout: PaperLayout, subjects: Sequence[Subject], *,
+                 scores: bool = False) -> None:
+    """STT, Họ và tên, Chức vụ, one box per level (and the two score boxes of an appraisal)."""
+    levels = layout.levels
+    level_w = 17.0 if len(levels) <= 3 else (16.0 if scores else 51.0 / len(levels))
+    score_w = 15.0 if scores else 0.0
+    stt_w = 10.5
+    name_w = 30.5 if scores else 44.0
+    rest = WIDTH - stt_w - name_w - level_w * len(levels) - 2 * score_w
+    widths = (stt_w, name_w, rest, *([level_w] * len(levels)),
+              *([score_w] * (2 if scores else 0)))
+    with ballot_table(pdf, widths) as made:
+        row = made.row()
+        row.cell(_("STT"))
+        row.cell(_("Họ và tên"))
+        row.cell(_("Chức vụ"))
+        for level in levels:
+            row.cell(str(level.label))
+        if scores:
+            row.cell(_("Điểm tiêu chí chung (0–30)"))
+            row.cell(_("Điểm kết quả nhiệm vụ (0–70)"))
+        for subject in subjects:
+            row = made.row()
+            row.cell(str(subject.order))
+            row.cell(printed(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
+            row.cell(printed(subject.position), align="LEFT")
+            for _level in range(len(levels) + (2 if scores else 0)):
+                row.cell("")

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from fpdf.enums import RenderStyle, XPos, YPos
-from fpdf.fonts import FontFace
 
 from survey.documents.minutes import draw_heading
-from survey.documents.pdf import LEFT, PT, SERIF, WIDTH, Document, table
+from survey.documents.pdf import LEFT, PT, SERIF, WIDTH, Document
 from survey.documents.text import printed
 from survey.i18n import _
-from survey.kinds.nomination.models import positions_of
-from survey.kinds.paper import APPRAISAL, NOMINATION, PaperLayout
+from survey.kinds import kind_of
+from survey.kinds.paper import PaperLayout
 from survey.rounds.models import BodyKind, Round, Subject
 
 TABLE_SIZE = 9.5
@@ -97,12 +96,8 @@ def _ballot(pdf: Ballots, round_: Round, layout: PaperLayout, heading: Heading,
     pdf.centred(printed(round_.title), "B", 12.5, WIDTH - 20, LEFT + 10)
     pdf.ln(4)
 
-    if layout.form == NOMINATION:
-        _nomination_tables(pdf, round_, layout)
-    elif layout.form == APPRAISAL:
-        _lines_table(pdf, layout, subjects or [], scores=True)
-    else:
-        _lines_table(pdf, layout, round_.subjects)
+    kind_of(round_).paper_table(pdf, round_, list(round_.subjects if subjects is None
+                                                  else subjects))
     pdf.ln(2)
     pdf.paragraph([("I", str(layout.instruction))], indent=0, size=10.5)
 
@@ -125,70 +120,3 @@ def _ballot(pdf: Ballots, round_: Round, layout: PaperLayout, heading: Heading,
     pdf.font("I", 9)
     pdf.multi_cell(STAMP_W, 9 * PT * 1.3, _("Dấu của Ban kiểm phiếu"), align="C")
     pdf.set_y(top + STAMP_H + 2)
-
-
-def _lines_table(pdf: Ballots, layout: PaperLayout, subjects: Sequence[Subject], *,
-                 scores: bool = False) -> None:
-    """STT, Họ và tên, Chức vụ, one box per level (and the two score boxes of an appraisal)."""
-    levels = layout.levels
-    level_w = 17.0 if len(levels) <= 3 else (16.0 if scores else 51.0 / len(levels))
-    score_w = 15.0 if scores else 0.0
-    stt_w = 10.5
-    name_w = 30.5 if scores else 44.0
-    rest = WIDTH - stt_w - name_w - level_w * len(levels) - 2 * score_w
-    widths = (stt_w, name_w, rest, *([level_w] * len(levels)),
-              *([score_w] * (2 if scores else 0)))
-    with table(pdf, widths, size=TABLE_SIZE, heading_size=9.0, padding=(1.2, 1.0)) as made:
-        row = made.row()
-        row.cell(_("STT"))
-        row.cell(_("Họ và tên"))
-        row.cell(_("Chức vụ"))
-        for level in levels:
-            row.cell(str(level.label))
-        if scores:
-            row.cell(_("Điểm tiêu chí chung (0–30)"))
-            row.cell(_("Điểm kết quả nhiệm vụ (0–70)"))
-        for subject in subjects:
-            row = made.row()
-            row.cell(str(subject.order))
-            row.cell(printed(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
-            row.cell(printed(subject.position), align="LEFT")
-            for _level in range(len(levels) + (2 if scores else 0)):
-                row.cell("")
-
-
-def _nomination_tables(pdf: Ballots, round_: Round, layout: PaperLayout) -> None:
-    """One table per position: its title and seats, its candidates, then its blank lines."""
-    level_w = 20.0
-    widths = (10.5, 50.0, WIDTH - 10.5 - 50.0 - 2 * level_w, level_w, level_w)
-    for position in positions_of(round_):
-        pdf.ensure(24)
-        pdf.paragraph([("B", _("%(n)d. %(title)s", n=position.order,
-                                title=printed(position.title))),
-                       ("", _(" (quy hoạch %(seats)d người)", seats=position.seats))],
-                      indent=0, size=11)
-        with table(pdf, widths, size=TABLE_SIZE, heading_size=9.0, padding=(1.2, 1.0)) as made:
-            row = made.row()
-            row.cell(_("STT"))
-            row.cell(_("Họ và tên"))
-            row.cell(_("Chức vụ hiện tại"))
-            for level in layout.levels:
-                row.cell(str(level.label))
-            candidates = [s for s in round_.subjects if s.position_id == position.id]
-            for subject in candidates:
-                row = made.row()
-                row.cell(str(subject.order))
-                row.cell(printed(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
-                row.cell(printed(subject.position), align="LEFT")
-                row.cell("")
-                row.cell("")
-            if position.allow_write_ins:
-                for _line in range(position.seats):
-                    row = made.row()
-                    row.cell("")
-                    row.cell(_("Ghi thêm: ……………"), align="LEFT",
-                             style=FontFace(emphasis="ITALICS"))
-                    row.cell("")
-                    row.cell("")
-                    row.cell("")
-        pdf.ln(2)

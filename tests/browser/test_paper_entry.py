@@ -8,12 +8,8 @@ from sqlalchemy import select
 from survey.auth.models import User
 from survey.ballots.models import Ballot, Mark
 from survey.desk.operations import open_round
-from survey.paper.operations import (
-    create_paper_ballots,
-    enter_paper_ballot,
-    issue_paper_ballots,
-    read_ballot,
-)
+from survey.paper.entry import enter_paper_ballot, read_ballot
+from survey.paper.slots import create_paper_ballots, issue_paper_ballots
 from tests.browser.conftest import (
     LAPTOP,
     axe_check,

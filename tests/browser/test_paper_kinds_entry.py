@@ -14,7 +14,7 @@ from survey.kinds.appraisal.roster import create_named_cards
 from survey.kinds.nomination.models import WriteIn
 from survey.kinds.nomination.positions import replace_nominations
 from survey.kinds.nomination.sheet import parse_nominations
-from survey.paper.operations import create_paper_ballots, issue_paper_ballots
+from survey.paper.slots import create_paper_ballots, issue_paper_ballots
 from survey.rounds.operations import record_attendance
 from tests.browser.conftest import LAPTOP, axe_check, focused, no_horizontal_scroll, sign_in
 from tests.conftest import NOW

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from survey.ballots.operations import CardCheck, reject
 from survey.documents.frame import Frame
+from survey.documents.pdf import Document
 from survey.i18n import _l
-from survey.kinds.appraisal import ballot, pages, report_pages, roster
+from survey.kinds.appraisal import ballot, pages, paper, report_pages, roster
 from survey.kinds.appraisal.cli import appraisal_cli
 from survey.kinds.appraisal.file import appraisal_ballot_file, recount_text
 from survey.kinds.appraisal.minutes import minutes_pdf
@@ -29,9 +30,9 @@ from survey.kinds.appraisal.summary_pdf import summary_pdf
 from survey.kinds.appraisal.views import bp
 from survey.kinds.base import BallotIds, Form, Kind
 from survey.kinds.paper import APPRAISAL as APPRAISAL_FORM
-from survey.kinds.paper import PaperLayout, PaperLevel
+from survey.kinds.paper import PaperLayout, PaperLevel, Reading, lines_table
 from survey.rounds.importing import SubjectRow
-from survey.rounds.models import Round
+from survey.rounds.models import Round, Subject
 from survey.tally import appraisal_recount
 from survey.tally.appraisal import Level
 
@@ -110,6 +111,33 @@ class Appraisal(Kind):
     def review_page(self, session: Session, card: CardCheck, code: str,
                     ballot: Mapping[int, Any]) -> ResponseReturnValue:
         return pages.review_page(session, card, code, ballot)
+
+    # -- paper forms: named like the cards, without their member's own line ----------------------
+
+    def paper_lines(self, session: Session, round_: Round, serial: int | None) -> list[Subject]:
+        subjects = paper.form_subjects(session, round_, serial)
+        return list(round_.subjects) if subjects is None else subjects
+
+    def paper_read(self, round_: Round, reading: Reading, printed: Sequence[Subject],
+                   write_ins: Mapping[int, Sequence[str]],
+                   scores: Mapping[int, tuple[str, str]]) -> Reading:
+        return paper.read(printed, reading, scores)
+
+    def paper_store(self, session: Session, round_: Round, ballot_id: str,
+                    reading: Reading) -> None:
+        paper.store(session, round_, ballot_id, reading)
+
+    def create_paper_forms(self, session: Session, round_: Round,
+                           orders: Sequence[int]) -> list[int]:
+        return paper.create_paper_forms(session, round_, orders)
+
+    def paper_holders(self, session: Session, round_id: int,
+                      serials: Sequence[int]) -> dict[int, Any] | None:
+        return paper.holders(session, round_id, serials)
+
+    def paper_table(self, pdf: Document, round_: Round, subjects: Sequence[Subject]) -> None:
+        assert self.paper is not None
+        lines_table(pdf, self.paper, subjects, scores=True)
 
     # -- the close -------------------------------------------------------------------------------
 

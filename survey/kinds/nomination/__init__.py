@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from flask import render_template
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from survey.ballots.forms import CardOnPage
 from survey.ballots.operations import CardCheck, reject
 from survey.documents.frame import Frame
+from survey.documents.pdf import Document
 from survey.documents.text import number
 from survey.i18n import _l
 from survey.kinds.ballot_file import ballot_ids
@@ -22,7 +23,7 @@ from survey.kinds.base import BallotIds, ListImport
 from survey.kinds.confidence import poll_context
 from survey.kinds.confidence.report import RoundReport, build_report
 from survey.kinds.lines import LinesKind, Posted, check_levels, check_subjects
-from survey.kinds.nomination import ballot, positions, summary
+from survey.kinds.nomination import ballot, paper, positions, summary
 from survey.kinds.nomination.documents import (
     nomination_minutes_pdf,
     nomination_summary_pdf,
@@ -39,8 +40,8 @@ from survey.kinds.nomination.results import (
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.kinds.nomination.views import bp
 from survey.kinds.paper import NOMINATION as NOMINATION_FORM
-from survey.kinds.paper import PaperLayout, PaperLevel
-from survey.rounds.models import Round
+from survey.kinds.paper import PaperLayout, PaperLevel, Reading
+from survey.rounds.models import Round, Subject
 from survey.security.audit import head as audit_head
 from survey.tally.confidence import Denominator
 
@@ -131,6 +132,25 @@ class Nomination(LinesKind):
         return self._page("kinds/nomination/review.html", session, card, code, ballot)
 
 
+
+    # -- paper ballots ----------------------------------------------------------------------------
+
+    def paper_read(self, round_: Round, reading: Reading, printed: Sequence[Subject],
+                   write_ins: Mapping[int, Sequence[str]],
+                   scores: Mapping[int, tuple[str, str]]) -> Reading:
+        return paper.read(round_, reading, write_ins)
+
+    def paper_store(self, session: Session, round_: Round, ballot_id: str,
+                    reading: Reading) -> None:
+        paper.store(session, round_, ballot_id, reading)
+
+    def paper_table(self, pdf: Document, round_: Round, subjects: Sequence[Subject]) -> None:
+        assert self.paper is not None
+        paper.nomination_tables(pdf, round_, self.paper)
+
+    def paper_differences(self, round_: Round, readings: Sequence[Reading],
+                          whole: str) -> list[tuple[int, str, tuple[str, ...]]]:
+        return paper.differences(round_, readings, whole)
 
     # -- results and documents -------------------------------------------------------------------
 
