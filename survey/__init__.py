@@ -48,7 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from survey.auth.views import load_user
     from survey.desk.cards import bp as cards_bp
     from survey.desk.rounds import bp as rounds_bp
-    from survey.kinds import KINDS, kind_of
+    from survey.kinds import blueprints, kind_of
     from survey.paper.views import bp as paper_bp
     from survey.reports.views import bp as reports_bp
     from survey.voting.views import bp as voting_bp
@@ -56,9 +56,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.user_loader(load_user)
     for bp in (auth_bp, rounds_bp, cards_bp, voting_bp, paper_bp, reports_bp):
         app.register_blueprint(bp)
-    for kind in KINDS.values():
-        if kind.blueprint is not None and kind.blueprint.name not in app.blueprints:
-            app.register_blueprint(kind.blueprint)
+    for bp in blueprints():  # the kinds' own pages
+        app.register_blueprint(bp)
     app.jinja_env.globals["kind_of"] = kind_of
 
     from survey.assets import StaticAssets

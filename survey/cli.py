@@ -168,14 +168,13 @@ def main() -> None:
     from survey.auth.cli import user_cli
     from survey.db import init_command
     from survey.desk.cli import cards_cli, round_cli
-    from survey.kinds import KINDS
+    from survey.kinds import commands
     from survey.reports.cli import recount_command, report_command, tally_command
     from survey.security.cli import audit_cli
 
     for command in (init_command, user_cli, round_cli, cards_cli, tally_command, report_command,
                     recount_command, audit_cli):
         cli.add_command(command)
-    for kind in KINDS.values():
-        for group in kind.commands:
-            cli.add_command(group)
+    for group in commands():  # the kinds' own commands
+        cli.add_command(group)
     cli.main(prog_name="survey")

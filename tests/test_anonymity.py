@@ -1,4 +1,4 @@
-"""Ballot secrecy: what is stored, and in what order (DOMAIN.md "Ballot secrecy")."""
+"""Ballot secrecy: what is stored, and in what order (docs/rules.md#ballot-secrecy)."""
 
 from __future__ import annotations
 

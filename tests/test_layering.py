@@ -1,4 +1,5 @@
-"""Layering: ``survey.tally`` is pure (STYLE.md 1): no flask, sqlalchemy or other survey.*."""
+"""Layering: ``survey.tally`` is pure (STYLE.md 1), and the package graph is a DAG: no unit
+imports one above it (docs/architecture.md, "Layers"), and no module imports a private name."""
 
 from __future__ import annotations
 
@@ -74,5 +75,142 @@ def test_tally_is_framework_free():
         for path in paths
         for name in _imported_modules(path.read_text(encoding="utf-8"), _package_of(path))
         if not _allowed(name)
+    ]
+    assert offenders == []
+
+
+# -- the package graph ---------------------------------------------------------------------------
+
+SURVEY_DIR = Path(survey.tally.__file__).parent.parent
+
+#: The app's units, bottom to top (docs/architecture.md, "Layers"): a unit imports only units
+#: of lower layers (and itself). Each name is a module or subpackage of ``survey``; the top
+#: layer (the app) is one unit.
+LAYERS: list[set[str]] = [
+    {"errors", "config", "extensions", "i18n", "net", "assets"},
+    {"tally"},
+    {"documents"},
+    {"db"},
+    {"security"},
+    {"web", "console"},
+    {"auth"},
+    {"rounds"},
+    {"ballots"},
+    {"kinds"},
+    {"paper"},
+    {"reports"},
+    {"desk", "voting"},
+    {"__init__", "__main__", "cli", "server", "schema", "migrations"},
+]
+APP = LAYERS[-1]
+
+
+def _unit(module: str) -> str:
+    """``survey.kinds.nomination.views`` → ``kinds``; the app's modules are one unit."""
+    parts = module.split(".")[1:]
+    unit = parts[0] if parts else "__init__"
+    return "app" if unit in APP else unit
+
+
+def _layer(unit: str) -> int:
+    if unit == "app":
+        return len(LAYERS) - 1
+    return next(index for index, units in enumerate(LAYERS) if unit in units)
+
+
+def _is_module(name: str) -> bool:
+    return (SURVEY_DIR / f"{name}.py").exists() or (SURVEY_DIR / name).is_dir()
+
+
+def _survey_imports(source: str, package: str) -> list[str]:
+    """The ``survey`` modules a source imports, anywhere in it (inside functions and
+    ``TYPE_CHECKING`` blocks too); ``from survey import x`` names ``survey.x``."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            module = (resolve_name("." * node.level + (node.module or ""), package)
+                      if node.level else node.module or "")
+            if module == "survey":  # a module of the package, or a name of its __init__
+                names.extend(f"survey.{alias.name}" if _is_module(alias.name) else "survey"
+                             for alias in node.names)
+            elif module.startswith("survey."):
+                names.append(module)
+        elif isinstance(node, ast.Import):
+            names.extend(a.name for a in node.names if a.name.startswith("survey."))
+    return names
+
+
+def _upward(source: str, module: str) -> list[str]:
+    package = module if module.endswith("__init__") else module.rpartition(".")[0]
+    package = package.removesuffix(".__init__")
+    here = _unit(module)
+    return [name for name in _survey_imports(source, package)
+            if _unit(name) != here and _layer(_unit(name)) >= _layer(here)]
+
+
+def _modules() -> list[tuple[str, Path]]:
+    out = []
+    for path in sorted(SURVEY_DIR.rglob("*.py")):
+        parts = path.relative_to(SURVEY_DIR.parent).with_suffix("").parts
+        out.append((".".join(parts), path))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "upward"),
+    [
+        ("survey.kinds.confidence", "from survey.rounds.models import Round", []),
+        ("survey.rounds.models", "from survey.kinds import KINDS", ["survey.kinds"]),
+        ("survey.ballots.operations", "def f():\n    from survey.paper import slots",
+         ["survey.paper"]),
+        ("survey.ballots.operations",
+         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from survey.kinds import x",
+         ["survey.kinds"]),
+        ("survey.desk.rounds", "from survey import voting", ["survey.voting"]),
+        ("survey.desk.rounds", "from survey.kinds.base import Kind", []),
+        ("survey.kinds.nomination.views", "from .. import base", []),
+        ("survey.kinds.nomination.views", "from ...reports import views", ["survey.reports"]),
+        ("survey.cli", "from survey import create_app", []),
+        ("survey.web", "from survey.auth.models import User", ["survey.auth.models"]),
+    ],
+)
+def test_layer_checker(module, source, upward):
+    assert _upward(source, module) == upward
+
+
+def test_every_unit_has_a_layer():
+    units = {_unit(module) for module, _path in _modules()}
+    assert {"kinds", "documents", "desk", "voting", "tally"} <= units
+    for unit in units:
+        _layer(unit)  # raises StopIteration for a unit missing from LAYERS
+
+
+def test_the_package_graph_has_no_upward_import():
+    offenders = [
+        f"{module}: {name}"
+        for module, path in _modules()
+        for name in _upward(path.read_text(encoding="utf-8"), module)
+    ]
+    assert offenders == []
+
+
+def _private_imports(source: str) -> list[str]:
+    return [
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("survey")
+        for alias in node.names
+        # ``_`` and ``_l`` are gettext's names, public by convention (survey.i18n.__all__)
+        if alias.name.startswith("_") and alias.name not in {"_", "_l"}
+    ]
+
+
+def test_no_private_name_is_imported_across_modules():
+    assert _private_imports("from survey.reports.pdf import _Document, minutes_pdf") == [
+        "survey.reports.pdf._Document"]
+    offenders = [
+        f"{module}: {name}"
+        for module, path in _modules()
+        for name in _private_imports(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from survey.ballots import operations as cards
 from survey.ballots.models import Card
-from survey.ballots.operations import shuffle_ballots
+from survey.ballots.shuffle import shuffle_ballots
 from survey.errors import RoundStateError
 from survey.i18n import _l
 from survey.kinds import KINDS, kind_named, kind_of

@@ -308,9 +308,7 @@ def confirm(round_id: int, step: str) -> ResponseReturnValue:
 
 def _refuse_password(round_: Round, step: str) -> None:
     """A wrong password is audited on its own: nothing else of the step is written."""
-    db = get_session()
-    db.rollback()
-    with transaction(db):
+    with transaction(get_session()) as db:
         audit(db, f"round.{step}.refused", round_.id, reason="password")
     flash_error(_("Mật khẩu không đúng."))
 

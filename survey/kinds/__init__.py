@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import click
+from flask import Blueprint
+
 from survey.errors import InvalidInput
 from survey.i18n import _l
 from survey.kinds.appraisal import APPRAISAL
@@ -46,9 +49,20 @@ def kind_of(thing: HasKind) -> Kind:
     return KINDS[thing.kind]
 
 
+def blueprints() -> list[Blueprint]:
+    """The kinds' own pages, once each (the app registers them)."""
+    found = [each.blueprint for each in KINDS.values() if each.blueprint is not None]
+    return list(dict.fromkeys(found))
+
+
+def commands() -> list[click.Command]:
+    """The kinds' own ``survey`` commands."""
+    return [command for each in KINDS.values() for command in each.commands]
+
+
 def labels() -> dict[str, object]:
     """Each kind's name and label, in the registry's order (for choosing a kind)."""
     return {name: kind.label for name, kind in KINDS.items()}
 
 
-__all__ = ["KINDS", "Kind", "kind_named", "kind_of", "labels"]
+__all__ = ["KINDS", "Kind", "blueprints", "commands", "kind_named", "kind_of", "labels"]

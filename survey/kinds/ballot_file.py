@@ -1,7 +1,7 @@
 """The ballot file of a round of one level per line (the poll and the confidence vote).
 
 The ballots are listed in the order of their ids, given afresh at the close (see
-``survey.ballots.operations.shuffle_ballots``): stable from then on, and random with respect to
+``survey.ballots.shuffle.shuffle_ballots``): stable from then on, and random with respect to
 the order of casting; the ids themselves are not written.
 """
 

@@ -6,7 +6,7 @@ no ballot id, card, time or position in the order of voting.
 
 It must come out byte for byte the same every time, since its fingerprint is printed in the
 minutes. At the close every ballot was rewritten under a fresh random id (see
-``survey.ballots.operations.shuffle_ballots``), so listing the ballots sorted by those ids gives
+``survey.ballots.shuffle.shuffle_ballots``), so listing the ballots sorted by those ids gives
 an order that is stable from then on and random with respect to the order of casting. The ids
 themselves are not written. The sort is done in Python, so that the database's collation
 cannot change it. Only values frozen at the close (title, subjects, attendance, cards issued,

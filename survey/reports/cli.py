@@ -70,7 +70,7 @@ FORMATS = {
     "jsonl": ("ballots",),
 }
 STATIC = Path(__file__).resolve().parent.parent / "static"
-ORDERS = sorted({str(order) for kind in KINDS.values() for order in kind.summary_orders})
+ORDERS = sorted({str(order) for each in KINDS.values() for order in each.summary_orders})
 
 
 def document_css() -> Markup:

@@ -16,8 +16,8 @@ from survey.errors import InvalidInput, RoundStateError
 from survey.i18n import _l
 from survey.rounds.models import CommitteeRole, CountingMember, Round, RoundState
 
-#: A counting committee has 3 to 5 members (DOMAIN.md); a few more places for a secretary
-#: and unusual conferences.
+#: A counting committee has 3 to 5 members (docs/rules.md#counting-committee); a few more
+#: places for a secretary and unusual conferences.
 MAX_MEMBERS = 9
 
 

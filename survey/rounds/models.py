@@ -44,7 +44,7 @@ def round_state(opened_at: datetime | None, closed_at: datetime | None,
 
 
 def quorum_met(summoned: int, present: int) -> bool:
-    """At least two thirds of those summoned are present (DOMAIN.md), in integers."""
+    """At least two thirds of those summoned are present, in integers (docs/rules.md#quorum)."""
     return summoned > 0 and 3 * present >= 2 * summoned
 
 
@@ -63,7 +63,8 @@ class Round(Base):
     #: Attendance as recorded by the organizer; ``None`` until recorded.
     summoned: Mapped[int | None]
     present: Mapped[int | None]
-    #: Which count percentages are taken of (``collected`` by default, DOMAIN.md).
+    #: Which count percentages are taken of (``collected`` by default;
+    #: docs/rules.md#poll-denominator).
     denominator: Mapped[str] = mapped_column(String(16), default="collected")
     #: Fewer ballots collected than this and no figure is shown; frozen from creation.
     min_ballots: Mapped[int] = mapped_column(default=5)

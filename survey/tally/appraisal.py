@@ -38,7 +38,7 @@ class QuotaGroup(StrEnum):
 
 
 def level_for_score(total: Decimal | int) -> Level:
-    """The level a total score (general + tasks, 0–100) falls in (DOMAIN.md bands)."""
+    """The level a total score (general + tasks, 0–100) falls in (docs/rules.md#levels-by-score)."""
     if total >= 90:
         return Level.excellent
     if total >= 70:

@@ -17,7 +17,8 @@ class Level(StrEnum):
 
 
 class Band(StrEnum):
-    """Threshold bands on the share of "low" (DOMAIN.md); exactly 50% is in neither."""
+    """Threshold bands on the share of "low" (docs/rules.md#low-confidence-bands); exactly 50%
+    is in neither."""
 
     over_half_low = "over_half_low"
     two_thirds_low = "two_thirds_low"
@@ -57,7 +58,7 @@ class SubjectCounts:
 
 @dataclass(frozen=True)
 class RoundFigures:
-    """The separately kept counts of a round (DOMAIN.md "Vocabulary")."""
+    """The separately kept counts of a round (docs/rules.md#counts-kept-apart)."""
 
     summoned: int | None
     present: int | None

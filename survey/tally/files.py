@@ -72,7 +72,7 @@ def read_file(data: bytes) -> tuple[dict[str, Any], list[str]]:
 
 
 def quorum_met(summoned: int | None, present: int | None) -> bool:
-    """At least two thirds of those summoned are present, in integers (DOMAIN.md)."""
+    """At least two thirds of those summoned are present, in integers (docs/rules.md#quorum)."""
     if summoned is None or present is None:
         return False
     return summoned > 0 and 3 * present >= 2 * summoned

@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from survey.tally.confidence import RoundFigures, percent
 
-#: One person may be planned for at most this many positions (DOMAIN.md).
+#: One person may be planned for at most this many positions
+#: (docs/rules.md#three-positions-per-person).
 MAX_POSITIONS_PER_PERSON = 3
 
 

@@ -1,4 +1,4 @@
-"""Unit tests for the confidence-poll tally (DOMAIN.md, "1. Confidence poll"); no app is built."""
+"""Unit tests for the confidence-poll tally (docs/rules.md#confidence-poll); no app is built."""
 
 from __future__ import annotations
 
@@ -182,7 +182,8 @@ FIGURES = RoundFigures(summoned=40, present=38, issued=38, collected=37)
 
 
 def test_worked_example():
-    """DOMAIN.md: 40 summoned, 38 present, 38 issued, 37 collected; 20 / 10 / 7."""
+    """docs/rules.md#worked-example: 40 summoned, 38 present, 38 issued, 37 collected;
+    20 / 10 / 7."""
     result = tally_round(FIGURES, [SubjectCounts(high=20, confidence=10, low=7)], min_ballots=5)
     assert result.denominator is Denominator.collected  # the default
     assert result.base == 37

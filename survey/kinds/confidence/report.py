@@ -38,8 +38,8 @@ def frame_fields(frame: Frame) -> dict[str, Any]:
     """The fields of ``frame``, to build a report that extends it."""
     return {f.name: getattr(frame, f.name) for f in dataclasses.fields(Frame)}
 
-#: What each band means for the official (Regulation 96-QĐ/TW, DOMAIN.md "thresholds").
-#: What each band means for the official (Regulation 96-QĐ/TW, DOMAIN.md "thresholds").
+#: What each band means for the official (Regulation 96-QĐ/TW;
+#: docs/rules.md#consequences-of-the-bands).
 BAND_CONSEQUENCES = {
     Band.over_half_low: _l(
         "Không quy hoạch vào chức vụ cao hơn; có thể xin thôi giữ chức vụ đang đảm nhiệm; "

@@ -17,18 +17,8 @@ import openpyxl
 
 from survey.i18n import _l
 from survey.kinds.nomination.models import MAX_SEATS
-from survey.rounds.importing import (
-    DELIMITERS,
-    MAX_NAME_LENGTH,
-    MAX_TEXT_LENGTH,
-    RowError,
-    clean,
-    decode,
-    find_header,
-    header_key,
-    positive_int,
-    split,
-)
+from survey.rounds.cells import DELIMITERS, clean, decode, header_key, positive_int, split
+from survey.rounds.importing import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, RowError, find_header
 from survey.tally.nomination import name_key
 
 _TITLE = frozenset({"chuc danh quy hoach", "chuc danh"})
