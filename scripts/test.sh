@@ -20,7 +20,9 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+# The pinned versions: the same the offline bundle ships (constraints.txt), and the tools'.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]' \
+    -c constraints.txt -c constraints-dev.txt
 
 say() { printf '\n== %s\n' "$*"; }
 
