@@ -186,6 +186,7 @@ def main() -> None:
     cli.add_command(demo_command)
     from survey.appraisal.cli import appraisal_cli
     from survey.auth.cli import user_cli
+    from survey.backup import backup_command, restore_command
     from survey.ballots.cli import cards_cli
     from survey.db import init_command
     from survey.reports.cli import recount_command, report_command, tally_command
@@ -193,6 +194,6 @@ def main() -> None:
     from survey.security.cli import audit_cli
 
     for command in (init_command, user_cli, round_cli, cards_cli, tally_command, report_command,
-                    recount_command, audit_cli, appraisal_cli):
+                    recount_command, audit_cli, appraisal_cli, backup_command, restore_command):
         cli.add_command(command)
     cli.main(prog_name="survey")

@@ -44,3 +44,7 @@ class DefaultConfig:
     #: another server connection, which lacks the prepared statement: set
     #: ``SURVEY_PREPARE_THRESHOLD=none`` there (never prepare).
     PREPARE_THRESHOLD: int | str | None = 5
+
+    #: The folder of PostgreSQL's ``pg_dump`` and ``pg_restore`` for ``survey backup`` and
+    #: ``survey restore`` (``None``: found on the ``PATH``).
+    PG_BIN: str | None = None

@@ -120,9 +120,10 @@ def prepare_threshold(value: int | str | None) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise ValueError(
-            f"SURVEY_PREPARE_THRESHOLD must be a number or 'none', not {value!r}"
-        ) from None
+        from survey.i18n import _
+
+        raise ValueError(_("SURVEY_PREPARE_THRESHOLD phải là một số hoặc 'none', không phải "
+                           "%(value)r.", value=value)) from None
 
 
 def init_app(app: Flask) -> None:

@@ -66,7 +66,7 @@ def test_prepare_threshold_setting(setting, threshold):
 
 
 def test_a_bad_prepare_threshold_is_refused():
-    with pytest.raises(ValueError, match="SURVEY_PREPARE_THRESHOLD"):
+    with pytest.raises(ValueError, match="SURVEY_PREPARE_THRESHOLD phải là một số"):
         prepare_threshold("sometimes")
 
 
