@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install the test extra and run the whole suite: lint, then the coverage of the pure tally,
-# then every test on SQLite, then every test again on PostgreSQL.
+# Install the test extra and run the whole suite: lint and type-check, the coverage of the pure
+# tally, build the offline bundle and install it with the network cut off (see "Packaging"
+# below), then every test on SQLite, then every test again on PostgreSQL.
 #
 # Coverage: tests/tally alone (no app, no database) must cover at least 95% of the lines of
 # survey/tally, the package that turns counts into the published figures and recounts ballot
@@ -24,7 +25,9 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+# The pinned versions: the same the offline bundle ships (constraints.txt), and the tools'.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]' \
+    -c constraints.txt -c constraints-dev.txt
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -73,7 +76,38 @@ start_postgres() {
 }
 
 say "Lint (ruff)"
-.venv/bin/ruff check survey tests
+.venv/bin/ruff check survey tests scripts
+
+# Packaging, once for both passes: the offline bundle is built (its wheel is the project's), then
+# installed into a fresh virtual environment inside a network namespace of its own, where the
+# installed server must answer /healthz, /login and /v. tests/test_packaging.py then checks the
+# bundle and drives that installed server through a login and a vote, on each engine. Needs the
+# package index (to download the wheels) and root (for unshare -n). SURVEY_TEST_PACKAGING=0
+# leaves it out, except under CI.
+packaging() {
+    if [ "${SURVEY_TEST_PACKAGING:-1}" = 0 ]; then
+        return 1
+    fi
+    say "Packaging: the offline bundle (scripts/bundle.py)"
+    rm -rf dist/survey-*-offline dist/survey-*-offline.zip dist/offline-venv
+    .venv/bin/python scripts/bundle.py --out dist || return 1
+    local bundle
+    bundle=$(ls -d dist/survey-*-offline)
+    say "Packaging: install from the bundle with the network cut off, then serve"
+    if [ "$(id -u)" != 0 ] || ! unshare -n true 2>/dev/null; then
+        echo "unshare -n is not possible here (it needs root)" >&2
+        return 1
+    fi
+    unshare -n .venv/bin/python scripts/offline_check.py "$bundle" dist/offline-venv || return 1
+    export SURVEY_TEST_BUNDLE="$PWD/$bundle" SURVEY_TEST_INSTALLED="$PWD/dist/offline-venv"
+}
+if ! packaging; then
+    if [ "${CI:-}" = "true" ]; then
+        echo "FAILED: the offline bundle could not be built, installed without a network or served, and CI must check it." >&2
+        exit 1
+    fi
+    say "SKIPPED: the packaging checks (bundle, offline install, installed server); tests/test_packaging.py skips its tests that need them."
+fi
 
 say "Coverage of survey/tally by tests/tally alone (at least 95%)"
 env -u SURVEY_TEST_DATABASE_URL .venv/bin/pytest -q tests/tally \

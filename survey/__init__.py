@@ -10,7 +10,11 @@ from typing import Any
 
 from flask import Flask
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_PACKAGE = Path(__file__).resolve().parent
+#: The templates: inside the package in a built wheel (setup.py copies them there), otherwise
+#: the top-level folder of the repository (an editable install).
+TEMPLATES = (_PACKAGE / "templates" if (_PACKAGE / "templates").is_dir()
+             else _PACKAGE.parent / "templates")
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -166,6 +166,7 @@ def main() -> None:
     cli.add_command(serve_command)
     cli.add_command(demo_command)
     from survey.auth.cli import user_cli
+    from survey.backup.cli import backup_command, restore_command
     from survey.db import init_command
     from survey.desk.cli import cards_cli, round_cli
     from survey.kinds import commands
@@ -173,7 +174,7 @@ def main() -> None:
     from survey.security.cli import audit_cli
 
     for command in (init_command, user_cli, round_cli, cards_cli, tally_command, report_command,
-                    recount_command, audit_cli):
+                    recount_command, audit_cli, backup_command, restore_command):
         cli.add_command(command)
     for group in commands():  # the kinds' own commands
         cli.add_command(group)

@@ -38,3 +38,13 @@ class DefaultConfig:
 
     #: Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     PROXY_COUNT = 0
+
+    #: PostgreSQL: psycopg prepares a statement on the server once it has run this many times
+    #: on a connection. Behind PgBouncer in transaction mode the next transaction may get
+    #: another server connection, which lacks the prepared statement: set
+    #: ``SURVEY_PREPARE_THRESHOLD=none`` there (never prepare).
+    PREPARE_THRESHOLD: int | str | None = 5
+
+    #: The folder of PostgreSQL's ``pg_dump`` and ``pg_restore`` for ``survey backup`` and
+    #: ``survey restore`` (``None``: found on the ``PATH``).
+    PG_BIN: str | None = None

@@ -13,7 +13,7 @@ from typing import Any
 import click
 from flask import Flask, current_app, g
 from flask.cli import with_appcontext
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from survey.errors import SurveyError
@@ -117,8 +117,26 @@ class _WriterQueue:
             self.lock.release()
 
 
+def prepare_threshold(value: int | str | None) -> int | None:
+    """``PREPARE_THRESHOLD`` as psycopg takes it: a count, or ``None`` for never."""
+    if value is None or str(value).strip().lower() in {"", "none", "null", "off"}:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        from survey.i18n import _
+
+        raise ValueError(_("SURVEY_PREPARE_THRESHOLD phải là một số hoặc 'none', không phải "
+                           "%(value)r.", value=value)) from None
+
+
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
+    url = app.config["DATABASE_URL"]
+    options: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        threshold = prepare_threshold(app.config.get("PREPARE_THRESHOLD", 5))
+        options["connect_args"] = {"prepare_threshold": threshold}
+    engine = make_engine(url, **options)
     app.extensions["survey.engine"] = engine
     maker = sessionmaker(engine, expire_on_commit=False)
     event.listen(maker, "after_transaction_end", _transaction_ended)
@@ -191,17 +209,35 @@ def close_session(exc: BaseException | None = None) -> None:
         session.close()  # uncommitted work is rolled back
 
 
+#: Key of the PostgreSQL advisory lock that migrations run under (the audit log uses another).
+MIGRATION_LOCK = 7305101
+
+
 def upgrade(engine: Engine | None = None) -> None:
-    """Create or upgrade the database to the newest migration."""
+    """Create or upgrade the database to the newest migration.
+
+    One migrating process at a time: hosts restarted together (each ``survey serve`` upgrades
+    at start) queue, and each finds the schema as the one before it left it. On PostgreSQL the
+    migration's transaction first takes an advisory lock, released when it commits; on SQLite
+    it begins with ``BEGIN IMMEDIATE``, which takes the database's write lock.
+    """
     from alembic import command
     from alembic.config import Config
 
     engine = engine or current_app.extensions["survey.engine"]
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection = connection.execution_options(**{IMMEDIATE: True})
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                # before alembic reads the current revision, so that it reads it after the
+                # other host's migration has committed
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK})
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
 
 
 @click.command("init", help="Tạo cơ sở dữ liệu, hoặc nâng cấp lên lược đồ mới nhất.")

@@ -35,6 +35,8 @@ class LiveServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     secret_key: str = "live-test"
+    #: The ``survey`` command: this checkout's, or an installed one (``VENV/bin/survey``).
+    command: tuple[str, ...] = (sys.executable, "-m", "survey")
 
     @property
     def url(self) -> str:
@@ -54,7 +56,7 @@ class LiveServer:
         }
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
+                [*self.command, "serve", "--host", "127.0.0.1",
                  "--port", str(self.port), "--workers", str(self.workers),
                  *(["--threads", str(self.threads)] if self.threads else [])],
                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

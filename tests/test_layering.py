@@ -100,7 +100,7 @@ LAYERS: list[set[str]] = [
     {"paper"},
     {"reports"},
     {"desk", "voting"},
-    {"__init__", "__main__", "cli", "server", "schema", "migrations"},
+    {"__init__", "__main__", "cli", "server", "schema", "migrations", "backup"},
 ]
 APP = LAYERS[-1]
 
