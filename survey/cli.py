@@ -79,10 +79,21 @@ def serve_command(host: str, port: int, workers: int, threads: int | None) -> No
     """Create or upgrade the database and run the production server."""
     from survey.db import upgrade
 
-    threads = threads or default_threads(current_app.config["DATABASE_URL"])
+    database_url = current_app.config["DATABASE_URL"]
+    threads = threads or default_threads(database_url)
+    if workers > 1 and database_url.startswith("sqlite"):
+        raise click.ClickException(_(
+            "Với SQLite chỉ chạy được một tiến trình (--workers 1): nhiều tiến trình sẽ tranh "
+            "nhau quyền ghi vào cùng một tệp. Một tiến trình đủ cho một phòng họp (thêm luồng "
+            "bằng --threads nếu cần); muốn chạy nhiều tiến trình, hãy dùng PostgreSQL "
+            "(SURVEY_DATABASE_URL)."
+        ))
 
     upgrade()
     password = ensure_admin()
+    # The workers are forked from this process: none may inherit its connections (an SQLite
+    # file handle, a PostgreSQL socket shared by two processes), so none stays open here.
+    current_app.extensions["survey.engine"].dispose()
     base = configured_base_url(host, port)
     os.environ["SURVEY_DETECTED_BASE_URL"] = base  # the workers build their app from the env
     click.echo(_("Cơ sở dữ liệu: %(url)s", url=_safe_url(current_app.config["DATABASE_URL"])))
