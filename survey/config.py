@@ -35,6 +35,9 @@ class DefaultConfig:
 
     WTF_CSRF_TIME_LIMIT = None  # a ballot left open on a phone during a long debate still works
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # subject lists; nothing larger is ever uploaded
+    #: Fields in one form, URL-encoded or multipart (survey.limits): the largest form is the
+    #: appraisal form of a 500-member roster, 4 fields a line.
+    MAX_FORM_PARTS = 2100
 
     #: Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     PROXY_COUNT = 0

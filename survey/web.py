@@ -69,7 +69,10 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 def _form_language() -> str | None:
     """A ``lang`` button pressed on a voter page (the ballot is re-posted, so nothing is lost)."""
     if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
-        lang = request.form.get(LANG_COOKIE)
+        try:
+            lang = request.form.get(LANG_COOKIE)
+        except HTTPException:  # a body refused unread (413) is refused again, not read here
+            return None
         if lang in LOCALES:
             return lang
     return None
@@ -131,6 +134,9 @@ def _language_from_form(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from survey.limits import LimitedRequest
+
+    app.request_class = LimitedRequest  # bodies bounded before they are parsed
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
