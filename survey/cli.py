@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import ssl
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,10 +51,41 @@ def ensure_admin() -> str | None:
         return password
 
 
-def configured_base_url(host: str, port: int) -> str:
+def configured_base_url(host: str, port: int, scheme: str | None = None) -> str:
+    """``SURVEY_BASE_URL``, else this machine's address; ``https`` with a certificate."""
+    from survey.https import scheme as configured_scheme
     from survey.net import guess_base_url
 
-    return current_app.config.get("BASE_URL") or guess_base_url(host, port)
+    return current_app.config.get("BASE_URL") or guess_base_url(
+        host, port, scheme or configured_scheme(current_app.config))
+
+
+def _tls_files(certfile: str | None, keyfile: str | None) -> tuple[str, str] | None:
+    """The certificate and key ``survey serve`` speaks HTTPS with (none: plain HTTP), checked
+    before anything starts."""
+    from survey.https import check_certificate
+
+    if not certfile and not keyfile:
+        return None
+    if not (certfile and keyfile):
+        raise click.ClickException(_(
+            "HTTPS cần cả chứng chỉ và khóa riêng: --certfile và --keyfile (hoặc SURVEY_CERTFILE "
+            "và SURVEY_KEYFILE)."
+        ))
+    if sys.platform == "win32":
+        raise click.ClickException(_(
+            "Trên Windows, máy chủ (waitress) không tự phục vụ HTTPS được. Hãy đặt một proxy TLS "
+            "phía trước (xem docs/deployment.md, mục HTTPS), hoặc chạy máy chủ trên Linux hay "
+            "macOS."
+        ))
+    try:
+        check_certificate(certfile, keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        raise click.ClickException(_(
+            "Không dùng được chứng chỉ %(cert)s với khóa %(key)s: %(error)s",
+            cert=certfile, key=keyfile, error=exc.strerror or exc,
+        )) from exc
+    return certfile, keyfile
 
 
 def default_threads(database_url: str) -> int:
@@ -74,13 +106,20 @@ def default_threads(database_url: str) -> int:
               help="Worker processes (more than 1 only with PostgreSQL).")
 @click.option("--threads", type=int,
               help="Threads per worker [default: 4 on SQLite, 8 on PostgreSQL].")
+@click.option("--certfile", type=click.Path(dir_okay=False),
+              help="Serve HTTPS with this certificate (PEM) [default: SURVEY_CERTFILE].")
+@click.option("--keyfile", type=click.Path(dir_okay=False),
+              help="The certificate's private key (PEM) [default: SURVEY_KEYFILE].")
 @with_appcontext
-def serve_command(host: str, port: int, workers: int, threads: int | None) -> None:
+def serve_command(host: str, port: int, workers: int, threads: int | None,
+                  certfile: str | None, keyfile: str | None) -> None:
     """Create or upgrade the database and run the production server."""
     from survey.db import upgrade
 
     database_url = current_app.config["DATABASE_URL"]
     threads = threads or default_threads(database_url)
+    tls = _tls_files(certfile or current_app.config.get("CERTFILE"),
+                     keyfile or current_app.config.get("KEYFILE"))
     if workers > 1 and database_url.startswith("sqlite"):
         raise click.ClickException(_(
             "Với SQLite chỉ chạy được một tiến trình (--workers 1): nhiều tiến trình sẽ tranh "
@@ -94,7 +133,7 @@ def serve_command(host: str, port: int, workers: int, threads: int | None) -> No
     # The workers are forked from this process: none may inherit its connections (an SQLite
     # file handle, a PostgreSQL socket shared by two processes), so none stays open here.
     current_app.extensions["survey.engine"].dispose()
-    base = configured_base_url(host, port)
+    base = configured_base_url(host, port, "https" if tls else "http")
     os.environ["SURVEY_DETECTED_BASE_URL"] = base  # the workers build their app from the env
     click.echo(_("Cơ sở dữ liệu: %(url)s", url=_safe_url(current_app.config["DATABASE_URL"])))
     if password:
@@ -105,6 +144,9 @@ def serve_command(host: str, port: int, workers: int, threads: int | None) -> No
         click.echo("")
     click.echo(_("Máy chủ đang chạy. Điện thoại trong mạng LAN mở: %(url)s/v", url=base))
     click.echo(_("Trang quản lý: %(url)s/login", url=base))
+    if tls and not base.startswith("https://"):
+        click.echo(_("Cảnh báo: máy chủ phục vụ HTTPS nhưng SURVEY_BASE_URL là %(url)s: mã QR "
+                     "in trên thẻ sẽ không mở được trang bỏ phiếu.", url=base), err=True)
     sys.stdout.flush()
     if sys.platform == "win32":  # pragma: no cover - gunicorn does not run on Windows
         import waitress
@@ -113,7 +155,8 @@ def serve_command(host: str, port: int, workers: int, threads: int | None) -> No
         return
     from survey.server import run
 
-    run(host=host, port=port, workers=workers, threads=threads)
+    run(host=host, port=port, workers=workers, threads=threads,
+        certfile=tls[0] if tls else None, keyfile=tls[1] if tls else None)
 
 
 def _safe_url(url: str) -> str:
@@ -198,12 +241,13 @@ def main() -> None:
     from survey.appraisal.cli import appraisal_cli
     from survey.auth.cli import user_cli
     from survey.ballots.cli import cards_cli
+    from survey.certificates import cert_command
     from survey.db import init_command
     from survey.reports.cli import recount_command, report_command, tally_command
     from survey.rounds.cli import round_cli
     from survey.security.cli import audit_cli
 
     for command in (init_command, user_cli, round_cli, cards_cli, tally_command, report_command,
-                    recount_command, audit_cli, appraisal_cli):
+                    recount_command, audit_cli, appraisal_cli, cert_command):
         cli.add_command(command)
     cli.main(prog_name="survey")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -26,18 +27,27 @@ class SurveyServer(BaseApplication):
         return create_app()
 
 
-def run(*, host: str, port: int, workers: int, threads: int) -> None:
-    SurveyServer(
-        {
-            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread",
-            "accesslog": "-",
-            "access_log_format": ACCESS_LOG_FORMAT,
-            "errorlog": "-",
-            "timeout": 60,
-            "graceful_timeout": 20,
-            "keepalive": 5,
-        }
-    ).run()
+def run(*, host: str, port: int, workers: int, threads: int, certfile: str | None = None,
+        keyfile: str | None = None) -> None:
+    """Serve until stopped; over HTTPS (TLS 1.2 or newer) when given a certificate and key."""
+    options: dict[str, Any] = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "errorlog": "-",
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+    }
+    if certfile:
+        options |= {"certfile": certfile, "keyfile": keyfile, "ssl_context": _tls_context}
+    SurveyServer(options).run()
+
+
+def _tls_context(_config: Any, default_ssl_context_factory: Any) -> ssl.SSLContext:
+    context = default_ssl_context_factory()
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context

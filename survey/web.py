@@ -28,8 +28,10 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from survey import https
 from survey.db import begin_write, get_session
 from survey.extensions import login_manager
+from survey.https import cookie_name, served_over_https
 from survey.i18n import _, _l, compile_translations
 
 LOCALES = ("vi", "en")
@@ -62,6 +64,7 @@ ERROR_MESSAGES = {
 DOCUMENT_PATH = re.compile(r"(/pdf|/minutes|\.(pdf|csv|xlsx|json|jsonl|docx|odt|zip))$")
 
 #: The language cookie: a display preference only, kept a year; it says nothing about a ballot.
+#: Over HTTPS it is ``__Host-lang`` (survey.https).
 LANG_COOKIE = "lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
 
@@ -85,7 +88,7 @@ def select_locale() -> str:
     """
     if not has_request_context() or DOCUMENT_PATH.search(request.path):
         return "vi"
-    lang = _form_language() or request.cookies.get(LANG_COOKIE)
+    lang = _form_language() or request.cookies.get(cookie_name(LANG_COOKIE))
     if lang in LOCALES:
         return lang
     return request.accept_languages.best_match(LOCALES) or "vi"
@@ -108,8 +111,8 @@ def set_language(code: str) -> Response:
 
 def _remember_language(response: Response, code: str) -> None:
     response.set_cookie(
-        LANG_COOKIE, code, max_age=LANG_COOKIE_AGE, httponly=True, samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        cookie_name(LANG_COOKIE), code, max_age=LANG_COOKIE_AGE, httponly=True, samesite="Lax",
+        secure=served_over_https(),
     )
 
 
@@ -137,6 +140,7 @@ def init_app(app: Flask) -> None:
     from survey.limits import LimitedRequest
 
     app.request_class = LimitedRequest  # bodies bounded before they are parsed
+    https.init_app(app)  # Secure, __Host- cookies and HSTS when served over HTTPS
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -22,10 +22,11 @@ cards_cli = AppGroup("cards", help="Thẻ bỏ phiếu có mã QR.")
 
 
 def _base_url(option: str | None) -> str:
+    from survey.https import scheme
     from survey.net import guess_base_url
 
-    return (option or current_app.config.get("BASE_URL") or guess_base_url("0.0.0.0", 8000)
-            ).rstrip("/")
+    return (option or current_app.config.get("BASE_URL")
+            or guess_base_url("0.0.0.0", 8000, scheme(current_app.config))).rstrip("/")
 
 
 @cards_cli.command("create")
