@@ -32,18 +32,19 @@ BALLOT_FORM = 256 * 1024
 #: An appraisal form of a 500-member roster with a 500-letter comment on every line is 2.3 MB.
 APPRAISAL_FORM = 2560 * 1024
 
-#: Endpoint → the largest body it takes. Every other page is an organizer's: without a signed-in
+#: Page → the largest body it takes. Every other page is an organizer's: without a signed-in
 #: session it takes :data:`SMALL_FORM` (its body would never be used: the page asks for a
-#: sign-in), with one ``MAX_CONTENT_LENGTH`` (a subject list).
+#: sign-in), with one ``MAX_CONTENT_LENGTH`` (a subject list). Keyed by path, which is what
+#: phones and printed cards know, so that it holds however the views are arranged.
 BODY_LIMITS = {
-    "auth.login": SMALL_FORM,
-    "ballots.claim": SMALL_FORM,
-    "ballots.edit_ballot": BALLOT_FORM,
-    "ballots.review": BALLOT_FORM,
-    "ballots.cast": BALLOT_FORM,
-    "ballots.appraisal_edit": APPRAISAL_FORM,
-    "ballots.appraisal_review": APPRAISAL_FORM,
-    "ballots.appraisal_cast": APPRAISAL_FORM,
+    "/login": SMALL_FORM,
+    "/v": SMALL_FORM,
+    "/v/ballot": BALLOT_FORM,
+    "/v/review": BALLOT_FORM,
+    "/v/cast": BALLOT_FORM,
+    "/v/a/ballot": APPRAISAL_FORM,
+    "/v/a/review": APPRAISAL_FORM,
+    "/v/a/cast": APPRAISAL_FORM,
 }
 
 URLENCODED = "application/x-www-form-urlencoded"
@@ -64,14 +65,14 @@ class FieldCountingParser(FormDataParser):
 
 
 class LimitedRequest(Request):
-    """The app's request: the body limit of the matched endpoint, and counted fields."""
+    """The app's request: the body limit of its page, and counted fields."""
 
     form_data_parser_class = FieldCountingParser
 
     @property
     def max_content_length(self) -> int | None:
         limit = super().max_content_length
-        own = BODY_LIMITS.get(self.endpoint or "")
+        own = BODY_LIMITS.get(self.path)
         if own is None and not _signed_in():
             own = SMALL_FORM
         if own is not None and (limit is None or own < limit):
