@@ -12,6 +12,10 @@ from gunicorn.app.base import BaseApplication
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
+#: Settings of newer gunicorn releases only.
+OPTIONAL = {"control_socket_disable"}
+
+
 class SurveyServer(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
@@ -19,6 +23,8 @@ class SurveyServer(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
+            if key in OPTIONAL and key not in self.cfg.settings:
+                continue  # an older gunicorn without it
             self.cfg.set(key, value)
 
     def load(self):
@@ -41,6 +47,10 @@ def run(*, host: str, port: int, workers: int, threads: int, certfile: str | Non
         "timeout": 60,
         "graceful_timeout": 20,
         "keepalive": 5,
+        # No control socket in the home folder: it would let the worker count be changed at
+        # run time (past the one worker SQLite allows), and two servers of one account would
+        # share its path.
+        "control_socket_disable": True,
     }
     if certfile:
         options |= {"certfile": certfile, "keyfile": keyfile, "ssl_context": _tls_context}

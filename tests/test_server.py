@@ -261,6 +261,8 @@ def test_workers_inherit_no_database_connection_from_the_master(live, data, data
     app = data()
     _round_id, subjects, codes = open_round_with_cards(app, 1)
     assert Phone(server.url).cast(codes[0], {subjects[0]: "high"})[1].endswith("/v/thanks")
+    # no control socket either (it could add workers at run time)
+    assert "Control socket" not in server.log()
     # the master ran the migrations and created the admin account before it forked the worker;
     # every connection it opened for that must be closed, or the worker shares it
     master = _open_files(server.process.pid)
