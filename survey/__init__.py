@@ -31,7 +31,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env("SURVEY")  # SURVEY_DATABASE_URL=...
     else:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from survey.instance import private_folder
+
+    private_folder(Path(app.instance_path))  # the database, the key, printed cards: 0700
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path, 'survey.sqlite')}"
     if not app.config.get("SECRET_KEY"):

@@ -72,7 +72,7 @@ class StaticAssets:
             return None
         try:
             stat = Path(file).stat()
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name (``%00`` in the URL)
             return None
         if cached is not None and cached.mtime_ns == stat.st_mtime_ns:
             return cached

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import ssl
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from survey import create_app
 from survey.auth.operations import create_user, has_users
+from survey.console import base_url as console_base_url
 from survey.db import command_transaction
 from survey.i18n import _
 
@@ -30,10 +32,32 @@ def ensure_admin() -> str | None:
         return password
 
 
-def configured_base_url(host: str, port: int) -> str:
-    from survey.net import guess_base_url
+def _tls_files(certfile: str | None, keyfile: str | None) -> tuple[str, str] | None:
+    """The certificate and key ``survey serve`` speaks HTTPS with (none: plain HTTP), checked
+    before anything starts."""
+    from survey.https import check_certificate
 
-    return current_app.config.get("BASE_URL") or guess_base_url(host, port)
+    if not certfile and not keyfile:
+        return None
+    if not (certfile and keyfile):
+        raise click.ClickException(_(
+            "HTTPS cần cả chứng chỉ và khóa riêng: --certfile và --keyfile (hoặc SURVEY_CERTFILE "
+            "và SURVEY_KEYFILE)."
+        ))
+    if sys.platform == "win32":
+        raise click.ClickException(_(
+            "Trên Windows, máy chủ (waitress) không tự phục vụ HTTPS được. Hãy đặt một proxy TLS "
+            "phía trước (xem docs/deployment.md, mục HTTPS), hoặc chạy máy chủ trên Linux hay "
+            "macOS."
+        ))
+    try:
+        check_certificate(certfile, keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        raise click.ClickException(_(
+            "Không dùng được chứng chỉ %(cert)s với khóa %(key)s: %(error)s",
+            cert=certfile, key=keyfile, error=exc.strerror or exc,
+        )) from exc
+    return certfile, keyfile
 
 
 def default_threads(database_url: str) -> int:
@@ -54,16 +78,34 @@ def default_threads(database_url: str) -> int:
               help="Worker processes (more than 1 only with PostgreSQL).")
 @click.option("--threads", type=int,
               help="Threads per worker [default: 4 on SQLite, 8 on PostgreSQL].")
+@click.option("--certfile", type=click.Path(dir_okay=False),
+              help="Serve HTTPS with this certificate (PEM) [default: SURVEY_CERTFILE].")
+@click.option("--keyfile", type=click.Path(dir_okay=False),
+              help="The certificate's private key (PEM) [default: SURVEY_KEYFILE].")
 @with_appcontext
-def serve_command(host: str, port: int, workers: int, threads: int | None) -> None:
+def serve_command(host: str, port: int, workers: int, threads: int | None,
+                  certfile: str | None, keyfile: str | None) -> None:
     """Create or upgrade the database and run the production server."""
     from survey.db import upgrade
 
-    threads = threads or default_threads(current_app.config["DATABASE_URL"])
+    database_url = current_app.config["DATABASE_URL"]
+    threads = threads or default_threads(database_url)
+    tls = _tls_files(certfile or current_app.config.get("CERTFILE"),
+                     keyfile or current_app.config.get("KEYFILE"))
+    if workers > 1 and database_url.startswith("sqlite"):
+        raise click.ClickException(_(
+            "Với SQLite chỉ chạy được một tiến trình (--workers 1): nhiều tiến trình sẽ tranh "
+            "nhau quyền ghi vào cùng một tệp. Một tiến trình đủ cho một phòng họp (thêm luồng "
+            "bằng --threads nếu cần); muốn chạy nhiều tiến trình, hãy dùng PostgreSQL "
+            "(SURVEY_DATABASE_URL)."
+        ))
 
     upgrade()
     password = ensure_admin()
-    base = configured_base_url(host, port)
+    # The workers are forked from this process: none may inherit its connections (an SQLite
+    # file handle, a PostgreSQL socket shared by two processes), so none stays open here.
+    current_app.extensions["survey.engine"].dispose()
+    base = console_base_url(None, host, port, "https" if tls else "http")
     os.environ["SURVEY_DETECTED_BASE_URL"] = base  # the workers build their app from the env
     click.echo(_("Cơ sở dữ liệu: %(url)s", url=_safe_url(current_app.config["DATABASE_URL"])))
     if password:
@@ -74,6 +116,9 @@ def serve_command(host: str, port: int, workers: int, threads: int | None) -> No
         click.echo("")
     click.echo(_("Máy chủ đang chạy. Điện thoại trong mạng LAN mở: %(url)s/v", url=base))
     click.echo(_("Trang quản lý: %(url)s/login", url=base))
+    if tls and not base.startswith("https://"):
+        click.echo(_("Cảnh báo: máy chủ phục vụ HTTPS nhưng SURVEY_BASE_URL là %(url)s: mã QR "
+                     "in trên thẻ sẽ không mở được trang bỏ phiếu.", url=base), err=True)
     sys.stdout.flush()
     if sys.platform == "win32":  # pragma: no cover - gunicorn does not run on Windows
         import waitress
@@ -82,7 +127,8 @@ def serve_command(host: str, port: int, workers: int, threads: int | None) -> No
         return
     from survey.server import run
 
-    run(host=host, port=port, workers=workers, threads=threads)
+    run(host=host, port=port, workers=workers, threads=threads,
+        certfile=tls[0] if tls else None, keyfile=tls[1] if tls else None)
 
 
 def _safe_url(url: str) -> str:
@@ -119,7 +165,7 @@ def demo_command(pdf_path: Path | None, count: int, base_url: str | None, port: 
     if password:  # shown before anything else can fail: it is never shown again
         click.echo(_("Tài khoản quản trị: %(name)s / %(password)s (chỉ hiện một lần)",
                      name=ADMIN, password=password))
-    base = (base_url or configured_base_url("0.0.0.0", port)).rstrip("/")
+    base = console_base_url(base_url, port=port)
     subjects = parse_subjects(
         Path(__file__).with_name("data").joinpath("demo-subjects.csv").read_bytes(),
         "demo.csv",
@@ -167,6 +213,7 @@ def main() -> None:
     cli.add_command(demo_command)
     from survey.auth.cli import user_cli
     from survey.backup.cli import backup_command, restore_command
+    from survey.certificates import cert_command
     from survey.db import init_command
     from survey.desk.cli import cards_cli, round_cli
     from survey.kinds import commands
@@ -174,7 +221,7 @@ def main() -> None:
     from survey.security.cli import audit_cli
 
     for command in (init_command, user_cli, round_cli, cards_cli, tally_command, report_command,
-                    recount_command, audit_cli, backup_command, restore_command):
+                    recount_command, audit_cli, backup_command, restore_command, cert_command):
         cli.add_command(command)
     for group in commands():  # the kinds' own commands
         cli.add_command(group)

@@ -23,18 +23,36 @@ class DefaultConfig:
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
+    #: A certificate (PEM, the chain after it) and its private key: ``survey serve`` then speaks
+    #: HTTPS itself and prints ``https://`` addresses (``survey cert`` makes a pair for the LAN).
+    CERTFILE: str | None = None
+    KEYFILE: str | None = None
+
+    #: ``__Host-survey_session`` when served over HTTPS (survey.https).
     SESSION_COOKIE_NAME = "survey_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    #: Set ``SURVEY_SESSION_COOKIE_SECURE=true`` behind a TLS proxy.
+    #: Set ``SURVEY_SESSION_COOKIE_SECURE=true`` behind a TLS proxy: every browser uses HTTPS, so
+    #: cookies are ``Secure`` and ``__Host-`` and pages carry HSTS even if the proxy's
+    #: ``X-Forwarded-Proto`` is not trusted. With ``--certfile`` it is not needed.
     SESSION_COOKIE_SECURE = False
+    #: ``Strict-Transport-Security: max-age=…`` on pages served over HTTPS; 0 sends none.
+    HSTS_MAX_AGE = 365 * 24 * 3600
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     REMEMBER_COOKIE_DURATION = 0
     #: An organizer idle this many seconds is signed out.
     IDLE_TIMEOUT = 30 * 60
 
     WTF_CSRF_TIME_LIMIT = None  # a ballot left open on a phone during a long debate still works
+    #: Flask-WTF would refuse every form sent over HTTPS without a same-site ``Referer``, and
+    #: pages ask browsers to send none (``Referrer-Policy: no-referrer``). The check guards
+    #: against a cookie planted over plain HTTP; over HTTPS the session cookie is ``__Host-``,
+    #: which no plain-HTTP page can set (survey.https).
+    WTF_CSRF_SSL_STRICT = False
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # subject lists; nothing larger is ever uploaded
+    #: Fields in one form, URL-encoded or multipart (survey.limits): the largest form is the
+    #: appraisal form of a 500-member roster, 4 fields a line.
+    MAX_FORM_PARTS = 2100
 
     #: Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     PROXY_COUNT = 0

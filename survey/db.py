@@ -39,13 +39,17 @@ class Base(DeclarativeBase):
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine configured for correctness under concurrency on either engine.
 
-    SQLite: WAL, a busy timeout, ``synchronous=FULL`` (a ballot survives a power cut once the
-    voter saw "recorded"), foreign keys on, and ``BEGIN IMMEDIATE`` for writing transactions
-    (see :func:`begin_write`) so that two writers queue instead of failing on lock upgrade.
+    SQLite: the file readable by its owner only, WAL, a busy timeout, ``synchronous=FULL`` (a
+    ballot survives a power cut once the voter saw "recorded"), foreign keys on, and
+    ``BEGIN IMMEDIATE`` for writing transactions (see :func:`begin_write`) so that two writers
+    queue instead of failing on lock upgrade.
     Parameters are never rendered into logs or error messages: they may hold a card hash.
     """
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        from survey.instance import private_sqlite_file
+
+        private_sqlite_file(url)  # 0600, and so are the -wal and -shm files SQLite adds
         engine = create_engine(url, **kwargs)
         writers = _WriterQueue()
         event.listen(engine, "connect", _sqlite_connect)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -11,6 +12,10 @@ from gunicorn.app.base import BaseApplication
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
+#: Settings of newer gunicorn releases only.
+OPTIONAL = {"control_socket_disable"}
+
+
 class SurveyServer(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
@@ -18,6 +23,8 @@ class SurveyServer(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
+            if key in OPTIONAL and key not in self.cfg.settings:
+                continue  # an older gunicorn without it
             self.cfg.set(key, value)
 
     def load(self):
@@ -26,18 +33,31 @@ class SurveyServer(BaseApplication):
         return create_app()
 
 
-def run(*, host: str, port: int, workers: int, threads: int) -> None:
-    SurveyServer(
-        {
-            "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread",
-            "accesslog": "-",
-            "access_log_format": ACCESS_LOG_FORMAT,
-            "errorlog": "-",
-            "timeout": 60,
-            "graceful_timeout": 20,
-            "keepalive": 5,
-        }
-    ).run()
+def run(*, host: str, port: int, workers: int, threads: int, certfile: str | None = None,
+        keyfile: str | None = None) -> None:
+    """Serve until stopped; over HTTPS (TLS 1.2 or newer) when given a certificate and key."""
+    options: dict[str, Any] = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "errorlog": "-",
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        # No control socket in the home folder: it would let the worker count be changed at
+        # run time (past the one worker SQLite allows), and two servers of one account would
+        # share its path.
+        "control_socket_disable": True,
+    }
+    if certfile:
+        options |= {"certfile": certfile, "keyfile": keyfile, "ssl_context": _tls_context}
+    SurveyServer(options).run()
+
+
+def _tls_context(_config: Any, default_ssl_context_factory: Any) -> ssl.SSLContext:
+    context = default_ssl_context_factory()
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context

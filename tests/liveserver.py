@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 
 
@@ -37,10 +39,20 @@ class LiveServer:
     secret_key: str = "live-test"
     #: The ``survey`` command: this checkout's, or an installed one (``VENV/bin/survey``).
     command: tuple[str, ...] = (sys.executable, "-m", "survey")
+    #: ``(certfile, keyfile)``: serve HTTPS with them (``--certfile``, ``--keyfile``).
+    tls: tuple[Path, Path] | None = None
+    #: The CA that signed the certificate of ``tls``, which the test's own clients trust.
+    ca: Path | None = None
+    #: Set ``SURVEY_BASE_URL`` to :attr:`url`; ``False``: ``survey serve`` finds the address.
+    fixed_base_url: bool = True
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """What a client that trusts :attr:`ca` (and nothing else) checks the server with."""
+        return ssl.create_default_context(cafile=str(self.ca)) if self.tls else None
 
     @property
     def log_path(self) -> Path:
@@ -54,11 +66,14 @@ class LiveServer:
             "SURVEY_BASE_URL": self.url,
             "SURVEY_INSTANCE_PATH": str(self.instance),
         }
+        if not self.fixed_base_url:
+            del env["SURVEY_BASE_URL"]
+        tls = ["--certfile", str(self.tls[0]), "--keyfile", str(self.tls[1])] if self.tls else []
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [*self.command, "serve", "--host", "127.0.0.1",
                  "--port", str(self.port), "--workers", str(self.workers),
-                 *(["--threads", str(self.threads)] if self.threads else [])],
+                 *(["--threads", str(self.threads)] if self.threads else []), *tls],
                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         deadline = time.monotonic() + timeout
@@ -74,7 +89,8 @@ class LiveServer:
     def _ready(self) -> bool:
         """The master answers and every worker has booted (each logs "Booting worker")."""
         try:
-            with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=1,
+                                        context=self.ssl_context()) as r:
                 if r.status != 200:
                     return False
         except OSError:
@@ -108,18 +124,24 @@ class LiveServer:
 class Phone:
     """A voter's browser: keeps cookies, follows the page's CSRF token."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, context: ssl.SSLContext | None = None) -> None:
         self.base = base
+        self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+            urllib.request.HTTPCookieProcessor(self.cookies),
+            urllib.request.HTTPSHandler(context=context),
         )
+        #: The headers of the last answer (of the last redirect's target, if it was one).
+        self.headers: Message | None = None
 
     def request(self, path: str, data: dict | None = None, timeout: float = 60):
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         try:
             with self.opener.open(self.base + path, data=body, timeout=timeout) as response:
+                self.headers = response.headers
                 return response.status, response.geturl(), response.read().decode()
         except urllib.error.HTTPError as error:
+            self.headers = error.headers
             return error.code, error.geturl(), error.read().decode()
 
     def token(self) -> str:

@@ -87,7 +87,7 @@ SURVEY_DIR = Path(survey.tally.__file__).parent.parent
 #: of lower layers (and itself). Each name is a module or subpackage of ``survey``; the top
 #: layer (the app) is one unit.
 LAYERS: list[set[str]] = [
-    {"errors", "config", "extensions", "i18n", "net", "assets"},
+    {"errors", "config", "extensions", "i18n", "net", "assets", "https", "limits", "instance"},
     {"tally"},
     {"documents"},
     {"db"},
@@ -100,7 +100,8 @@ LAYERS: list[set[str]] = [
     {"paper"},
     {"reports"},
     {"desk", "voting"},
-    {"__init__", "__main__", "cli", "server", "schema", "migrations", "backup"},
+    {"__init__", "__main__", "cli", "server", "schema", "migrations", "backup",
+     "certificates"},
 ]
 APP = LAYERS[-1]
 

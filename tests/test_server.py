@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import http.client
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from survey.ballots.cards import hash_code
 from survey.ballots.models import Ballot, Card
@@ -33,6 +36,24 @@ def live(database_url, tmp_path):
     yield _start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def processes(live, database_url):
+    """``n`` server processes on the test database: one server of ``n`` workers on PostgreSQL;
+    on SQLite, which ``survey serve`` runs in one worker only, ``n`` servers of one worker (the
+    file is still shared by several processes, as with a CLI command during a round)."""
+
+    def _processes(n):
+        if database_url.startswith("sqlite"):
+            return [live() for _ in range(n)]
+        return [live(workers=n)]
+
+    return _processes
+
+
+def logs(servers) -> str:
+    return "".join(server.log()[-2000:] for server in servers)
 
 
 @pytest.fixture
@@ -72,11 +93,11 @@ def counts(app, round_id):
         return ballots, used, issued
 
 
-def test_same_card_from_several_processes_votes_once(live, data):
-    server = live(workers=3)
+def test_same_card_from_several_processes_votes_once(processes, data):
+    servers = processes(3)
     app = data()
     round_id, subjects, codes = open_round_with_cards(app, 2)
-    phones = [Phone(server.url) for _ in range(24)]
+    phones = [Phone(servers[i % len(servers)].url) for i in range(24)]
     tokens = [p.token() for p in phones]
     barrier = threading.Barrier(len(phones))
 
@@ -88,17 +109,17 @@ def test_same_card_from_several_processes_votes_once(live, data):
     with ThreadPoolExecutor(len(phones)) as pool:
         results = list(pool.map(send, range(len(phones))))
     statuses = sorted(status for status, _, _ in results)
-    assert statuses == [200] + [409] * (len(phones) - 1), server.log()[-2000:]
+    assert statuses == [200] + [409] * (len(phones) - 1), logs(servers)
     assert sum(url.endswith("/v/thanks") for _, url, _ in results) == 1
     assert counts(app, round_id)[:2] == (1, 1)
 
 
-def test_close_with_100_votes_in_flight(live, data):
-    server = live(workers=2)
+def test_close_with_100_votes_in_flight(processes, data):
+    servers = processes(2)
     app = data()
     n = 100
     round_id, subjects, codes = open_round_with_cards(app, n)
-    phones = [Phone(server.url) for _ in range(n)]
+    phones = [Phone(servers[i % len(servers)].url) for i in range(n)]
     tokens = [p.token() for p in phones]
     barrier = threading.Barrier(n + 1)
 
@@ -120,14 +141,16 @@ def test_close_with_100_votes_in_flight(live, data):
         results = [f.result() for f in futures]
         closer.result()
     statuses = [status for status, _, _ in results]
-    assert set(statuses) <= {200, 409}, server.log()[-2000:]
+    assert set(statuses) <= {200, 409}, logs(servers)
     ballots, used, issued = counts(app, round_id)
     assert ballots == used == statuses.count(200) <= issued == n
     from survey.kinds.counts import collected
 
     with app.extensions["survey.sessionmaker"]() as session:
         assert collected(session, round_id) == ballots
-    late = Phone(server.url).cast(codes[statuses.index(409)] if 409 in statuses else codes[0], {})
+    late = Phone(servers[0].url).cast(
+        codes[statuses.index(409)] if 409 in statuses else codes[0], {}
+    )
     assert late[0] == 409
 
 
@@ -203,3 +226,46 @@ def test_logs_never_hold_a_code_a_hash_or_a_choice(live, data):
             assert needle not in log
     for choice in ("high", "confidence", "low", "=high", f"s{subjects[0]}"):
         assert choice not in log
+
+
+def _open_files(pid: int) -> list[str]:
+    """What the process's file descriptors point at (``socket:[inode]`` for sockets)."""
+    targets = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            targets.append(os.readlink(fd))
+        except FileNotFoundError:  # closed meanwhile
+            pass
+    return targets
+
+
+def _sockets_to_port(port: int) -> set[str]:
+    """Inodes of the machine's TCP sockets connected to ``port`` (from /proc/net/tcp, tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[2].rsplit(":", 1)[1], 16) == port:
+                found.add(fields[9])
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads Linux's /proc")
+def test_workers_inherit_no_database_connection_from_the_master(live, data, database_url):
+    server = live(workers=1)
+    app = data()
+    _round_id, subjects, codes = open_round_with_cards(app, 1)
+    assert Phone(server.url).cast(codes[0], {subjects[0]: "high"})[1].endswith("/v/thanks")
+    # no control socket either (it could add workers at run time)
+    assert "Control socket" not in server.log()
+    # the master ran the migrations and created the admin account before it forked the worker;
+    # every connection it opened for that must be closed, or the worker shares it
+    master = _open_files(server.process.pid)
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        database = str(Path(url.database).resolve())
+        assert not [t for t in master if t.startswith(database)]
+    else:
+        inodes = {t[len("socket:["):-1] for t in master if t.startswith("socket:[")}
+        assert inodes  # the listening socket, at least
+        assert not inodes & _sockets_to_port(url.port or 5432)

@@ -31,9 +31,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from survey import https
 from survey.db import get_session, transaction
 from survey.errors import RoundStateError, SurveyError
 from survey.extensions import login_manager
+from survey.https import cookie_name, served_over_https
 from survey.i18n import _, _l, compile_translations
 from survey.security.audit import record
 from survey.security.throttle import Throttle
@@ -68,6 +70,7 @@ ERROR_MESSAGES = {
 DOCUMENT_PATH = re.compile(r"(/pdf|/minutes|\.(pdf|csv|xlsx|json|jsonl|docx|odt|zip))$")
 
 #: The language cookie: a display preference only, kept a year; it says nothing about a ballot.
+#: Over HTTPS it is ``__Host-lang`` (survey.https).
 LANG_COOKIE = "lang"
 LANG_COOKIE_AGE = 365 * 24 * 3600
 
@@ -75,7 +78,10 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 def _form_language() -> str | None:
     """A ``lang`` button pressed on a voter page (the ballot is re-posted, so nothing is lost)."""
     if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
-        lang = request.form.get(LANG_COOKIE)
+        try:
+            lang = request.form.get(LANG_COOKIE)
+        except HTTPException:  # a body refused unread (413) is refused again, not read here
+            return None
         if lang in LOCALES:
             return lang
     return None
@@ -88,7 +94,7 @@ def select_locale() -> str:
     """
     if not has_request_context() or DOCUMENT_PATH.search(request.path):
         return "vi"
-    lang = _form_language() or request.cookies.get(LANG_COOKIE)
+    lang = _form_language() or request.cookies.get(cookie_name(LANG_COOKIE))
     if lang in LOCALES:
         return lang
     return request.accept_languages.best_match(LOCALES) or "vi"
@@ -111,8 +117,8 @@ def set_language(code: str) -> Response:
 
 def _remember_language(response: Response, code: str) -> None:
     response.set_cookie(
-        LANG_COOKIE, code, max_age=LANG_COOKIE_AGE, httponly=True, samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        cookie_name(LANG_COOKIE), code, max_age=LANG_COOKIE_AGE, httponly=True, samesite="Lax",
+        secure=served_over_https(),
     )
 
 
@@ -137,6 +143,10 @@ def _language_from_form(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from survey.limits import LimitedRequest
+
+    app.request_class = LimitedRequest  # bodies bounded before they are parsed
+    https.init_app(app)  # Secure, __Host- cookies and HSTS when served over HTTPS
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
