@@ -20,8 +20,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from survey.ballots.cards import card_url
+from survey.ballots.models import Ballot, Card, Mark
+from survey.ballots.printing import PrintedCard, cards_pdf
 from survey.schema import create_all
 from tests.conftest import PASSWORD, make_test_app
 
@@ -74,7 +78,7 @@ def app(database_url, tmp_path):
     app.extensions["survey.engine"].dispose()
 
 
-class _QuietHandler(WSGIRequestHandler):
+class QuietHandler(WSGIRequestHandler):
     def log_request(self, *args, **kwargs) -> None:  # the access log would drown a failure
         pass
 
@@ -82,7 +86,7 @@ class _QuietHandler(WSGIRequestHandler):
 @pytest.fixture
 def server(app) -> Iterator[str]:
     """The app on a free port of 127.0.0.1; the cards' QR codes point here."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     url = f"http://127.0.0.1:{httpd.server_port}"
     app.config["BASE_URL"] = url
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -237,3 +241,26 @@ def sign_in(page, base: str, username: str = "organizer") -> None:
     page.get_by_label(re.compile("Mật khẩu")).fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{base}/")
+
+
+def printed_card_urls(round_, base: str) -> list[str]:
+    """Print the round's cards as the organizer does, then read their QR codes back."""
+    cards = [PrintedCard(serial, code, card_url(base, code))
+             for serial, code in enumerate(round_.codes, start=1)]
+    pdf = cards_pdf(title=round_.title, body=round_.body, vote_address=f"{base}/v", cards=cards)
+    return pdf_qr_urls(pdf)
+
+
+def stored(session, round_id):
+    session.rollback()  # a fresh snapshot
+    ballots = session.scalar(select(func.count()).select_from(Ballot)
+                             .where(Ballot.round_id == round_id))
+    marks = session.execute(select(Mark.subject_id, Mark.choice)).all()
+    used = session.scalars(select(Card.serial).where(Card.used.is_(True))).all()
+    return ballots, sorted(marks), used
+
+
+def choose(page, subject, label: str) -> None:
+    """Tap a level in the radio group named after the subject (as a screen reader finds it)."""
+    group = page.get_by_role("group", name=re.compile(re.escape(subject.name)))
+    group.get_by_role("radio", name=label, exact=True).check()

@@ -14,8 +14,16 @@ import pytest
 from werkzeug.serving import make_server
 
 from survey.certificates import make_certificates
-from tests.browser.conftest import LAPTOP, PHONE, _QuietHandler, sign_in, to_review
-from tests.browser.test_voter import choose, printed_card_urls, stored
+from tests.browser.conftest import (
+    LAPTOP,
+    PHONE,
+    QuietHandler,
+    choose,
+    printed_card_urls,
+    sign_in,
+    stored,
+    to_review,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +31,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def https_base(app, tmp_path) -> Iterator[str]:
     made = make_certificates(tmp_path / "tls", ["127.0.0.1"])
-    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler,
+    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler,
                         ssl_context=(str(made.cert), str(made.key)))
     base = f"https://127.0.0.1:{httpd.server_port}"
     app.config["BASE_URL"] = base

@@ -5,44 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
 
-from survey.ballots.cards import card_url
-from survey.ballots.models import Ballot, Card, Mark
-from survey.ballots.printing import PrintedCard, cards_pdf
 from survey.rounds.importing import SubjectRow
 from tests.browser.conftest import (
     axe_check,
+    choose,
     no_horizontal_scroll,
-    pdf_qr_urls,
+    printed_card_urls,
     screenshot,
+    stored,
     to_review,
 )
 
 pytestmark = pytest.mark.browser
-
-
-def printed_card_urls(round_, base: str) -> list[str]:
-    """Print the round's cards as the organizer does, then read their QR codes back."""
-    cards = [PrintedCard(serial, code, card_url(base, code))
-             for serial, code in enumerate(round_.codes, start=1)]
-    pdf = cards_pdf(title=round_.title, body=round_.body, vote_address=f"{base}/v", cards=cards)
-    return pdf_qr_urls(pdf)
-
-
-def stored(session, round_id):
-    session.rollback()  # a fresh snapshot
-    ballots = session.scalar(select(func.count()).select_from(Ballot)
-                             .where(Ballot.round_id == round_id))
-    marks = session.execute(select(Mark.subject_id, Mark.choice)).all()
-    used = session.scalars(select(Card.serial).where(Card.used.is_(True))).all()
-    return ballots, sorted(marks), used
-
-
-def choose(page, subject, label: str) -> None:
-    """Tap a level in the radio group named after the subject (as a screen reader finds it)."""
-    group = page.get_by_role("group", name=re.compile(re.escape(subject.name)))
-    group.get_by_role("radio", name=label, exact=True).check()
 
 
 def test_full_path_from_the_printed_qr_code(phone, server, session, make_round):
