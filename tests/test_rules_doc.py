@@ -75,3 +75,44 @@ def test_every_citation_of_a_rule_resolves():
 def test_rules_are_linked_from_the_readme_and_the_architecture():
     for name in ("README.md", "docs/architecture.md"):
         assert "rules.md" in (ROOT / name).read_text(encoding="utf-8"), name
+
+
+_CODE = re.compile(r"^\*Code:\*(.*?)(?:\n\n|\Z)", re.M | re.S)
+
+
+def _defines(path: Path, dotted: str) -> bool:
+    """Whether ``path`` defines ``dotted`` (``name`` or ``Class.method``) at its top level or in
+    the class named."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    *owner, name = dotted.split(".")
+    scopes: list[ast.AST] = [tree]
+    if owner:
+        scopes = [node for node in ast.walk(tree)
+                  if isinstance(node, ast.ClassDef) and node.name == owner[-1]]
+    for scope in scopes:
+        for node in ast.iter_child_nodes(scope):
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == name:
+                return True
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AnnAssign) else [])
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                return True
+    return False
+
+
+def test_every_code_pointer_names_a_file_that_defines_it():
+    """Each rule's "*Code:*" line names files that exist and, in them, what it says."""
+    pointers = _CODE.findall(RULES.read_text(encoding="utf-8"))
+    assert len(pointers) > 30
+    wrong = []
+    for pointer in pointers:
+        quoted = re.findall(r"`([^`]+)`", pointer)
+        files = [ROOT / q for q in quoted if "/" in q]
+        wrong += [f"missing {f.relative_to(ROOT)}" for f in files if not f.exists()]
+        modules = [f for f in files if f.suffix == ".py" and f.exists()]
+        for name in (q for q in quoted if "/" not in q):
+            if modules and not any(_defines(f, name) for f in modules):
+                wrong.append(f"{name} in none of {[str(f.relative_to(ROOT)) for f in modules]}")
+    assert wrong == []
