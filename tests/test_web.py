@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from survey import TEMPLATES
-from survey.security.throttle import LOGIN_PER_USER
+from survey.security.throttle import LOGIN_PER_USER_ADDRESS as LOGIN_PER_USER
 from tests.conftest import PASSWORD, make_test_app
 
 STATIC = Path(__file__).resolve().parent.parent / "survey" / "static"

@@ -14,7 +14,7 @@ from survey.auth.models import User
 from survey.db import begin_write, get_session
 from survey.errors import SurveyError
 from survey.i18n import _
-from survey.security.throttle import LOGIN_PER_ADDRESS, LOGIN_PER_USER
+from survey.security.throttle import LOGIN_PER_ADDRESS, LOGIN_PER_USER_ADDRESS
 from survey.web import admin_required, audit, client_address, flash_error, safe_target, throttle
 
 bp = Blueprint("auth", __name__)
@@ -25,7 +25,8 @@ def login():
     """Sign in an organizer, administrator or reader."""
     form = LoginForm()
     if form.validate_on_submit():
-        checks = [(LOGIN_PER_USER, form.username.data.strip().lower()),
+        name = form.username.data.strip().lower()
+        checks = [(LOGIN_PER_USER_ADDRESS, f"{name}\0{client_address()}"),
                   (LOGIN_PER_ADDRESS, client_address())]
         if wait := throttle().blocked(checks):
             flash_error(_("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -42,10 +40,10 @@ from survey.db import begin_write, get_session
 from survey.errors import CardRejected, SurveyError
 from survey.i18n import _
 from survey.rounds.models import Round, RoundKind, RoundState
-from survey.security.throttle import CARD_PER_ADDRESS, CARD_PER_BROWSER, Limit
+from survey.security.guessing import card_checks
+from survey.security.throttle import Limit
 from survey.web import (
     audit,
-    client_address,
     flash_error,
     organizer_required,
     round_or_404,
@@ -69,20 +67,18 @@ def base_url() -> str:
 # -- voter pages ---------------------------------------------------------------------------------
 
 
-def _guess_checks() -> list[tuple[Limit, str]]:
-    """Whose failed codes count: this browser (its own budget) and its address (a large one)."""
-    checks = [(CARD_PER_ADDRESS, client_address())]
-    if "cid" in session:
-        checks.append((CARD_PER_BROWSER, session["cid"]))
-    return checks
+def _guess_checks(failed: bool = False) -> list[tuple[Limit, str]]:
+    """Whose failed codes count: this browser's own budget, never its address's."""
+    return card_checks(failed=failed)
 
 
-def _too_many():
-    """Refuse while this browser or address has used up its failed attempts.
+def _too_many(wait: int | None = None):
+    """Refuse while this browser has used up its failed attempts.
 
     The check runs on the request's own connection, which then reads the card.
     """
-    wait = throttle().blocked(_guess_checks(), connection=get_session().connection())
+    if wait is None:
+        wait = throttle().blocked(_guess_checks(), connection=get_session().connection())
     if not wait:
         return None
     minutes = max(1, (wait + 59) // 60)
@@ -95,8 +91,8 @@ def _too_many():
 def _rejected(exc: CardRejected):
     status = 404 if exc.reason in NOT_FOUND_REASONS else 409
     if exc.reason in NOT_FOUND_REASONS:  # a guess, or a typing mistake: count it
-        session.setdefault("cid", secrets.token_hex(16))
-        throttle().fail(_guess_checks())
+        if wait := throttle().fail(_guess_checks(failed=True)):  # another took the last try
+            return _too_many(wait)
     return render_template("ballots/rejected.html", reason=exc.reason, message=str(exc)), status
 
 
