@@ -38,3 +38,6 @@ class DefaultConfig:
 
     #: Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     PROXY_COUNT = 0
+    #: The addresses (or networks) those proxies connect from, comma-separated. A request from
+    #: any other address is taken at its own address, whatever X-Forwarded-For it carries.
+    TRUSTED_PROXIES = "127.0.0.1, ::1"

@@ -132,10 +132,11 @@ def _language_from_form(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from survey.security.proxies import TrustedProxies
 
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = TrustedProxies(  # forwarded headers only from the proxies configured
+            app.wsgi_app, app.config["PROXY_COUNT"], app.config["TRUSTED_PROXIES"]
+        )
     app.before_request(_no_control_characters)
     app.before_request(_idle_timeout)
     app.after_request(_security_headers)

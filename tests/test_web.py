@@ -126,3 +126,51 @@ def test_asset_paths_cannot_leave_the_static_folder(client):
         assert font.status_code == 200 and len(font.data) > 256 * 1024
     finally:
         font.close()
+
+
+def test_forwarded_address_is_believed_only_from_a_trusted_proxy():
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Response
+
+    from survey.security.proxies import TrustedProxies
+
+    def show(environ, start_response):
+        seen = f"{environ['REMOTE_ADDR']} {environ['wsgi.url_scheme']}"
+        return Response(seen)(environ, start_response)
+
+    client = Client(TrustedProxies(show, 1, "127.0.0.1, ::1, 10.0.0.0/24"))
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+
+    def seen(peer):
+        return client.get("/", headers=forwarded, environ_base={"REMOTE_ADDR": peer}).text
+
+    assert seen("127.0.0.1") == "203.0.113.9 https"  # the local proxy
+    assert seen("10.0.0.7") == "203.0.113.9 https"  # a proxy in the configured network
+    assert seen("::ffff:10.0.0.7") == "203.0.113.9 https"
+    assert seen("192.0.2.50") == "192.0.2.50 http"  # anyone else: their own address
+    assert seen("not an address") == "not an address http"
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_login_limit(database_url, tmp_path,
+                                                                   make_user):
+    """The app is reachable directly as well as through its proxy: a client that sends a new
+    X-Forwarded-For with each wrong password is still counted at its own address."""
+    make_user("chairman")
+    app = make_test_app(database_url, PROXY_COUNT=1)
+    try:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = "192.0.2.50"
+        statuses = [
+            client.post("/login", data={"username": "chairman", "password": "nope"},
+                        headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
+            for i in range(LOGIN_PER_USER.failures + 1)
+        ]
+        assert statuses == [401] * LOGIN_PER_USER.failures + [429]
+        # through the proxy (a trusted address), each forwarded address is its own
+        proxy = app.test_client()
+        proxy.environ_base["REMOTE_ADDR"] = "127.0.0.1"
+        response = proxy.post("/login", data={"username": "chairman", "password": "nope"},
+                              headers={"X-Forwarded-For": "198.51.100.200"})
+        assert response.status_code == 401
+    finally:
+        app.extensions["survey.engine"].dispose()
