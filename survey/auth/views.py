@@ -14,7 +14,7 @@ from survey.auth.models import User
 from survey.db import begin_write, get_session
 from survey.errors import SurveyError
 from survey.i18n import _
-from survey.security.throttle import LOGIN_PER_ADDRESS, LOGIN_PER_USER_ADDRESS
+from survey.security.logins import login_checks, remember_browser
 from survey.web import admin_required, audit, client_address, flash_error, safe_target, throttle
 
 bp = Blueprint("auth", __name__)
@@ -26,24 +26,24 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         name = form.username.data.strip().lower()
-        checks = [(LOGIN_PER_USER_ADDRESS, f"{name}\0{client_address()}"),
-                  (LOGIN_PER_ADDRESS, client_address())]
-        if wait := throttle().blocked(checks):
+        checks = login_checks(name, client_address())
+        if wait := throttle().reserve(checks):  # a place in the budgets before the check
             flash_error(_("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",
                           minutes=max(1, (wait + 59) // 60)))
             return render_template("auth/login.html", form=form), 429
         db = begin_write(get_session())
         user = operations.authenticate(db, form.username.data, form.password.data)
         if user is None:
-            db.rollback()
-            throttle().fail(checks)
+            db.rollback()  # the place taken stays: it counts this failure
             flash_error(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             return render_template("auth/login.html", form=form), 401
         login_user(user)
         audit(db, "auth.login")
         db.commit()
-        throttle().forget(checks[:1])  # after the commit: it writes on its own connection
-        return redirect(safe_target(request.args.get("next")))
+        throttle().release(checks)  # after the commit: it writes on its own connection
+        response = redirect(safe_target(request.args.get("next")))
+        remember_browser(response, name)
+        return response
     return render_template("auth/login.html", form=form)
 
 
