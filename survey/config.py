@@ -32,6 +32,9 @@ class DefaultConfig:
     REMEMBER_COOKIE_DURATION = 0
     #: An organizer idle this many seconds is signed out.
     IDLE_TIMEOUT = 30 * 60
+    #: A session ends this many seconds after its sign-in, however active (checked on the
+    #: server: ``survey.auth.sessions``).
+    ABSOLUTE_TIMEOUT = 12 * 3600
 
     WTF_CSRF_TIME_LIMIT = None  # a ballot left open on a phone during a long debate still works
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # subject lists; nothing larger is ever uploaded

@@ -23,7 +23,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -138,6 +138,7 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, app.config["PROXY_COUNT"], app.config["TRUSTED_PROXIES"]
         )
     app.before_request(_no_control_characters)
+    app.before_request(check_session)
     app.before_request(_idle_timeout)
     app.after_request(_security_headers)
     app.after_request(_language_from_form)
@@ -163,12 +164,15 @@ def healthz() -> Response:
 
 
 def _load_user(user_id: str) -> Any:
-    from survey.auth.models import User
+    from survey.auth.sessions import load_user
 
-    try:
-        return get_session().get(User, int(user_id))
-    except ValueError:
-        return None
+    return load_user(user_id)  # through the session's record on the server
+
+
+def check_session() -> None:
+    from survey.auth.sessions import check_request
+
+    check_request()
 
 
 def _security_headers(response: Response) -> Response:
@@ -200,8 +204,9 @@ def _idle_timeout() -> None:
     now = int(time.time())
     last = session.get("seen", now)
     if now - last > current_app.config["IDLE_TIMEOUT"]:
-        logout_user()
-        session.clear()
+        from survey.auth.sessions import sign_out_now
+
+        sign_out_now()
         flash(str(_l("Phiên làm việc đã hết hạn vì lâu không thao tác. Hãy đăng nhập lại.")),
               "info")
         return

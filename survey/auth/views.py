@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from survey.auth import operations
 from survey.auth.forms import ROLE_LABELS, LoginForm, UserForm
 from survey.auth.models import User
+from survey.auth.sessions import sign_in, sign_out
 from survey.db import begin_write, get_session
 from survey.errors import SurveyError
 from survey.i18n import _
@@ -37,7 +38,7 @@ def login():
             db.rollback()  # the place taken stays: it counts this failure
             flash_error(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             return render_template("auth/login.html", form=form), 401
-        login_user(user)
+        sign_in(db, user)  # a session recorded on the server, a new CSRF token
         audit(db, "auth.login")
         db.commit()
         throttle().release(checks)  # after the commit: it writes on its own connection
@@ -50,8 +51,11 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out."""
-    logout_user()
+    """Sign out: the session ends on the server, not only in this browser."""
+    db = begin_write(get_session())
+    audit(db, "auth.logout")
+    sign_out(db)
+    db.commit()
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
