@@ -136,3 +136,121 @@ def test_signing_in_renews_the_csrf_token(csrf_app, make_user):
     # a token from before the sign-in (one a page could have leaked) is refused after it
     assert client.post("/logout", data={"csrf_token": before}).status_code == 400
     assert client.post("/logout", data={"csrf_token": after}).status_code == 302
+
+
+# -- passwords -----------------------------------------------------------------------------------
+
+
+NEW_PASSWORD = "a new and longer one"
+
+
+def sign_in(app, name="organizer", password=PASSWORD):
+    client = app.test_client()
+    return client, client.post("/login", data={"username": name, "password": password})
+
+
+def audit_entries(session, action):
+    from survey.security.models import AuditEntry
+
+    session.rollback()
+    return [(e.actor, e.details) for e in session.scalars(
+        select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))]
+
+
+def test_changing_ones_password_ends_the_other_sessions(app, session, make_user):
+    make_user()
+    (laptop, _), (phone, _) = sign_in(app), sign_in(app)
+    copied = cookie_of(laptop)
+    page = laptop.get("/account/password")
+    assert page.status_code == 200 and 'autocomplete="current-password"' in page.text
+    assert "/account/password" in laptop.get("/").text  # in the header of every page
+    wrong = laptop.post("/account/password", data={
+        "current": "not it", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert wrong.status_code == 400 and "Mật khẩu hiện tại không đúng." in wrong.text
+    mismatch = laptop.post("/account/password", data={
+        "current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "!"})
+    assert mismatch.status_code == 400 and "Hai mật khẩu không khớp." in mismatch.text
+    short = laptop.post("/account/password", data={
+        "current": PASSWORD, "password": "short", "confirm": "short"})
+    assert short.status_code == 400 and "Ít nhất 10 ký tự." in short.text
+    assert phone.get("/").status_code == 200  # nothing changed yet
+
+    done = laptop.post("/account/password", data={
+        "current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert "Đã đổi mật khẩu." in laptop.get(done.headers["Location"]).text
+    assert laptop.get("/").status_code == 200  # this browser goes on, in a new session
+    ended = phone.get("/")
+    assert ended.status_code == 302
+    assert "Phiên đăng nhập này đã kết thúc" in phone.get(ended.headers["Location"]).text
+    assert replay(app, copied).get("/").status_code == 302  # the old cookie of the laptop too
+    assert records(session) == 1
+    assert sign_in(app)[1].status_code == 401
+    assert sign_in(app, password=NEW_PASSWORD)[1].status_code == 302
+    [(actor, details)] = audit_entries(session, "user.password")
+    assert actor == "organizer" and details == '{"user":"organizer"}'
+
+
+def test_a_wrong_current_password_counts_as_a_wrong_login(app, make_user):
+    from survey.security.throttle import LOGIN_PER_DEVICE
+
+    make_user()
+    client, _ = sign_in(app)
+    data = {"current": "guess", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    statuses = [client.post("/account/password", data=data).status_code
+                for _ in range(LOGIN_PER_DEVICE.failures + 1)]
+    assert statuses == [400] * LOGIN_PER_DEVICE.failures + [429]
+
+
+def test_the_cli_resets_a_password_and_ends_every_session(app, runner, session, make_user):
+    from tests.test_cli import refused, run
+
+    make_user()
+    client, _ = sign_in(app)
+    result = run(runner, "user", "password", "Organizer", "--password-stdin",
+                 input=f"{NEW_PASSWORD}\n")
+    assert "Đã đổi mật khẩu của organizer" in result.stdout and NEW_PASSWORD not in result.output
+    assert client.get("/").status_code == 302
+    assert records(session) == 0
+    assert sign_in(app)[1].status_code == 401
+    assert sign_in(app, password=NEW_PASSWORD)[1].status_code == 302
+    [(actor, details)] = audit_entries(session, "user.password")
+    assert actor.startswith("cli:") and details == '{"user":"organizer"}'
+
+    assert "Không có tài khoản “nobody”." in refused(runner, "user", "password", "nobody",
+                                                      input=f"{NEW_PASSWORD}\n")
+    signed_in, _ = sign_in(app, password=NEW_PASSWORD)
+    message = refused(runner, "user", "password", "organizer", input="short\n")
+    assert "Mật khẩu cần ít nhất 10 ký tự." in message
+    assert signed_in.get("/").status_code == 200  # a refused reset changes nothing
+    assert sign_in(app, password=NEW_PASSWORD)[1].status_code == 302
+
+
+def test_the_first_start_admin_password_can_be_changed(app, runner):
+    from survey.cli import ADMIN, ensure_admin
+    from tests.test_cli import run
+
+    with app.app_context():
+        first = ensure_admin()
+    client, response = sign_in(app, ADMIN, first)
+    assert response.status_code == 302
+    assert client.post("/account/password", data={
+        "current": first, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert sign_in(app, ADMIN, first)[1].status_code == 401
+    run(runner, "user", "password", ADMIN, input="yet another password\n")
+    assert client.get("/").status_code == 302
+    assert sign_in(app, ADMIN, "yet another password")[1].status_code == 302
+
+
+def test_locking_an_account_ends_its_sessions(app, session, make_user):
+    from survey.auth.models import User
+
+    make_user("chief", "admin")
+    make_user()
+    admin, _ = sign_in(app, "chief")
+    organizer, _ = sign_in(app)
+    assert organizer.get("/").status_code == 200
+    user_id = session.scalar(select(User.id).where(User.username == "organizer"))
+    assert admin.post(f"/users/{user_id}/active", data={"active": "0"}).status_code == 302
+    assert organizer.get("/").status_code == 302
+    assert records(session) == 1  # the administrator's own

@@ -26,10 +26,7 @@ def add_command(username: str, role: str, password_stdin: bool) -> None:
     """Create an account; the password comes from a prompt or standard input."""
     from survey.auth.operations import create_user
 
-    if password_stdin or not sys.stdin.isatty():
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt(_("Mật khẩu"), hide_input=True, confirmation_prompt=True)
+    password = _new_password(password_stdin)
     try:
         with current_app.extensions["survey.sessionmaker"]() as session:
             begin_write(session)  # SQLite: BEGIN IMMEDIATE, as the views do
@@ -39,3 +36,32 @@ def add_command(username: str, role: str, password_stdin: bool) -> None:
     except SurveyError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(_("Đã tạo tài khoản %(name)s (%(role)s).", name=username, role=role))
+
+
+@user_cli.command("password", help="Đặt mật khẩu mới cho tài khoản USERNAME (chủ tài khoản tự "
+                  "đổi, hoặc quản trị đặt lại); mọi phiên đăng nhập của tài khoản kết thúc.")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu mới từ đầu vào chuẩn.")
+def password_command(username: str, password_stdin: bool) -> None:
+    """Set a new password for USERNAME; every session of the account ends."""
+    from survey.auth.operations import change_password, find_user
+
+    password = _new_password(password_stdin)
+    try:
+        with current_app.extensions["survey.sessionmaker"]() as session:
+            begin_write(session)
+            user = find_user(session, username)
+            change_password(session, user, password)
+            record_cli(session, "user.password", user=user.username)
+            session.commit()
+    except SurveyError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(_("Đã đổi mật khẩu của %(name)s. Mọi phiên đăng nhập của tài khoản này đã kết "
+                 "thúc.", name=user.username))
+
+
+def _new_password(from_stdin: bool) -> str:
+    """A password from standard input (a pipe, or ``--password-stdin``) or typed twice."""
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(_("Mật khẩu"), hide_input=True, confirmation_prompt=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
-from survey.auth.models import Role, User
-from survey.errors import InvalidInput
+from survey.auth.models import LoginSession, Role, User
+from survey.errors import InvalidInput, NotFound
 from survey.i18n import _l
 
 MIN_PASSWORD = 10
@@ -67,3 +67,35 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> None:
     if user.id == actor.id and not active:
         raise InvalidInput(_l("Không thể tự khóa tài khoản của mình."))
     user.active = active
+    if not active:
+        end_sessions(session, user.id)  # a locked account is signed out everywhere
+
+
+def find_user(session: Session, username: str) -> User:
+    """The account ``username`` (case does not matter).
+
+    :raises NotFound: if there is none.
+    """
+    user = session.scalar(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    )
+    if user is None:
+        raise NotFound(_l("Không có tài khoản “%(name)s”.", name=username.strip()))
+    return user
+
+
+def change_password(session: Session, user: User, password: str) -> None:
+    """Give ``user`` a new password and end every session of the account: its owner's change
+    and an administrator's reset alike. A browser that should stay signed in signs in anew.
+
+    :raises InvalidInput: if the password is too short.
+    """
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(_l("Mật khẩu cần ít nhất %(n)d ký tự.", n=MIN_PASSWORD))
+    user.set_password(password)
+    end_sessions(session, user.id)
+
+
+def end_sessions(session: Session, user_id: int) -> int:
+    """End every session of ``user_id`` (``survey.auth.sessions``); return how many."""
+    return session.execute(delete(LoginSession).where(LoginSession.user_id == user_id)).rowcount

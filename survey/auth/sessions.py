@@ -82,11 +82,6 @@ def close_session(db: Session, token: str) -> None:
     db.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
 
 
-def close_sessions(db: Session, user_id: int) -> int:
-    """End every session of ``user_id``; return how many there were."""
-    return db.execute(delete(LoginSession).where(LoginSession.user_id == user_id)).rowcount
-
-
 # -- this request's browser ----------------------------------------------------------------------
 
 

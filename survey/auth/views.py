@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from survey.auth import operations
-from survey.auth.forms import ROLE_LABELS, LoginForm, UserForm
+from survey.auth.forms import ROLE_LABELS, LoginForm, PasswordForm, UserForm
 from survey.auth.models import User
 from survey.auth.sessions import sign_in, sign_out
 from survey.db import begin_write, get_session
@@ -58,6 +58,41 @@ def logout():
     db.commit()
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """The signed-in user changes their own password; their other sessions end."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        # a wrong current password counts as a wrong login: a copied cookie cannot guess it
+        checks = login_checks(current_user.username.lower(), client_address())
+        if wait := throttle().reserve(checks):
+            flash_error(_("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",
+                          minutes=max(1, (wait + 59) // 60)))
+            return render_template("auth/password.html", form=form), 429
+        db = begin_write(get_session())
+        user = db.get(User, current_user.id)
+        if not user.check_password(form.current.data):
+            db.rollback()
+            form.current.errors = [_("Mật khẩu hiện tại không đúng.")]
+            return render_template("auth/password.html", form=form), 400
+        try:
+            operations.change_password(db, user, form.password.data)  # ends every session
+        except SurveyError as exc:
+            db.rollback()
+            throttle().release(checks)
+            form.password.errors = [str(exc)]
+            return render_template("auth/password.html", form=form), 400
+        sign_in(db, user)  # this browser goes on, in a new session
+        audit(db, "user.password", user=user.username)
+        db.commit()
+        throttle().release(checks)
+        flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản này đã kết thúc."),
+              "info")
+        return redirect(url_for("rounds.index"))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/users", methods=["GET", "POST"])
