@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from survey import TEMPLATES
-from survey.security.throttle import LOGIN_PER_USER_ADDRESS as LOGIN_PER_USER
+from survey.security.throttle import LOGIN_PER_USER_ADDRESS
 from tests.conftest import PASSWORD, make_test_app
 
 STATIC = Path(__file__).resolve().parent.parent / "survey" / "static"
@@ -88,7 +88,7 @@ def test_active_organizer_stays_signed_in(client, logged_in, monkeypatch):
 def test_login_is_throttled_per_user_not_per_room(client, make_user):
     make_user("chairman")
     make_user("secretary")
-    for _ in range(LOGIN_PER_USER.failures):
+    for _ in range(LOGIN_PER_USER_ADDRESS.failures):
         response = client.post("/login", data={"username": "chairman", "password": "nope"})
         assert response.status_code == 401
     locked = client.post("/login", data={"username": "Chairman", "password": PASSWORD})
@@ -163,9 +163,9 @@ def test_rotating_x_forwarded_for_does_not_escape_the_login_limit(database_url, 
         statuses = [
             client.post("/login", data={"username": "chairman", "password": "nope"},
                         headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
-            for i in range(LOGIN_PER_USER.failures + 1)
+            for i in range(LOGIN_PER_USER_ADDRESS.failures + 1)
         ]
-        assert statuses == [401] * LOGIN_PER_USER.failures + [429]
+        assert statuses == [401] * LOGIN_PER_USER_ADDRESS.failures + [429]
         # through the proxy (a trusted address), each forwarded address is its own
         proxy = app.test_client()
         proxy.environ_base["REMOTE_ADDR"] = "127.0.0.1"

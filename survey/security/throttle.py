@@ -154,15 +154,3 @@ class Throttle:
             delete(FailedAttempt).where(FailedAttempt.key == key, FailedAttempt.window < window)
         )
         return counted is not None
-
-    def forget(self, checks: list[tuple[Limit, str]], now: float | None = None) -> None:
-        """Clear the counters of ``checks`` in the current window (after a success)."""
-        now = time.time() if now is None else now
-        with self._writing() as conn:
-            for limit, value in checks:
-                conn.execute(
-                    delete(FailedAttempt).where(
-                        FailedAttempt.key == self._key(limit, value),
-                        FailedAttempt.window == int(now // limit.seconds),
-                    )
-                )
