@@ -32,12 +32,13 @@ def login():
             flash_error(_("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",
                           minutes=max(1, (wait + 59) // 60)))
             return render_template("auth/login.html", form=form), 429
-        db = begin_write(get_session())
+        db = get_session()
+        # the hash is checked before the writer's turn: voters' casts never wait for it
         user = operations.authenticate(db, form.username.data, form.password.data)
-        if user is None:
-            db.rollback()  # the place taken stays: it counts this failure
+        if user is None:  # the place taken stays: it counts this failure
             flash_error(_("Tên đăng nhập hoặc mật khẩu không đúng."))
             return render_template("auth/login.html", form=form), 401
+        begin_write(db)
         sign_in(db, user)  # a session recorded on the server, a new CSRF token
         audit(db, "auth.login")
         db.commit()
@@ -72,12 +73,11 @@ def change_password():
             flash_error(_("Đăng nhập sai quá nhiều lần. Hãy thử lại sau %(minutes)d phút.",
                           minutes=max(1, (wait + 59) // 60)))
             return render_template("auth/password.html", form=form), 429
-        db = begin_write(get_session())
-        user = db.get(User, current_user.id)
-        if not user.check_password(form.current.data):
-            db.rollback()
+        if not current_user.check_password(form.current.data):  # before the writer's turn
             form.current.errors = [_("Mật khẩu hiện tại không đúng.")]
             return render_template("auth/password.html", form=form), 400
+        db = begin_write(get_session())
+        user = db.get(User, current_user.id)
         try:
             operations.change_password(db, user, form.password.data)  # ends every session
         except SurveyError as exc:
