@@ -34,17 +34,11 @@ def sign_in(client, name="admin", password=PASSWORD):
     return client.post("/login", data={"username": name, "password": password})
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """The throttle's clock, moved by hand."""
-    import survey.security.throttle
-
-    now = [time.time()]
-    monkeypatch.setattr(survey.security.throttle.time, "time", lambda: now[0])
-    return now
+#: Each test stays in one window of the limits, however slow the machine.
+pytestmark = pytest.mark.usefixtures("throttle_clock")
 
 
-def test_owner_signs_in_while_an_attacker_keeps_failing(app, make_user, clock):
+def test_owner_signs_in_while_an_attacker_keeps_failing(app, make_user, throttle_clock):
     make_user("admin", "admin")
     usual = at(app, ATTACKER)  # the owner's own browser, at what will be the attacker's address
     assert sign_in(usual).status_code == 302
@@ -61,7 +55,7 @@ def test_owner_signs_in_while_an_attacker_keeps_failing(app, make_user, clock):
     fresh = at(app, ATTACKER)
     waiting = sign_in(fresh)
     assert waiting.status_code == 429 and "Đăng nhập sai quá nhiều lần" in waiting.text
-    clock[0] += LOGIN_PER_USER_ADDRESS.seconds
+    throttle_clock[0] += LOGIN_PER_USER_ADDRESS.seconds
     assert sign_in(fresh).status_code == 302
     # and the attacker is slowed again after as many failures
     statuses = [sign_in(attacker, "admin", "guess").status_code for _ in range(8)]

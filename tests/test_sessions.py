@@ -191,7 +191,7 @@ def test_changing_ones_password_ends_the_other_sessions(app, session, make_user)
     assert actor == "organizer" and details == '{"user":"organizer"}'
 
 
-def test_a_wrong_current_password_counts_as_a_wrong_login(app, make_user):
+def test_a_wrong_current_password_counts_as_a_wrong_login(app, make_user, throttle_clock):
     from survey.security.throttle import LOGIN_PER_DEVICE
 
     make_user()

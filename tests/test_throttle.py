@@ -16,6 +16,9 @@ from survey.security.throttle import CARD_PER_BROWSER, Limit
 from tests.conftest import csrf_token, make_test_app
 from tests.test_ballots import vote
 
+#: Each test stays in one window of the limits, however slow the machine.
+pytestmark = pytest.mark.usefixtures("throttle_clock")
+
 
 def guess(client):
     return client.post("/v", data={"code": new_code()})

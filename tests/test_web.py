@@ -85,7 +85,7 @@ def test_active_organizer_stays_signed_in(client, logged_in, monkeypatch):
         assert client.get("/").status_code == 200
 
 
-def test_login_is_throttled_per_user_not_per_room(client, make_user):
+def test_login_is_throttled_per_user_not_per_room(client, make_user, throttle_clock):
     make_user("chairman")
     make_user("secretary")
     for _ in range(LOGIN_PER_USER_ADDRESS.failures):
@@ -152,7 +152,7 @@ def test_forwarded_address_is_believed_only_from_a_trusted_proxy():
 
 
 def test_rotating_x_forwarded_for_does_not_escape_the_login_limit(database_url, tmp_path,
-                                                                   make_user):
+                                                                   make_user, throttle_clock):
     """The app is reachable directly as well as through its proxy: a client that sends a new
     X-Forwarded-For with each wrong password is still counted at its own address."""
     make_user("chairman")
