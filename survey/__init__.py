@@ -50,8 +50,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     install_template_gettext(app)
     web.init_app(app)
 
+    from survey.auth import sessions
     from survey.auth.views import bp as auth_bp
-    from survey.auth.views import load_user
     from survey.desk.cards import bp as cards_bp
     from survey.desk.rounds import bp as rounds_bp
     from survey.kinds import blueprints, kind_of
@@ -59,7 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from survey.reports.views import bp as reports_bp
     from survey.voting.views import bp as voting_bp
 
-    login_manager.user_loader(load_user)
+    sessions.init_app(app)  # after web's: the account is loaded through its session record
     for bp in (auth_bp, rounds_bp, cards_bp, voting_bp, paper_bp, reports_bp):
         app.register_blueprint(bp)
     for bp in blueprints():  # the kinds' own pages

@@ -113,6 +113,8 @@ def serve_command(host: str, port: int, workers: int, threads: int | None,
         click.echo(_("Tài khoản quản trị đã được tạo (mật khẩu chỉ hiện một lần):"))
         click.echo(_("  Tên đăng nhập: %(name)s", name=ADMIN))
         click.echo(_("  Mật khẩu:      %(password)s", password=password))
+        click.echo(_("Hãy đổi mật khẩu này sau khi đăng nhập (trang Đổi mật khẩu), hoặc bằng "
+                     "lệnh: survey user password %(name)s", name=ADMIN))
         click.echo("")
     click.echo(_("Máy chủ đang chạy. Điện thoại trong mạng LAN mở: %(url)s/v", url=base))
     click.echo(_("Trang quản lý: %(url)s/login", url=base))

@@ -42,6 +42,9 @@ class DefaultConfig:
     REMEMBER_COOKIE_DURATION = 0
     #: An organizer idle this many seconds is signed out.
     IDLE_TIMEOUT = 30 * 60
+    #: A session ends this many seconds after its sign-in, however active (checked on the
+    #: server: ``survey.auth.sessions``).
+    ABSOLUTE_TIMEOUT = 12 * 3600
 
     WTF_CSRF_TIME_LIMIT = None  # a ballot left open on a phone during a long debate still works
     #: Flask-WTF would refuse every form sent over HTTPS without a same-site ``Referer``, and
@@ -56,6 +59,9 @@ class DefaultConfig:
 
     #: Proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     PROXY_COUNT = 0
+    #: The addresses (or networks) those proxies connect from, comma-separated. A request from
+    #: any other address is taken at its own address, whatever X-Forwarded-For it carries.
+    TRUSTED_PROXIES = "127.0.0.1, ::1"
 
     #: PostgreSQL: psycopg prepares a statement on the server once it has run this many times
     #: on a connection. Behind PgBouncer in transaction mode the next transaction may get

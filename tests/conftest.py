@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import re
+import time
+import types
 import uuid
 from collections.abc import Iterator
 
@@ -81,6 +83,18 @@ def app(database_url, tmp_path):
         create_all()
     yield app
     app.extensions["survey.engine"].dispose()
+
+
+@pytest.fixture
+def throttle_clock(monkeypatch):
+    """The throttle's clock alone, stopped one second into a window of every limit, so that a
+    test never straddles two windows; ``throttle_clock[0] += seconds`` moves it."""
+    import survey.security.throttle
+
+    now = [float(int(time.time()) // 3600 * 3600 + 1)]
+    stopped = types.SimpleNamespace(time=lambda: now[0])
+    monkeypatch.setattr(survey.security.throttle, "time", stopped)
+    return now
 
 
 @pytest.fixture

@@ -108,6 +108,7 @@ def test_account_pages_label_every_control(client, make_user):
     assert_accessible_basics(client.get("/login").text, "/login")
     client.post("/login", data={"username": "admin", "password": PASSWORD})
     assert_accessible_basics(client.get("/users").text, "/users")
+    assert_accessible_basics(client.get("/account/password").text, "/account/password")
 
 
 def test_card_sheet_and_import_preview(logged_in, make_round):

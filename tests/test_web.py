@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from survey import TEMPLATES
-from survey.security.throttle import LOGIN_PER_USER
+from survey.security.throttle import LOGIN_PER_USER_ADDRESS
 from tests.conftest import PASSWORD, make_test_app
 
 STATIC = Path(__file__).resolve().parent.parent / "survey" / "static"
@@ -65,11 +65,11 @@ def test_secure_cookie_behind_tls(database_url, tmp_path):
 
 
 def test_idle_organizer_is_signed_out(client, logged_in, monkeypatch):
-    import survey.web
+    import survey.auth.sessions
 
     assert client.get("/").status_code == 200
-    start = survey.web.time.time()
-    monkeypatch.setattr(survey.web.time, "time", lambda: start + 31 * 60)
+    start = survey.auth.sessions.time.time()
+    monkeypatch.setattr(survey.auth.sessions.time, "time", lambda: start + 31 * 60)
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     page = client.get(response.headers["Location"])
@@ -77,18 +77,18 @@ def test_idle_organizer_is_signed_out(client, logged_in, monkeypatch):
 
 
 def test_active_organizer_stays_signed_in(client, logged_in, monkeypatch):
-    import survey.web
+    import survey.auth.sessions
 
-    start = survey.web.time.time()
+    start = survey.auth.sessions.time.time()
     for minutes in (10, 20, 30, 40, 50):  # a request every 10 minutes
-        monkeypatch.setattr(survey.web.time, "time", lambda m=minutes: start + m * 60)
+        monkeypatch.setattr(survey.auth.sessions.time, "time", lambda m=minutes: start + m * 60)
         assert client.get("/").status_code == 200
 
 
-def test_login_is_throttled_per_user_not_per_room(client, make_user):
+def test_login_is_throttled_per_user_not_per_room(client, make_user, throttle_clock):
     make_user("chairman")
     make_user("secretary")
-    for _ in range(LOGIN_PER_USER.failures):
+    for _ in range(LOGIN_PER_USER_ADDRESS.failures):
         response = client.post("/login", data={"username": "chairman", "password": "nope"})
         assert response.status_code == 401
     locked = client.post("/login", data={"username": "Chairman", "password": PASSWORD})
@@ -126,3 +126,51 @@ def test_asset_paths_cannot_leave_the_static_folder(client):
         assert font.status_code == 200 and len(font.data) > 256 * 1024
     finally:
         font.close()
+
+
+def test_forwarded_address_is_believed_only_from_a_trusted_proxy():
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Response
+
+    from survey.security.proxies import TrustedProxies
+
+    def show(environ, start_response):
+        seen = f"{environ['REMOTE_ADDR']} {environ['wsgi.url_scheme']}"
+        return Response(seen)(environ, start_response)
+
+    client = Client(TrustedProxies(show, 1, "127.0.0.1, ::1, 10.0.0.0/24"))
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+
+    def seen(peer):
+        return client.get("/", headers=forwarded, environ_base={"REMOTE_ADDR": peer}).text
+
+    assert seen("127.0.0.1") == "203.0.113.9 https"  # the local proxy
+    assert seen("10.0.0.7") == "203.0.113.9 https"  # a proxy in the configured network
+    assert seen("::ffff:10.0.0.7") == "203.0.113.9 https"
+    assert seen("192.0.2.50") == "192.0.2.50 http"  # anyone else: their own address
+    assert seen("not an address") == "not an address http"
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_login_limit(database_url, tmp_path,
+                                                                   make_user, throttle_clock):
+    """The app is reachable directly as well as through its proxy: a client that sends a new
+    X-Forwarded-For with each wrong password is still counted at its own address."""
+    make_user("chairman")
+    app = make_test_app(database_url, PROXY_COUNT=1)
+    try:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = "192.0.2.50"
+        statuses = [
+            client.post("/login", data={"username": "chairman", "password": "nope"},
+                        headers={"X-Forwarded-For": f"198.51.100.{i}"}).status_code
+            for i in range(LOGIN_PER_USER_ADDRESS.failures + 1)
+        ]
+        assert statuses == [401] * LOGIN_PER_USER_ADDRESS.failures + [429]
+        # through the proxy (a trusted address), each forwarded address is its own
+        proxy = app.test_client()
+        proxy.environ_base["REMOTE_ADDR"] = "127.0.0.1"
+        response = proxy.post("/login", data={"username": "chairman", "password": "nope"},
+                              headers={"X-Forwarded-For": "198.51.100.200"})
+        assert response.status_code == 401
+    finally:
+        app.extensions["survey.engine"].dispose()

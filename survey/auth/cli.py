@@ -6,12 +6,10 @@ import sys
 from datetime import UTC, datetime
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from survey.auth.models import Role
-from survey.db import begin_write
-from survey.errors import SurveyError
+from survey.db import command_transaction
 from survey.i18n import _
 from survey.security.audit import record_cli
 
@@ -26,16 +24,33 @@ def add_command(username: str, role: str, password_stdin: bool) -> None:
     """Create an account; the password comes from a prompt or standard input."""
     from survey.auth.operations import create_user
 
-    if password_stdin or not sys.stdin.isatty():
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt(_("Mật khẩu"), hide_input=True, confirmation_prompt=True)
-    try:
-        with current_app.extensions["survey.sessionmaker"]() as session:
-            begin_write(session)  # SQLite: BEGIN IMMEDIATE, as the views do
-            create_user(session, username, password, role, datetime.now(UTC))
-            record_cli(session, "user.create", user=username, role=role)
-            session.commit()
-    except SurveyError as exc:
-        raise click.ClickException(str(exc)) from exc
+    password = _new_password(password_stdin)
+    with command_transaction() as session:
+        create_user(session, username, password, role, datetime.now(UTC))
+        record_cli(session, "user.create", user=username, role=role)
     click.echo(_("Đã tạo tài khoản %(name)s (%(role)s).", name=username, role=role))
+
+
+@user_cli.command("password", help="Đặt mật khẩu mới cho tài khoản USERNAME (chủ tài khoản tự "
+                  "đổi, hoặc quản trị đặt lại); mọi phiên đăng nhập của tài khoản kết thúc.")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu mới từ đầu vào chuẩn.")
+def password_command(username: str, password_stdin: bool) -> None:
+    """Set a new password for USERNAME; every session of the account ends."""
+    from survey.auth.operations import change_password, find_user
+
+    password = _new_password(password_stdin)
+    with command_transaction() as session:
+        user = find_user(session, username)
+        change_password(session, user, password)
+        record_cli(session, "user.password", user=user.username)
+        name = user.username
+    click.echo(_("Đã đổi mật khẩu của %(name)s. Mọi phiên đăng nhập của tài khoản này đã kết "
+                 "thúc.", name=name))
+
+
+def _new_password(from_stdin: bool) -> str:
+    """A password from standard input (a pipe, or ``--password-stdin``) or typed twice."""
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(_("Mật khẩu"), hide_input=True, confirmation_prompt=True)

@@ -48,3 +48,24 @@ class ConfirmPasswordForm(FlaskForm):
 
     password = PasswordField(_l("Nhập lại mật khẩu của bạn để xác nhận"),
                              validators=[DataRequired(), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    """The signed-in user's own new password."""
+
+    current = PasswordField(
+        _l("Mật khẩu hiện tại"),
+        validators=[DataRequired(message=_l("Hãy nhập mật khẩu hiện tại.")), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("Mật khẩu mới"),
+        validators=[DataRequired(message=_l("Hãy nhập mật khẩu mới.")),
+                    Length(min=10, max=200, message=_l("Ít nhất 10 ký tự."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[EqualTo("password", message=_l("Hai mật khẩu không khớp."))],
+        render_kw={"autocomplete": "new-password"},
+    )

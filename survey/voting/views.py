@@ -7,9 +7,7 @@ path of their own (an appraisal form: ``/v/a/…``) is answered there and only t
 
 from __future__ import annotations
 
-import secrets
-
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
@@ -22,8 +20,8 @@ from survey.i18n import _
 from survey.kinds import KINDS
 from survey.kinds.base import Kind
 from survey.kinds.casting import cast as cast_ballot
-from survey.security.throttle import CARD_PER_ADDRESS, CARD_PER_BROWSER, Limit
-from survey.web import client_address, throttle
+from survey.security.guessing import card_checks
+from survey.web import throttle
 from survey.web.pages import voter_page
 
 bp = Blueprint("voting", __name__)
@@ -34,20 +32,14 @@ NOT_FOUND_REASONS = {"malformed", "unknown"}
 PATHS = "<any(a):path>/"
 
 
-def _guess_checks() -> list[tuple[Limit, str]]:
-    """Whose failed codes count: this browser (its own budget) and its address (a large one)."""
-    checks = [(CARD_PER_ADDRESS, client_address())]
-    if "cid" in session:
-        checks.append((CARD_PER_BROWSER, session["cid"]))
-    return checks
-
-
-def _too_many() -> ResponseReturnValue | None:
-    """Refuse while this browser or address has used up its failed attempts.
+def _too_many(wait: int | None = None) -> ResponseReturnValue | None:
+    """Refuse while this browser has used up its failed attempts (never its address: see
+    :mod:`survey.security.guessing`).
 
     The check runs on the request's own connection, which then reads the card.
     """
-    wait = throttle().blocked(_guess_checks(), connection=get_session().connection())
+    if wait is None:
+        wait = throttle().blocked(card_checks(), connection=get_session().connection())
     if not wait:
         return None
     minutes = max(1, (wait + 59) // 60)
@@ -60,8 +52,8 @@ def _too_many() -> ResponseReturnValue | None:
 def _rejected(exc: CardRejected) -> ResponseReturnValue:
     status = 404 if exc.reason in NOT_FOUND_REASONS else 409
     if exc.reason in NOT_FOUND_REASONS:  # a guess, or a typing mistake: count it
-        session.setdefault("cid", secrets.token_hex(16))
-        throttle().fail(_guess_checks())
+        if wait := throttle().fail(card_checks(failed=True)):  # another took the last try
+            return _too_many(wait)
     return render_template("voting/rejected.html", reason=exc.reason, message=str(exc)), status
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,10 +21,9 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -148,12 +146,12 @@ def init_app(app: Flask) -> None:
     app.request_class = LimitedRequest  # bodies bounded before they are parsed
     https.init_app(app)  # Secure, __Host- cookies and HSTS when served over HTTPS
     if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
+        from survey.security.proxies import TrustedProxies
 
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        app.wsgi_app = TrustedProxies(  # forwarded headers only from the proxies configured
+            app.wsgi_app, app.config["PROXY_COUNT"], app.config["TRUSTED_PROXIES"]
+        )
     app.before_request(_no_control_characters)
-    app.before_request(_idle_timeout)
     app.after_request(_security_headers)
     app.after_request(_language_from_form)
     app.register_error_handler(HTTPException, _http_error)
@@ -196,23 +194,6 @@ def _no_control_characters() -> None:
         "\x00" in value for _key, values in request.form.lists() for value in values
     ):
         abort(400)
-
-
-def _idle_timeout() -> None:
-    """Sign an organizer out after ``IDLE_TIMEOUT`` seconds without a request."""
-    if request.endpoint == "static" or "_user_id" not in session:
-        return
-    now = int(time.time())
-    last = session.get("seen", now)
-    if now - last > current_app.config["IDLE_TIMEOUT"]:
-        logout_user()
-        session.clear()
-        flash(str(_l("Phiên làm việc đã hết hạn vì lâu không thao tác. Hãy đăng nhập lại.")),
-              "info")
-        return
-    if now - last >= 30:  # rewrite the cookie at most every 30 s
-        session["seen"] = now
-    session.setdefault("seen", now)
 
 
 def _database_unavailable(exc: OperationalError) -> tuple[str, int]:

@@ -25,6 +25,7 @@ def test_no_serious_axe_violation_on_any_organizer_page(laptop, server, session,
     pages = {
         "index": "/",
         "users": "/users",
+        "password": "/account/password",
         "new-round": "/rounds/new",
         "edit-round": f"/rounds/{draft.id}/edit",
         "subjects": f"/rounds/{draft.id}/subjects",
