@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from survey.documents.charts import Fill, Segment, stack, svg_bar, swatches
+from survey.documents.charts import HALF, Fill, Segment, stack, svg_bar, swatches
 from survey.documents.text import number
 from survey.i18n import _, _l
 from survey.kinds.confidence.report import ORDER_LABELS, Order, RoundReport
@@ -24,9 +24,6 @@ ORDERS = {
     Order.ballot: ORDER_LABELS[Order.ballot],
     Order.no_confidence: _l("Theo tỷ lệ không tín nhiệm (cao xuống thấp)"),
 }
-
-#: The one threshold: more than half.
-HALF = (("1/2", Decimal(1) / 2),)
 
 #: "Không tín nhiệm" hatched (as the poll's "thấp"), "tín nhiệm" grey, blank lines white.
 FILLS: dict[str, Fill] = {
