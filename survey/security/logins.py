@@ -24,6 +24,7 @@ import secrets
 from flask import Response, current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from survey.https import path_cookie_name, served_over_https
 from survey.security.throttle import (
     LOGIN_PER_ADDRESS,
     LOGIN_PER_DEVICE,
@@ -31,7 +32,8 @@ from survey.security.throttle import (
     Limit,
 )
 
-#: The cookie of a browser that has signed in before: ``[user name, random id]``, signed.
+#: The cookie of a browser that has signed in before: ``[user name, random id]``, signed
+#: (``__Secure-survey_device`` over HTTPS).
 DEVICE_COOKIE = "survey_device"
 DEVICE_COOKIE_AGE = 365 * 24 * 3600
 
@@ -43,7 +45,7 @@ def _serializer() -> URLSafeSerializer:
 def _device(name: str) -> str | None:
     """This browser's id if it has signed in as ``name`` before, else ``None``."""
     try:
-        value = _serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+        value = _serializer().loads(request.cookies.get(path_cookie_name(DEVICE_COOKIE), ""))
     except BadSignature:
         return None
     if isinstance(value, list) and len(value) == 2 and value[0] == name:
@@ -62,7 +64,7 @@ def remember_browser(response: Response, name: str) -> None:
     """After a sign-in as ``name``: this browser is known from now on (see the module)."""
     device = _device(name) or secrets.token_hex(16)
     response.set_cookie(
-        DEVICE_COOKIE, _serializer().dumps([name, device]), max_age=DEVICE_COOKIE_AGE,
-        path=url_for("auth.login"), httponly=True, samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        path_cookie_name(DEVICE_COOKIE), _serializer().dumps([name, device]),
+        max_age=DEVICE_COOKIE_AGE, path=url_for("auth.login"), httponly=True, samesite="Lax",
+        secure=served_over_https(),
     )
