@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from survey.tally import approval as ap
 from survey.tally import no_confidence as nc
 from survey.tally.confidence import (
     Denominator,
@@ -39,10 +40,13 @@ from survey.tally.recount_kinds import (
     recount_nomination,
 )
 
-KINDS = ("confidence", "no_confidence", "nomination")
+KINDS = ("confidence", "no_confidence", "nomination", "approval", "collective_vote")
 LEVELS = tuple(level.value for level in Level)
 #: The levels a ballot file of each kind with subjects must list, in ballot order.
-KIND_LEVELS = {"confidence": LEVELS, "no_confidence": NO_CONFIDENCE_LEVELS}
+KIND_LEVELS = {"confidence": LEVELS, "no_confidence": NO_CONFIDENCE_LEVELS,
+               "approval": ap.LEVELS, "collective_vote": ap.LEVELS}
+#: The votes of agreement on people (survey.tally.approval), and whether each decides.
+DECISIVE = {"approval": False, "collective_vote": True}
 
 @dataclass(frozen=True)
 class SubjectEntry:
@@ -388,6 +392,8 @@ def recount_document(ballot_file: BallotFile | NominationFile) -> dict[str, Any]
             min_ballots=ballot_file.min_ballots,
         )
         return no_confidence_document(round_info, ballot_file.subjects, result)
+    if kind in DECISIVE:
+        return ap.recount_document(round_info, ballot_file, decisive=DECISIVE[kind])
     return tally_document(
         round_info, ballot_file.subjects, recount(ballot_file), ballot_file.sources
     )
