@@ -364,9 +364,10 @@ def sheet_codes(html: str) -> list[str]:
 
 
 def run_round_over_http(client, round_id: int, *, summoned: int, present: int,
-                        ballots: list[dict[str, str | list[str]]]) -> None:
+                        ballots: list[dict[str, str | list[str]]]) -> list[str]:
     """Record attendance, make and issue one card per ballot, open, cast each ballot on the
-    voter's pages (``s<subject id>`` / ``w<position id>`` fields), close: all over HTTP."""
+    voter's pages (``s<subject id>`` / ``w<position id>`` fields), close: all over HTTP.
+    Returns the cards' codes."""
     response = client.post(f"/rounds/{round_id}/attendance",
                            data={"summoned": summoned, "present": present})
     assert response.status_code == 302, response.text
@@ -384,3 +385,4 @@ def run_round_over_http(client, round_id: int, *, summoned: int, present: int,
         assert cast.status_code == 303, cast.text
     closed = client.post(f"/rounds/{round_id}/close", data={"password": PASSWORD})
     assert closed.status_code == 302, closed.text
+    return codes

@@ -5,12 +5,15 @@ their reasons, and the dossier (PDF and XLSX) holding every step's figures."""
 from __future__ import annotations
 
 import io
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from survey.ballots.models import Card
+from survey.db import Base
 from survey.kinds.approval.models import HeadDecision
 from survey.procedures.models import Procedure, Step, StepChange
 from survey.rounds.models import Round
@@ -97,6 +100,7 @@ def five_steps(logged_in, session):
     client = logged_in
     procedure_id = _create(client)
     _step1(client, procedure_id)
+    codes: list[str] = []
 
     # step 2, extended conference, 10 summoned: Hoa 6 of 10 (50% + 1 vote) is chosen, Minh 5
     # of 10 (exactly 50%) is not; one write-in
@@ -104,7 +108,7 @@ def five_steps(logged_in, session):
     round_id, ids, [position] = _ballot(session, procedure_id, 2)
     ballots = ([_agree(ids, MINH, HOA)] * 5 + [_agree(ids, HOA)]
                + [{f"w{position}": NAM}] + [{}] * 3)
-    run_round_over_http(client, round_id, summoned=10, present=10, ballots=ballots)
+    codes += run_round_over_http(client, round_id, summoned=10, present=10, ballots=ballots)
 
     # step 3, the collective (6 members): Hoa 6, and Minh added back with a reason: 4
     _derive(client, procedure_id)
@@ -114,7 +118,7 @@ def five_steps(logged_in, session):
     assert added.status_code == 302
     round_id, ids, _positions = _ballot(session, procedure_id, 3)
     ballots = [_agree(ids, HOA, MINH)] * 4 + [_agree(ids, HOA)] * 2
-    run_round_over_http(client, round_id, summoned=6, present=6, ballots=ballots)
+    codes += run_round_over_http(client, round_id, summoned=6, present=6, ballots=ballots)
 
     # step 4, key cadres (20 summoned, 18 present): shares for information
     _derive(client, procedure_id)
@@ -123,7 +127,7 @@ def five_steps(logged_in, session):
                + [_levels(ids, {HOA: "agree", MINH: "disagree"})] * 6
                + [_levels(ids, {HOA: "disagree", MINH: "disagree"})] * 2
                + [_levels(ids, {HOA: "disagree"})])  # Minh's line left blank
-    run_round_over_http(client, round_id, summoned=20, present=18, ballots=ballots)
+    codes += run_round_over_http(client, round_id, summoned=20, present=18, ballots=ballots)
 
     # step 5, the collective's vote (6 members): Hoa 4 (approved), Minh exactly 3 (the head)
     _derive(client, procedure_id)
@@ -131,13 +135,13 @@ def five_steps(logged_in, session):
     ballots = ([_levels(ids, {HOA: "agree", MINH: "agree"})] * 3
                + [_levels(ids, {HOA: "agree", MINH: "disagree"})]
                + [_levels(ids, {HOA: "disagree", MINH: "disagree"})] * 2)
-    run_round_over_http(client, round_id, summoned=6, present=6, ballots=ballots)
-    return procedure_id
+    codes += run_round_over_http(client, round_id, summoned=6, present=6, ballots=ballots)
+    return SimpleNamespace(id=procedure_id, codes=codes)
 
 
 def test_each_step_derives_its_list_from_the_previous_result(five_steps, session):
-    procedure = _procedure(session, five_steps)
-    rounds_ = {n: _round(session, five_steps, n) for n in range(2, 6)}
+    procedure = _procedure(session, five_steps.id)
+    rounds_ = {n: _round(session, five_steps.id, n) for n in range(2, 6)}
     step1 = procedure.steps[0]
     assert [p.name for p in step1.people] == [MINH, HOA, PAO]
     assert (step1.summoned, step1.present) == (6, 5)
@@ -160,7 +164,7 @@ def test_each_step_derives_its_list_from_the_previous_result(five_steps, session
 
 
 def test_thresholds_of_each_step(five_steps, logged_in, session):
-    data = logged_in.get(f"/procedures/{five_steps}").text
+    data = logged_in.get(f"/procedures/{five_steps.id}").text
     step2 = data.split('id="step-2"')[1].split('id="step-3"')[0]
     # exactly half of those summoned is not chosen; one vote more is
     assert f"{HOA}</strong> <span class=\"muted\">– {POST}</span>: 60,00% — Đạt" in step2
@@ -175,7 +179,7 @@ def test_thresholds_of_each_step(five_steps, logged_in, session):
 
 
 def test_exactly_half_at_the_final_vote_is_the_heads_decision(five_steps, logged_in, session):
-    step5 = _round(session, five_steps, 5)
+    step5 = _round(session, five_steps.id, 5)
     results = logged_in.get(f"/rounds/{step5.id}/results").text
     assert "Đúng 1/2: người đứng đầu quyết định" in results
     assert "Đạt (trên 1/2 tổng số thành viên đồng ý)" in results
@@ -198,7 +202,7 @@ def test_exactly_half_at_the_final_vote_is_the_heads_decision(five_steps, logged
     assert decision.note == "Giám đốc Sở quyết định đồng ý"
     actions = session.scalars(select(AuditEntry.action)).all()
     assert actions.count("round.head_decision") == 1
-    page = logged_in.get(f"/procedures/{five_steps}").text
+    page = logged_in.get(f"/procedures/{five_steps.id}").text
     assert "Người đứng đầu đồng ý" in page and "Quy trình đã xong mọi bước" in page
 
 
@@ -211,8 +215,8 @@ def _decide(client, session, procedure_id: int) -> None:
 
 
 def test_dossier_pdf_holds_every_steps_figures(five_steps, logged_in, session):
-    _decide(logged_in, session, five_steps)
-    response = logged_in.get(f"/procedures/{five_steps}/dossier.pdf")
+    _decide(logged_in, session, five_steps.id)
+    response = logged_in.get(f"/procedures/{five_steps.id}/dossier.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -240,8 +244,8 @@ def test_dossier_pdf_holds_every_steps_figures(five_steps, logged_in, session):
 
 
 def test_dossier_workbook_holds_every_steps_figures(five_steps, logged_in, session):
-    _decide(logged_in, session, five_steps)
-    response = logged_in.get(f"/procedures/{five_steps}/dossier.xlsx")
+    _decide(logged_in, session, five_steps.id)
+    response = logged_in.get(f"/procedures/{five_steps.id}/dossier.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames[:2] == ["Tổng hợp", "Các hội nghị"]
@@ -311,3 +315,47 @@ def test_a_step_comes_only_after_the_previous_one(logged_in, session):
     _fresh(session)
     assert session.scalar(select(func.count()).select_from(Round)) == 1
     assert session.scalar(select(func.count()).select_from(Step)) == 5
+
+
+#: What the procedure adds to the schema: none of it may point at a ballot or a card.
+PROCEDURE_TABLES = ("procedures", "procedure_posts", "procedure_steps", "step_people",
+                    "step_changes", "planning_entries", "planning_reviews", "planning_proposals",
+                    "head_decisions")
+BALLOT_TABLES = {"ballots", "marks", "write_ins", "invalid_lines", "cards", "appraisal_lines",
+                 "paper_entries"}
+
+
+def test_nothing_of_a_procedure_links_a_card_to_a_choice(five_steps, logged_in, session):
+    _decide(logged_in, session, five_steps.id)
+    for name in PROCEDURE_TABLES:
+        table = Base.metadata.tables[name]
+        assert {fk.column.table.name for fk in table.foreign_keys} <= {
+            "rounds", "subjects", "procedures", "procedure_steps", "planning_reviews",
+            "planning_entries"}, name
+        assert not {fk.column.table.name for fk in table.foreign_keys} & BALLOT_TABLES
+        # min_ballots is a threshold of figures shown, not a reference to a ballot
+        assert not any("ballot" in c.name or "card" in c.name for c in table.columns
+                       if c.name != "min_ballots"), name
+    # every step is a round of anonymous cards: no card names anyone, no stored row or
+    # document holds a card's code
+    assert len(five_steps.codes) == 10 + 6 + 18 + 6
+    _fresh(session)
+    assert session.scalar(select(func.count()).select_from(Card).where(
+        Card.member_id.is_not(None))) == 0
+    stored = " ".join(repr(tuple(row)) for table in Base.metadata.sorted_tables
+                      for row in session.execute(select(table)))
+    dossier = logged_in.get(f"/procedures/{five_steps.id}/dossier.pdf").data
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(dossier)).pages)
+    book = load_workbook(io.BytesIO(logged_in.get(
+        f"/procedures/{five_steps.id}/dossier.xlsx").data))
+    cells = " ".join(str(value) for sheet in book for row in sheet.iter_rows(values_only=True)
+                     for value in row if value is not None)
+    assert "Vì Thị Hoa" in cells and "Vì Thị Hoa" in stored  # the dumps hold the data
+    for code in five_steps.codes:
+        for form in (code, code.replace("-", "")):
+            assert form not in stored and form not in text and form not in cells
+    # the audit log of the procedure's own actions names people and steps, never a ballot
+    _fresh(session)
+    details = session.scalars(select(AuditEntry.details).where(
+        AuditEntry.action.like("procedure.%"))).all()
+    assert details and not any("ballot" in d or "card" in d for d in details)

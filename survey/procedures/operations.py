@@ -192,6 +192,8 @@ def record_meeting(session: Session, procedure: Procedure, step: Step, *, held_o
         raise RoundStateError(_l("Bước này bỏ phiếu: hãy lập đợt bỏ phiếu của bước."))
     if step.recorded_at is not None:
         raise RoundStateError(_l("Bước này đã được ghi."))
+    # a later meeting lists whoever passed the step before (which must be done)
+    listed = list(people) if step.order == 1 else _carried_from(views, step.order)
     current = current_step(views)
     if current is None or current.step.id != step.id:
         raise RoundStateError(_l("Chỉ ghi được bước đang đến lượt."))
@@ -207,7 +209,6 @@ def record_meeting(session: Session, procedure: Procedure, step: Step, *, held_o
     note = " ".join(note.split())
     if len(note) > 2000:
         raise InvalidInput(_l("Nội dung dài tối đa %(n)d ký tự.", n=2000))
-    listed = list(people) if step.order == 1 else _carried_from(views, step.order)
     _check_people(procedure, listed)
     step.people.clear()
     for order, person in enumerate(listed, start=1):
