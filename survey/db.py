@@ -271,8 +271,9 @@ def compact(engine: Engine | None = None, attempts: int = 10) -> bool:
     if engine.dialect.name != "sqlite":
         return True
     raw = engine.raw_connection()
+    connection = raw.driver_connection
+    assert connection is not None  # just checked out of the pool, so open
     try:
-        connection = raw.driver_connection
         connection.execute("PRAGMA busy_timeout=2000")
         connection.execute("VACUUM")
         for attempt in range(attempts):
@@ -283,5 +284,5 @@ def compact(engine: Engine | None = None, attempts: int = 10) -> bool:
         logging.getLogger(__name__).warning("WAL not truncated after close: readers are busy")
         return False
     finally:
-        raw.driver_connection.execute("PRAGMA busy_timeout=30000")
+        connection.execute("PRAGMA busy_timeout=30000")
         raw.close()
