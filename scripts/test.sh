@@ -78,6 +78,9 @@ start_postgres() {
 say "Lint (ruff)"
 .venv/bin/ruff check survey tests scripts
 
+say "Types (mypy)"
+.venv/bin/mypy
+
 # Packaging, once for both passes: the offline bundle is built (its wheel is the project's), then
 # installed into a fresh virtual environment inside a network namespace of its own, where the
 # installed server must answer /healthz, /login and /v. tests/test_packaging.py then checks the

@@ -8,12 +8,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 from flask import Flask, current_app, g
 from flask.cli import with_appcontext
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from survey.errors import SurveyError
@@ -34,6 +34,10 @@ IMMEDIATE = "survey_begin_immediate"
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    if TYPE_CHECKING:
+        # Every model names its __tablename__, so its __table__ is a Table (SQLAlchemy types
+        # it as any FromClause, which insert() and delete() do not take).
+        __table__: ClassVar[Table]
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -267,8 +271,9 @@ def compact(engine: Engine | None = None, attempts: int = 10) -> bool:
     if engine.dialect.name != "sqlite":
         return True
     raw = engine.raw_connection()
+    connection = raw.driver_connection
+    assert connection is not None  # just checked out of the pool, so open
     try:
-        connection = raw.driver_connection
         connection.execute("PRAGMA busy_timeout=2000")
         connection.execute("VACUUM")
         for attempt in range(attempts):
@@ -279,5 +284,5 @@ def compact(engine: Engine | None = None, attempts: int = 10) -> bool:
         logging.getLogger(__name__).warning("WAL not truncated after close: readers are busy")
         return False
     finally:
-        raw.driver_connection.execute("PRAGMA busy_timeout=30000")
+        connection.execute("PRAGMA busy_timeout=30000")
         raw.close()

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
+    CursorResult,
     bindparam,
     func,
     insert,
@@ -130,7 +131,8 @@ def issue_cards(session: Session, round_: Round, serials: Iterable[int] | None =
         query = query.where(Card.serial.in_(wanted))
     else:
         query = query.where(Card.medium == "phone")
-    return session.execute(query.values(issued=True)).rowcount
+    # an UPDATE's result is a CursorResult (Session.execute types it as any Result)
+    return cast(CursorResult[Any], session.execute(query.values(issued=True))).rowcount
 
 
 def _card_by_serial(session: Session, round_: Round, serial: int) -> Card:
@@ -154,9 +156,9 @@ def void_card(session: Session, round_: Round, serial: int) -> Card:
     if card.voided:
         raise InvalidInput(_l("Thẻ số %(serial)d đã bị hủy trước đó.", serial=serial))
     # compare-and-set: a cast that wins the race keeps its ballot and the void is refused
-    done = session.execute(
+    done = cast(CursorResult[Any], session.execute(
         update(Card).where(Card.id == card.id, Card.used.is_(False)).values(voided=True)
-    )
+    ))
     if done.rowcount != 1:
         raise InvalidInput(
             _l("Thẻ số %(serial)d đã được dùng để bỏ phiếu, không thể hủy.", serial=serial)
@@ -319,4 +321,5 @@ def cards_for_codes(session: Session, round_: Round, codes: Iterable[str]) -> li
     ).all()
     if len(rows) != len(wanted):
         raise InvalidInput(_l("Có mã không thuộc đợt lấy phiếu này."))
-    return sorted((NewCard(serial, wanted[h]) for h, serial in rows), key=lambda c: c.serial)
+    return sorted((NewCard(serial, wanted[h]) for h, serial in rows if h is not None),
+                  key=lambda c: c.serial)

@@ -170,10 +170,10 @@ class _Sheet:
             pdf.set_text_color(GREY)
             pdf.text(cx, y + QR_TOP + 10.0, self.holder_label)
             pdf.set_text_color(0)
-            size, lines = self._holder_lines(holder)
+            size, name_lines = self._holder_lines(holder)
             leading = size * PT * 1.15
             baseline = y + QR_TOP + 10.2 + leading
-            for line in lines:
+            for line in name_lines:
                 pdf.text(cx, baseline, line)
                 baseline += leading
             top = baseline - leading + 2.6  # below the name's descenders

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -34,7 +36,8 @@ bp = Blueprint("paper", __name__)
 
 
 def _page(round_id: int, **args: str) -> ResponseReturnValue:
-    return redirect(url_for("paper.index", round_id=round_id, **args)
+    values: dict[str, Any] = {"round_id": round_id, **args}  # url_for's **values
+    return redirect(url_for("paper.index", **values)
                     + ("#print" if args else ""))
 
 

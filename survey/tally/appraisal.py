@@ -284,7 +284,9 @@ def tally_appraisal(
     ratings = tuple(rate_subject(s, min_raters=min_raters) for s in subjects)
     group = QuotaGroup(quota_group)
     if group is QuotaGroup.round:
-        quota = (check_quota("", GroupFigures.of(ratings), quota_percent),)
+        quota: tuple[QuotaCheck, ...] = (
+            check_quota("", GroupFigures.of(ratings), quota_percent),
+        )
     else:
         units: dict[str, list[SubjectRating]] = {}
         for rating in ratings:

@@ -103,9 +103,10 @@ def encode(
     ``lines`` must hold no line of a subject below ``rules.min_raters`` (the caller leaves
     them out) and come in an order that does not follow casting (the lines' random ids).
     """
-    rows = [list(line) for line in lines]
+    given = list(lines)
+    rows = [list(line) for line in given]
     shown = {s.order for s, n in zip(subjects, raters, strict=True) if n >= rules.min_raters}
-    for order, level, general, tasks in rows:
+    for order, level, general, tasks in given:
         if order not in shown or level not in LEVELS:
             raise ValueError("a line does not match the shown subjects or the levels")
         if general is not None and not 0 <= general <= GENERAL_MAX:

@@ -28,6 +28,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from survey import https
 from survey.db import get_session, transaction
@@ -106,14 +107,14 @@ def safe_target(target: str | None) -> str:
     return url_for("rounds.index")
 
 
-def set_language(code: str) -> Response:
+def set_language(code: str) -> BaseResponse:
     """The header's language link: remember the choice and go back to the page."""
     response = redirect(safe_target(request.args.get("next")), code=303)
     _remember_language(response, code)
     return response
 
 
-def _remember_language(response: Response, code: str) -> None:
+def _remember_language(response: BaseResponse, code: str) -> None:
     response.set_cookie(
         cookie_name(LANG_COOKIE), code, max_age=LANG_COOKIE_AGE, httponly=True, samesite="Lax",
         secure=served_over_https(),
@@ -148,7 +149,9 @@ def init_app(app: Flask) -> None:
     if app.config["PROXY_COUNT"]:
         from survey.security.proxies import TrustedProxies
 
-        app.wsgi_app = TrustedProxies(  # forwarded headers only from the proxies configured
+        # forwarded headers only from the proxies configured (Flask types wsgi_app as a
+        # method, though its documentation wraps it in middleware this way)
+        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
             app.wsgi_app, app.config["PROXY_COUNT"], app.config["TRUSTED_PROXIES"]
         )
     app.before_request(_no_control_characters)
@@ -206,6 +209,7 @@ def _database_unavailable(exc: OperationalError) -> tuple[str, int]:
 
 def _http_error(exc: HTTPException) -> tuple[str, int]:
     code = exc.code or 500
+    message: object
     if isinstance(exc, CSRFError):
         message = _l("Trang đã hết hạn hoặc thiếu mã bảo vệ. Hãy tải lại trang và thử lại.")
     elif exc.description != type(exc).description:  # abort(409, "what happened")

@@ -28,7 +28,7 @@ from survey.kinds.appraisal.sheet import appraisal_xlsx
 from survey.kinds.appraisal.summary import ORDER_LABELS
 from survey.kinds.appraisal.summary_pdf import summary_pdf
 from survey.kinds.appraisal.views import bp
-from survey.kinds.base import BallotIds, Form, Kind
+from survey.kinds.base import BallotIds, Form, Kind, Label
 from survey.kinds.paper import APPRAISAL as APPRAISAL_FORM
 from survey.kinds.paper import PaperLayout, PaperLevel, Reading, lines_table
 from survey.rounds.importing import SubjectRow
@@ -36,7 +36,7 @@ from survey.rounds.models import Round, Subject
 from survey.tally import appraisal_recount
 from survey.tally.appraisal import Level
 
-LEVEL_LABELS = {
+LEVEL_LABELS: Mapping[str, Label] = {
     Level.excellent: _l("Hoàn thành xuất sắc nhiệm vụ"),
     Level.good: _l("Hoàn thành tốt nhiệm vụ"),
     Level.completed: _l("Hoàn thành nhiệm vụ"),

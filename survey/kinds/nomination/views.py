@@ -152,8 +152,8 @@ def switch_write_ins(round_id: int, position_id: int) -> ResponseReturnValue:
     with write(flash_refusal=False) as outcome:
         operations.set_write_ins(get_session(), round_, allow, [position_id])
         audit(get_session(), "position.write_ins", round_.id, position=position_id, allow=allow)
-    if _found(outcome).refusal:
-        return _page(round_, status=refusal_status(outcome.refusal))
+    if refusal := _found(outcome).refusal:
+        return _page(round_, status=refusal_status(refusal))
     flash(_("Đã cho phép ghi thêm người ngoài danh sách ở chức danh này.") if allow
           else _("Đã bỏ ô ghi thêm người ngoài danh sách ở chức danh này."), "info")
     return _back(round_)
