@@ -320,6 +320,30 @@ def test_report_command_writes_the_appraisal_documents(runner, rated, tmp_path):
     assert refused.exit_code == 2
 
 
+@pytest.mark.parametrize("args", [["--document", "minutes"], []])
+def test_report_command_writes_the_appraisal_minutes_as_html(runner, logged_in, rated, tmp_path,
+                                                            args):
+    """`survey report --format html --document minutes` (and `--format html` alone, whose first
+    document is the minutes): the page of the minutes as a file of its own."""
+    out = tmp_path / "bien-ban.html"
+    result = runner.invoke(SURVEY, ["report", str(rated.id), "--format", "html", *args,
+                                    "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "<style>" in page and "/static/" not in page and "<script" not in page
+    assert '<html lang="vi">' in page
+    text = unescape(page)
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Đánh giá, xếp loại năm 2026" in text
+    assert "III. KẾT QUẢ ĐÁNH GIÁ ĐỐI VỚI TỪNG NGƯỜI" in text
+    digest = hashlib.sha256(logged_in.get(f"/rounds/{rated.id}/ballots.jsonl").data).hexdigest()
+    assert digest in text.replace(" ", "").replace("\n", "")
+    assert SECRET not in text and COMMENT not in text  # the minutes hold no comment
+    # the same document as the minutes page of the app
+    web = logged_in.get(f"/rounds/{rated.id}/minutes").text
+    article = re.compile(r'<article class="document">.*?</article>', re.S)
+    assert article.search(page).group(0) == article.search(web).group(0)
+
+
 def test_summary_page_labels_its_controls_and_has_unique_ids(logged_in, rated):
     for order in ("ballot", "failed"):
         page = logged_in.get(f"/rounds/{rated.id}/summary?order={order}")
