@@ -328,12 +328,12 @@ def test_tally_json_and_suppression(runner, session, closed_round):
     assert chi["median_level"] == "good" and chi["majority"] == ["good"]
     assert chi["comments"] == ["Còn chậm"]
     assert binh["majority"] == ["excellent"] and binh["total"]["median"] == "91.00"
-    assert ha["suppressed"] and ha["raters"] == 2
+    assert ha["suppressed"] and ha["raters"] is None  # rated by 2: not even that is shown
     for key in ("counts", "percent", "general", "tasks", "total", "median_level", "majority",
                 "comments"):
         assert ha[key] is None
     assert "Bí mật của Hà" not in result.output
-    assert by_name["An"]["suppressed"] and by_name["An"]["raters"] == 0
+    assert by_name["An"]["suppressed"] and by_name["An"]["raters"] is None
     # Phòng A: Bình excellent, Chi good → 1 > 20% of 1: breach; Phòng B: only Hà, hidden
     assert data["quota"] == [{"group": "Phòng A", "excellent": 1, "good": 1,
                               "quota_percent": 20, "allowed": 0, "share": "100.00",
