@@ -218,7 +218,8 @@ def _database_unavailable(exc: OperationalError) -> tuple[str, int]:
     current_app.logger.error("database unavailable: %s", type(exc.orig).__name__)
     if (db := g.get("db_session")) is not None:
         db.rollback()  # the page below may load the signed-in user again
-    return render_template("error.html", code=503, message=ERROR_MESSAGES[503]), 503
+    with screen_locale():
+        return render_template("error.html", code=503, message=ERROR_MESSAGES[503]), 503
 
 
 def _http_error(exc: HTTPException) -> tuple[str, int]:
