@@ -198,7 +198,7 @@ def create_cards_command(round_id: int, count: int, pdf_path: Path | None,
     base = base_url(base_option)
     with command_transaction() as session:
         round_ = rounds.get_round(session, round_id)
-        made = cards.create_cards(session, round_, count)
+        made = operations.create_cards(session, round_, count)
         record_cli(session, "cards.create", round_id, count=count,
                    serials=f"{made[0].serial}-{made[-1].serial}")
         printed = print_cards(round_, made, {}, base, pdf_path)

@@ -97,6 +97,16 @@ def delete_round(session: Session, round_: Round) -> None:
     session.delete(round_)
 
 
+def create_cards(session: Session, round_: Round, count: int) -> list[cards.NewCard]:
+    """``count`` anonymous cards (:func:`survey.ballots.operations.create_cards`).
+
+    :raises InvalidInput: for a round whose kind names its cards (an appraisal makes one card
+        per roster member, with its own command and button).
+    """
+    kind_of(round_).check_anonymous_cards(round_)
+    return cards.create_cards(session, round_, count)
+
+
 def void_card(session: Session, round_: Round, serial: int) -> int:
     """Withdraw a lost card or paper ballot (:func:`survey.ballots.operations.void_card`).
 
@@ -118,6 +128,6 @@ def card_holders(session: Session, round_: Round, serials: Iterable[int]) -> dic
 
 
 __all__ = [
-    "KINDS", "card_holders", "close_round", "create_round", "delete_round", "open_round",
-    "publish_round", "replace_subjects", "void_card",
+    "KINDS", "card_holders", "close_round", "create_cards", "create_round", "delete_round",
+    "open_round", "publish_round", "replace_subjects", "void_card",
 ]

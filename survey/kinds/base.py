@@ -163,6 +163,15 @@ class Kind:
         """The names printed on the cards ``serials`` (named cards only)."""
         return {}
 
+    def check_anonymous_cards(self, round_: Round) -> None:
+        """Refuse anonymous cards for a kind whose cards are named: such a card belongs to
+        nobody, cannot vote, yet would count as issued.
+
+        :raises InvalidInput: if this kind's cards are named.
+        """
+        if self.named_cards:
+            raise InvalidInput(_l("Đợt này dùng thẻ có tên: không tạo thẻ không tên."))
+
     # -- paper ballots ----------------------------------------------------------------------------
 
     def paper_lines(self, session: Session, round_: Round, serial: int | None) -> list[Subject]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from survey.ballots.operations import CardCheck, reject
 from survey.documents.frame import Frame
 from survey.documents.pdf import Document
+from survey.errors import InvalidInput
 from survey.i18n import _l
 from survey.kinds.appraisal import ballot, pages, paper, report_pages, roster
 from survey.kinds.appraisal.cli import appraisal_cli
@@ -82,6 +83,14 @@ class Appraisal(Kind):
     def card_holders(self, session: Session, round_id: int,
                      serials: Collection[int]) -> dict[int, str]:
         return roster.holders(session, round_id, serials)
+
+    def check_anonymous_cards(self, round_: Round) -> None:
+        raise InvalidInput(_l(
+            "Đợt đánh giá, xếp loại dùng thẻ có tên: mỗi người trong danh sách có một thẻ in tên "
+            "mình, và lá phiếu của thẻ không có dòng của chính người đó. Thẻ không tên không "
+            "thuộc về ai nên không bỏ phiếu được. Hãy tạo thẻ bằng lệnh “survey appraisal cards "
+            "%(id)d” (hoặc nút “Tạo thẻ có tên cho mỗi người trong danh sách” trên trang của "
+            "đợt).", id=round_.id))
 
     # -- the form --------------------------------------------------------------------------------
 
