@@ -211,6 +211,10 @@ class Kind:
 
     #: Tables whose rows hang off a ballot row (``ballot_id``): rewritten with it at the close.
     ballot_tables: ClassVar[tuple[Table, ...]] = ()
+    #: The kind's own tables that hold what ballots said without a ``ballot_id`` (rewritten by
+    #: :meth:`shuffle`). After the close the purge rewrites these and :attr:`ballot_tables`
+    #: whole, so that no file keeps a row version from voting (survey.desk.purge).
+    stored_tables: ClassVar[tuple[Table, ...]] = ()
 
     def shuffle(self, session: Session, round_id: int) -> None:
         """Rewrite what the kind stores apart from the ballot rows in random order, under

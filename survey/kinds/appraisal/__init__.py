@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from flask.typing import ResponseReturnValue
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from survey.ballots.operations import CardCheck, reject
@@ -18,6 +19,7 @@ from survey.kinds.appraisal import ballot, pages, paper, report_pages, roster
 from survey.kinds.appraisal.cli import appraisal_cli
 from survey.kinds.appraisal.file import appraisal_ballot_file, recount_text
 from survey.kinds.appraisal.minutes import minutes_pdf
+from survey.kinds.appraisal.models import AppraisalMark, Comment
 from survey.kinds.appraisal.results import (
     AppraisalReport,
     appraisal_csv,
@@ -140,6 +142,8 @@ class Appraisal(Kind):
         lines_table(pdf, self.paper, subjects, scores=True)
 
     # -- the close -------------------------------------------------------------------------------
+
+    stored_tables: tuple[Table, ...] = (AppraisalMark.__table__, Comment.__table__)  # type: ignore[assignment]
 
     def shuffle(self, session: Session, round_id: int) -> None:
         """Lines and comments hang off no ballot, but are rewritten alike."""
