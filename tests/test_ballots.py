@@ -82,12 +82,13 @@ def test_review_edit_keeps_choices(client, make_round):
 @pytest.mark.parametrize(
     ("setup", "status", "message"),
     [
-        ("used", 409, "Thẻ này đã được dùng để bỏ phiếu"),
+        # a used card is answered as an unknown code is (test_a_used_card_answers_as_unknown)
+        ("used", 404, "hoặc thẻ đã được dùng để bỏ phiếu"),
         ("voided", 409, "Thẻ này đã bị hủy"),
         ("not_issued", 409, "Thẻ này chưa được kích hoạt"),
         ("closed", 409, "Đợt lấy phiếu đã kết thúc"),
         ("draft", 409, "Đợt lấy phiếu chưa mở"),
-        ("unknown", 404, "Không tìm thấy thẻ có mã này"),
+        ("unknown", 404, "Không dùng được mã này: không có thẻ nào mang mã này"),
     ],
 )
 def test_card_refusals_store_nothing(client, session, make_round, setup, status, message):
@@ -146,8 +147,9 @@ def test_second_cast_of_same_card_is_refused(client, session, make_round):
     data = {"code": round_.codes[0], f"s{round_.subjects[0].id}": "high"}
     assert client.post("/v/cast", data=data).status_code == 303
     again = client.post("/v/cast", data=data)
-    assert again.status_code == 409
+    assert again.status_code == 404  # as an unknown code: nobody can watch a card vote
     assert "đã được dùng" in again.text
+    assert "phiếu của bạn đã được ghi nhận" in again.text  # what a double tap tells the voter
     assert count(session, Ballot, round_.id) == 1
 
 
