@@ -33,6 +33,8 @@ from sqlalchemy.exc import OperationalError
 from survey.ballots.models import Card
 from survey.db import compact
 
+CARDS: Table = Card.__table__  # type: ignore[assignment]
+
 #: PostgreSQL advisory lock (bigint key) held by the one process purging at a time.
 PURGE_LOCK = 7305103
 #: How long a table's rewrite may wait for its lock: while it waits, casts of other rounds
@@ -78,7 +80,7 @@ def purge(engine: Engine, round_ids: Sequence[int], tables: Sequence[Table], *,
     if engine.dialect.name == "sqlite":
         done = compact(engine, attempts=attempts, pause=pause)
         return Outcome(done, "" if done else "readers")
-    names = [Card.__table__, *(t for t in tables if t is not Card.__table__)]
+    names = [CARDS, *(t for t in tables if t is not CARDS)]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if not connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": PURGE_LOCK}):
             return Outcome(False, "busy")
@@ -115,7 +117,7 @@ def rewrite_cards(engine: Engine, round_ids: Sequence[int]) -> str:
 
     :returns: that transaction's id (as text), which every older row version predates.
     """
-    cards = Card.__table__
+    cards = CARDS
     with engine.begin() as connection:
         ids = list(connection.scalars(select(cards.c.id).where(cards.c.round_id.in_(round_ids))))
         random.SystemRandom().shuffle(ids)

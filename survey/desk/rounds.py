@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -333,7 +333,7 @@ def transition(round_id: int, step: str) -> ResponseReturnValue:
         audit(get_session(), f"round.{step}", round_.id)
     if outcome.refusal:
         return _confirm_page(round_, form, step, 409)
-    if round_.purge_pending and not purge_pending(get_session().get_bind()).done:
+    if round_.purge_pending and not purge_pending(current_app.extensions["survey.engine"]).done:
         flash_error(str(PURGE_PENDING))
     flash(str(DONE[step]), "info")
     return redirect(url_for(AFTER[step], round_id=round_.id))

@@ -5,7 +5,7 @@ themselves; a proposed level, two optional scores and a comment per line (Regula
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Table
@@ -143,7 +143,8 @@ class Appraisal(Kind):
 
     # -- the close -------------------------------------------------------------------------------
 
-    stored_tables: tuple[Table, ...] = (AppraisalMark.__table__, Comment.__table__)  # type: ignore[assignment]
+    stored_tables: ClassVar[tuple[Table, ...]] = (  # type: ignore[assignment]
+        AppraisalMark.__table__, Comment.__table__)
 
     def shuffle(self, session: Session, round_id: int) -> None:
         """Lines and comments hang off no ballot, but are rewritten alike."""
