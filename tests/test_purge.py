@@ -198,3 +198,25 @@ def _closed_round(session) -> int:
         cast_ballot(session, code, {round_.subjects[0].id: "high"})
     close_round(session, get_round(session, round_.id), NOW)  # and the process dies here
     return round_.id
+
+
+def test_the_purge_can_reach_the_database_by_its_own_address(app, session, make_round,
+                                                             database_url):
+    """Behind PgBouncer in transaction mode the purge connects to PostgreSQL itself."""
+    from survey.desk.purge import purge_engine
+
+    assert purge_engine(app) is app.extensions["survey.engine"]
+    app.config["PURGE_DATABASE_URL"] = database_url
+    engine = purge_engine(app)
+    assert engine is not app.extensions["survey.engine"] and purge_engine(app) is engine
+    round_ = make_round(cards=3, summoned=3, present=3, open_=True)
+    cast_all(session, round_)
+    close_round(session, round_, NOW)
+    session.commit()
+    session.close()
+    deadline = time.monotonic() + 120
+    while not purge_pending(engine).done:
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    assert not pending(session, round_.id)
+    engine.dispose()

@@ -17,7 +17,7 @@ from survey.ballots.commands import print_cards, report_cards
 from survey.console import base_url, echo_json
 from survey.db import command_transaction
 from survey.desk import operations
-from survey.desk.purge import PURGE_PENDING, purge_pending
+from survey.desk.purge import PURGE_PENDING, purge_engine, purge_pending
 from survey.i18n import _, _l
 from survey.kinds import KINDS, kind_named, kind_of
 from survey.kinds.base import ListImport
@@ -134,8 +134,7 @@ def _transition(name: str, operation: Callable[[Session, Round, operations.Momen
     def command(round_id: int, as_json: bool) -> None:
         data = round_step(round_id, f"round.{name}",
                           lambda s, r: operation(s, r, lambda: datetime.now(UTC)))
-        engine = current_app.extensions["survey.engine"]
-        if name == "close" and not purge_pending(engine).done:
+        if name == "close" and not purge_pending(purge_engine(current_app)).done:
             click.echo(str(PURGE_PENDING), err=True)
         if as_json:
             echo_json(data)

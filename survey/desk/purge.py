@@ -19,6 +19,7 @@ from sqlalchemy import Engine, Table, select, update
 
 from survey.ballots.models import Ballot, Card, Mark
 from survey.ballots.purge import Outcome, purge
+from survey.db import make_engine
 from survey.i18n import _l
 from survey.kinds import KINDS
 from survey.paper.models import PaperEntry
@@ -87,12 +88,32 @@ REASONS = {
 }
 
 
+def purge_engine(app: Flask) -> Engine:
+    """The engine the purge runs on: the app's, or one on ``SURVEY_PURGE_DATABASE_URL``.
+
+    The purge needs one session for its lock, its lock timeout and ``VACUUM``: behind PgBouncer
+    in transaction mode, that setting names PostgreSQL itself (as ``survey backup`` does).
+    """
+    url = app.config.get("PURGE_DATABASE_URL")
+    if not url:
+        engine: Engine = app.extensions["survey.engine"]
+        return engine
+    with _ENGINE_LOCK:
+        if "survey.purge_engine" not in app.extensions:
+            app.extensions["survey.purge_engine"] = make_engine(url, pool_size=1, max_overflow=1)
+        engine = app.extensions["survey.purge_engine"]
+    return engine
+
+
+_ENGINE_LOCK = threading.Lock()
+
+
 def start_retrying(app: Flask) -> threading.Thread | None:
     """A daemon thread that purges pending rounds every ``PURGE_RETRY_SECONDS`` (0: none)."""
     interval = float(app.config.get("PURGE_RETRY_SECONDS") or 0)
     if interval <= 0:
         return None
-    engine = app.extensions["survey.engine"]
+    engine = purge_engine(app)
 
     def retry() -> None:
         while True:

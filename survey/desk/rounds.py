@@ -22,7 +22,7 @@ from survey.desk.forms import (
     RoundDetailsForm,
     SubjectForm,
 )
-from survey.desk.purge import PURGE_PENDING, purge_pending
+from survey.desk.purge import PURGE_PENDING, purge_engine, purge_pending
 from survey.errors import NotFound, RoundStateError
 from survey.i18n import _, _l
 from survey.kinds import kind_named, kind_of
@@ -333,7 +333,7 @@ def transition(round_id: int, step: str) -> ResponseReturnValue:
         audit(get_session(), f"round.{step}", round_.id)
     if outcome.refusal:
         return _confirm_page(round_, form, step, 409)
-    if round_.purge_pending and not purge_pending(current_app.extensions["survey.engine"]).done:
+    if round_.purge_pending and not purge_pending(purge_engine(current_app)).done:
         flash_error(str(PURGE_PENDING))
     flash(str(DONE[step]), "info")
     return redirect(url_for(AFTER[step], round_id=round_.id))
