@@ -40,8 +40,13 @@ def test_every_table_that_holds_a_ballot_is_purged(app):
     # a close rewrites only what its kind writes: every table it rewrites is locked meanwhile
     assert {t.name for t in purge_tables({"confidence"})} == {"cards", "ballots", "marks",
                                                              "paper_entries"}
-    assert {"appraisal_marks", "comments"} <= {t.name for t in purge_tables({"appraisal"})}
-    assert {"write_ins", "invalid_lines"} <= {t.name for t in purge_tables({"nomination"})}
+    assert {t.name for t in purge_tables({"no_confidence"})} == {"cards", "ballots", "marks",
+                                                                "paper_entries"}
+    assert {t.name for t in purge_tables({"appraisal"})} == {"cards", "ballots", "paper_entries",
+                                                            "appraisal_marks", "comments"}
+    assert {t.name for t in purge_tables({"nomination"})} == {"cards", "ballots", "marks",
+                                                             "paper_entries", "write_ins",
+                                                             "invalid_lines"}
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from flask import Flask
 from sqlalchemy import Engine, Table, select, update
 
-from survey.ballots.models import Ballot, Card, Mark
+from survey.ballots.models import Ballot, Card
 from survey.ballots.purge import Outcome, purge
 from survey.db import make_engine
 from survey.i18n import _l
@@ -36,7 +36,8 @@ PURGE_PENDING = _l(
 )
 
 
-BASE_TABLES: tuple[Table, ...] = (Card.__table__, Ballot.__table__, Mark.__table__,  # type: ignore[assignment]
+#: What every kind of round writes: the cards, the ballot rows, the paper ballots' entries.
+BASE_TABLES: tuple[Table, ...] = (Card.__table__, Ballot.__table__,  # type: ignore[assignment]
                                    PaperEntry.__table__)
 
 
