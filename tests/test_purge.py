@@ -225,3 +225,32 @@ def test_the_purge_can_reach_the_database_by_its_own_address(app, session, make_
         time.sleep(0.5)
     assert not pending(session, round_.id)
     engine.dispose()
+
+
+def test_the_upgrade_marks_rounds_closed_before_it_for_a_purge(database_url):
+    """Rounds closed by an older version kept what their voting left: the first start after
+    the upgrade purges them."""
+    from alembic import command
+    from alembic.config import Config
+
+    from survey.db import MIGRATIONS, make_engine, upgrade
+
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0007_sessions")
+            for i, closed in ((1, "2026-01-02 10:00:00"), (2, None)):
+                connection.execute(text(
+                    "INSERT INTO rounds (id, title, body, body_kind, kind, place, denominator, "
+                    "min_ballots, created_at, opened_at, closed_at) VALUES (:id, 'R', '', 'party', "
+                    "'confidence', '', 'collected', 5, '2026-01-01', '2026-01-02', :closed)"),
+                    {"id": i, "closed": closed})
+        upgrade(engine)
+        with engine.connect() as connection:
+            marks = dict(connection.execute(text("SELECT id, purge_pending FROM rounds")).all())
+        assert marks == {1: True, 2: False}
+    finally:
+        engine.dispose()
