@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -258,14 +259,14 @@ def init_command() -> None:
     click.echo(_("Cơ sở dữ liệu đã sẵn sàng."))
 
 
-def compact(engine: Engine | None = None, attempts: int = 10) -> bool:
+def compact(engine: Engine | None = None, attempts: int = 10, pause: float = 0.2) -> bool:
     """After a close: rebuild the SQLite file so no freed page keeps a pre-close ballot.
 
     ``secure_delete`` zeroes freed content, ``VACUUM`` rewrites every page, and the WAL is
     checkpointed and truncated so no old frame survives beside the database. No-op elsewhere.
 
     :returns: whether the WAL could be truncated (a reader holding an old snapshot prevents it;
-        the next close or start tries again).
+        the caller keeps the round's purge pending and tries again: survey.desk.purge).
     """
     engine = engine or current_app.extensions["survey.engine"]
     if engine.dialect.name != "sqlite":
@@ -275,13 +276,21 @@ def compact(engine: Engine | None = None, attempts: int = 10) -> bool:
     assert connection is not None  # just checked out of the pool, so open
     try:
         connection.execute("PRAGMA busy_timeout=2000")
-        connection.execute("VACUUM")
+        vacuumed = False
         for attempt in range(attempts):
+            if attempt:
+                time.sleep(pause * attempt)
+            if not vacuumed:
+                try:
+                    connection.execute("VACUUM")
+                except sqlite3.OperationalError:  # a writer kept the lock past the timeout
+                    continue
+                vacuumed = True
             busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if not busy:
                 return True
-            time.sleep(0.2 * (attempt + 1))
-        logging.getLogger(__name__).warning("WAL not truncated after close: readers are busy")
+        logging.getLogger(__name__).warning(
+            "The SQLite WAL could not be truncated: a reader holds an older snapshot.")
         return False
     finally:
         connection.execute("PRAGMA busy_timeout=30000")

@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from survey.ballots.models import Mark
 from survey.ballots.operations import CardCheck
 from survey.documents.frame import Frame
 from survey.documents.pdf import Document
@@ -220,6 +221,11 @@ class Kind:
 
     #: Tables whose rows hang off a ballot row (``ballot_id``): rewritten with it at the close.
     ballot_tables: ClassVar[tuple[Table, ...]] = ()
+    #: The tables that hold what its ballots said besides :attr:`ballot_tables`: the marks of a
+    #: ballot of lines, or a kind's own tables (rewritten by :meth:`shuffle`). After the close
+    #: the purge rewrites these and :attr:`ballot_tables` whole, so that no file keeps a row
+    #: version from voting (survey.desk.purge); a table it does not list is left alone.
+    stored_tables: ClassVar[tuple[Table, ...]] = (Mark.__table__,)
 
     def shuffle(self, session: Session, round_id: int) -> None:
         """Rewrite what the kind stores apart from the ballot rows in random order, under

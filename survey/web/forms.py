@@ -120,14 +120,14 @@ class _TranslatedMeta:
         return FORM_MESSAGES
 
 
-class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no types
+class Form(FlaskForm):  # Flask-WTF ships no types
     """The base of every form of the app: CSRF-protected, its built-in messages translated."""
 
     class Meta(_TranslatedMeta):
         pass
 
 
-class SubForm(PlainForm):  # type: ignore[misc]  # WTForms ships no types
+class SubForm(PlainForm):  # WTForms ships no types
     """A form inside a ``FormField`` (the outer form carries the CSRF token), translated too."""
 
     class Meta(_TranslatedMeta):

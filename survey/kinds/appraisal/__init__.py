@@ -5,9 +5,10 @@ themselves; a proposed level, two optional scores and a comment per line (Regula
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from flask.typing import ResponseReturnValue
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from survey.ballots.operations import CardCheck, reject
@@ -19,6 +20,7 @@ from survey.kinds.appraisal import ballot, pages, paper, report_pages, roster
 from survey.kinds.appraisal.cli import appraisal_cli
 from survey.kinds.appraisal.file import appraisal_ballot_file, recount_text
 from survey.kinds.appraisal.minutes import minutes_pdf
+from survey.kinds.appraisal.models import AppraisalMark, Comment
 from survey.kinds.appraisal.results import (
     AppraisalReport,
     appraisal_csv,
@@ -149,6 +151,9 @@ class Appraisal(Kind):
         lines_table(pdf, self.paper, subjects, scores=True)
 
     # -- the close -------------------------------------------------------------------------------
+
+    stored_tables: ClassVar[tuple[Table, ...]] = (
+        AppraisalMark.__table__, Comment.__table__)
 
     def shuffle(self, session: Session, round_id: int) -> None:
         """Lines and comments hang off no ballot, but are rewritten alike."""
