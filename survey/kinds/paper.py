@@ -126,7 +126,7 @@ class Reading:
                 lines[int(key)] = value
         return cls(entry.invalid, lines, write_ins, scores)
 
-    def compared(self) -> tuple:
+    def compared(self) -> tuple[object, ...]:
         """What two entries must share to agree: written-in names by their tally key."""
         return (
             self.invalid,

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Response, current_app, request, url_for
+from flask import current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response as BaseResponse
 
 from survey.https import path_cookie_name, served_over_https
 from survey.security.throttle import (
@@ -39,7 +40,9 @@ DEVICE_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="survey.known-browser")
+    key = current_app.secret_key
+    assert key is not None  # create_app always sets one
+    return URLSafeSerializer(key, salt="survey.known-browser")
 
 
 def _device(name: str) -> str | None:
@@ -60,7 +63,7 @@ def login_checks(name: str, address: str) -> list[tuple[Limit, str]]:
     return [(LOGIN_PER_USER_ADDRESS, f"{name}\0{address}"), (LOGIN_PER_ADDRESS, address)]
 
 
-def remember_browser(response: Response, name: str) -> None:
+def remember_browser(response: BaseResponse, name: str) -> None:
     """After a sign-in as ``name``: this browser is known from now on (see the module)."""
     device = _device(name) or secrets.token_hex(16)
     response.set_cookie(

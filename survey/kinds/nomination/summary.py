@@ -5,6 +5,7 @@ entries in the chosen order, a bar per entry against those summoned, and the met
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -12,11 +13,12 @@ from markupsafe import Markup
 from survey.documents.charts import HALF, Fill, Segment, stack, svg_bar, swatches
 from survey.documents.text import number
 from survey.i18n import _, _l
+from survey.kinds.base import Label
 from survey.kinds.confidence.report import ORDER_LABELS, Order, RoundReport
 from survey.tally import nomination as nom
 
 #: The orders the summary offers.
-ORDERS = {
+ORDERS: Mapping[str, Label] = {
     Order.ballot: ORDER_LABELS[Order.ballot],
     Order.votes: _l("Theo số phiếu đồng ý trong từng chức danh (cao xuống thấp)"),
 }

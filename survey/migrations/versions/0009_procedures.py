@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_procedures"
-down_revision = "0007_sessions"
+down_revision = "0008_purge"
 branch_labels = None
 depends_on = None
 
