@@ -1,7 +1,7 @@
 """procedures of linked conferences, planning lists, the head's decisions; derived lists locked
 
 Revision ID: 0009_procedures
-Revises: 0007_sessions
+Revises: 0008_purge
 
 """
 
