@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
@@ -15,10 +14,10 @@ from survey.procedures.planning import ADD, REMOVE, Proposal
 from survey.procedures.stages import PURPOSES, VARIANTS
 from survey.tally.nomination import name_key
 from survey.tally.procedure import Nominee, Post
-from survey.web.forms import choices
+from survey.web.forms import Form, choices
 
 
-class NewProcedureForm(FlaskForm):
+class NewProcedureForm(Form):
     title = StringField(_l("Tên quy trình"), validators=[DataRequired(), Length(max=300)])
     purpose = SelectField(_l("Mục đích"), choices=choices(PURPOSES))
     variant = SelectField(_l("Nguồn nhân sự"), choices=choices(VARIANTS))
@@ -33,7 +32,7 @@ class NewProcedureForm(FlaskForm):
                           validators=[DataRequired(), Length(max=4000)])
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     held_on = DateField(_l("Ngày họp"), validators=[Optional()])
     summoned = IntegerField(_l("Số người được triệu tập"), validators=[Optional()])
     present = IntegerField(_l("Số người có mặt"), validators=[Optional()])
@@ -42,7 +41,7 @@ class MeetingForm(FlaskForm):
                               "chức danh)"), validators=[Length(max=8000)])
 
 
-class NameForm(FlaskForm):
+class NameForm(Form):
     """Add a person to a step's list, or remove one, with the reason."""
 
     action = HiddenField(validators=[AnyOf([ADD, REMOVE])])
@@ -52,7 +51,7 @@ class NameForm(FlaskForm):
     reason = StringField(_l("Lý do"), validators=[DataRequired(), Length(max=500)])
 
 
-class EntryForm(FlaskForm):
+class PlanningEntryForm(Form):
     """A person put on a planning list directly, with the reason."""
 
     body = StringField(_l("Cơ quan, đơn vị"), validators=[Length(max=300)])
@@ -62,11 +61,11 @@ class EntryForm(FlaskForm):
     reason = StringField(_l("Lý do"), validators=[DataRequired(), Length(max=500)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = StringField(_l("Lý do"), validators=[DataRequired(), Length(max=500)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     body = StringField(_l("Cơ quan, đơn vị"), validators=[Length(max=300)])
     year = IntegerField(_l("Năm rà soát"), validators=[DataRequired(),
                                                        NumberRange(min=2000, max=2100)])

@@ -14,7 +14,7 @@ from survey.db import begin_write, get_session
 from survey.errors import NotFound
 from survey.i18n import _, _l
 from survey.procedures import planning as ops
-from survey.procedures.forms import EntryForm, ReasonForm, ReviewForm, read_proposals
+from survey.procedures.forms import PlanningEntryForm, ReasonForm, ReviewForm, read_proposals
 from survey.procedures.models import PlanningReview
 from survey.procedures.stages import in_vietnamese
 from survey.tally.procedure import MAX_PER_POST, Nominee
@@ -38,7 +38,7 @@ def _page(status: int = 200, **forms: object) -> ResponseReturnValue:
     reviews = list(db.scalars(select(PlanningReview).order_by(PlanningReview.id.desc())))
     return render_template(
         "procedures/planning.html", entries=entries, warnings=ops.warnings(entries),
-        reviews=reviews, entry_form=forms.get("entry_form") or EntryForm(formdata=None),
+        reviews=reviews, entry_form=forms.get("entry_form") or PlanningEntryForm(formdata=None),
         review_form=forms.get("review_form") or ReviewForm(formdata=None),
         reason_form=ReasonForm(formdata=None), button=EmptyForm(), max_per_post=MAX_PER_POST,
         actions=ops.ACTIONS,
@@ -57,7 +57,7 @@ def index() -> ResponseReturnValue:
 def add() -> ResponseReturnValue:
     """Put a person on a planning list directly, with the reason."""
     begin_write(get_session())
-    form = EntryForm()
+    form = PlanningEntryForm()
     if not form.validate_on_submit():
         return _page(422, entry_form=form)
     with write() as outcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -9,13 +10,14 @@ from sqlalchemy.orm import Session
 from survey.documents.csv import csv_text
 from survey.i18n import _, _l
 from survey.kinds.approval.models import head_decisions
+from survey.kinds.base import Label
 from survey.kinds.counts import mark_counts, round_figures
 from survey.kinds.info import columns, head_lines, round_info, subject_entries
 from survey.rounds.models import Round
 from survey.tally import approval as ap
 from survey.tally.procedure import Standing
 
-LEVEL_LABELS = {
+LEVEL_LABELS: Mapping[str, Label] = {
     ap.Level.agree: _l("Đồng ý"),
     ap.Level.disagree: _l("Không đồng ý"),
 }

@@ -7,6 +7,7 @@ conclusions set apart, a bar per person against those summoned, and the method.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,11 +17,12 @@ from survey.documents.charts import HALF, Fill, Segment, stack, svg_bar, swatche
 from survey.documents.text import number
 from survey.i18n import _, _l
 from survey.kinds.approval.results import LEVEL_LABELS, OUTCOME_LABELS
+from survey.kinds.base import Label
 from survey.kinds.confidence.report import ORDER_LABELS, Order, RoundReport
 from survey.tally import approval as ap
 
 #: The orders the summary offers.
-ORDERS = {
+ORDERS: Mapping[str, Label] = {
     Order.ballot: ORDER_LABELS[Order.ballot],
     Order.votes: _l("Theo số phiếu đồng ý (cao xuống thấp)"),
 }
@@ -64,7 +66,7 @@ class AgreementLine:
         return str(OUTCOME_LABELS[self.outcome]) if self.outcome else ""
 
     def count(self, level: str) -> int:
-        return getattr(self.result.counts, level)
+        return int(getattr(self.result.counts, level))
 
     def percent(self, level: str) -> Decimal:
         return self.result.percent[level]

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -17,12 +16,12 @@ from survey.i18n import _, _l
 from survey.kinds.approval.decisions import MAX_NOTE, record_head_decision
 from survey.rounds.lookup import round_or_404
 from survey.web import audit, organizer_required, write
-from survey.web.forms import choices
+from survey.web.forms import Form, choices
 
 bp = Blueprint("approval", __name__)
 
 
-class HeadDecisionForm(FlaskForm):
+class HeadDecisionForm(Form):
     """The head's decision on one person; ``prefix`` keeps each person's fields apart."""
 
     decision = RadioField(_l("Quyết định của người đứng đầu"),
