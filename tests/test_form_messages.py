@@ -32,9 +32,9 @@ from survey.paper.slots import create_paper_ballots, issue_paper_ballots
 from survey.procedures.operations import create_procedure
 from survey.procedures.planning import add_entry
 from survey.schema import create_all
+from survey.tally.procedure import Nominee, Post
 from survey.web.forms import FORM_MESSAGES, MESSAGES, PLURALS, EmptyForm, Form, SubForm
 from tests.conftest import PASSWORD, make_test_app
-from survey.tally.procedure import Nominee, Post
 from tests.factories import NOW, draft_nomination
 
 VIETNAMESE = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệịỉĩọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùýÝ"

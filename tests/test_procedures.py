@@ -359,3 +359,54 @@ def test_nothing_of_a_procedure_links_a_card_to_a_choice(five_steps, logged_in, 
     details = session.scalars(select(AuditEntry.details).where(
         AuditEntry.action.like("procedure.%"))).all()
     assert details and not any("ballot" in d or "card" in d for d in details)
+
+
+def _dossier_text(client, procedure_id: int) -> str:
+    response = client.get(f"/procedures/{procedure_id}/dossier.pdf")
+    assert response.status_code == 200
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    return " ".join(text.split())
+
+
+def _earlier_rows(client, procedure_id: int) -> list[list]:
+    book = load_workbook(io.BytesIO(client.get(f"/procedures/{procedure_id}/dossier.xlsx").data))
+    return [list(row) for row in book["Các đợt trước"].iter_rows(values_only=True)]
+
+
+def test_the_dossier_shows_a_persons_earlier_confidence_poll(logged_in, session, make_closed):
+    # the poll of the same body, closed before: its first official had 20 high, 10
+    # confidence and 6 low of 37 ballots collected
+    poll = make_closed()
+    official = poll.subjects[0]
+    procedure_id = _create(logged_in, body="  ban chấp hành Đảng bộ thành phố ")
+    response = logged_in.post(f"/procedures/{procedure_id}/steps/1/meeting", data={
+        "held_on": "2026-03-02", "summoned": "6", "present": "6",
+        "people": f"{official.name.upper()}; {official.position}\n{HOA}; Chánh Văn phòng"})
+    assert response.status_code == 302, response.text
+    flat = _dossier_text(logged_in, procedure_id)
+    earlier = flat.split("KẾT QUẢ CÁC ĐỢT TRƯỚC ĐÂY")[1].split("BIÊN BẢN")[0]
+    assert "Tín nhiệm cao 54,05%" in earlier and "Tín nhiệm thấp 16,22%" in earlier
+    assert official.name.upper() in earlier and HOA not in earlier  # Hoa was in no round
+    rows = _earlier_rows(logged_in, procedure_id)
+    name = official.name.upper()
+    assert [(r[0], r[3], r[4]) for r in rows[1:]] == [
+        (name, "Tín nhiệm cao", 54.05), (name, "Tín nhiệm", 27.03), (name, "Tín nhiệm thấp", 16.22)]
+
+
+def test_the_dossier_shows_a_persons_earlier_procedure(five_steps, logged_in, session):
+    # a later procedure of the same body considers Hoa and Páo again
+    later = _create(logged_in, title="Bổ nhiệm Giám đốc Sở Nội vụ", posts="Giám đốc Sở; 1")
+    response = logged_in.post(f"/procedures/{later}/steps/1/meeting", data={
+        "held_on": "2026-09-01", "summoned": "6", "present": "6",
+        "people": f"{HOA}; Phó Giám đốc Sở\n{PAO}; Trưởng phòng"})
+    assert response.status_code == 302, response.text
+    rows = _earlier_rows(logged_in, later)
+    hoa = [(r[3], r[4]) for r in rows[1:] if r[0] == HOA]
+    # the earlier procedure's four counts, oldest first: step 2, 3, 4, 5
+    assert [share for _level, share in hoa] == [60, 100, 75, 66.67]
+    # Páo had no vote at step 2 and went no further
+    assert [r[4] for r in rows[1:] if r[0] == PAO] == [0]
+    flat = _dossier_text(logged_in, later)
+    earlier = flat.split("KẾT QUẢ CÁC ĐỢT TRƯỚC ĐÂY")[1]
+    for share in ("60,00%", "100,00%", "75,00%", "66,67%"):
+        assert share in earlier, share
