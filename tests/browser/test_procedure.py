@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from survey.ballots.operations import create_cards, issue_cards
-from survey.desk.operations import close_round, open_round
+from survey.desk.operations import close_round, create_round, open_round
+from survey.kinds.approval.models import HeadDecision
 from survey.kinds.casting import cast_ballot
 from survey.procedures.models import StepChange
 from survey.procedures.operations import create_procedure, derive_step, record_meeting
 from survey.procedures.planning import add_entry
+from survey.rounds.importing import SubjectRow
 from survey.rounds.models import Round
 from survey.rounds.operations import record_attendance
 from survey.tally.procedure import Nominee, Post
@@ -90,3 +92,45 @@ def test_the_procedure_on_a_phone(phone, server, session, make_user):
         axe_check(page, name)
         no_horizontal_scroll(page)
         screenshot(page, name, full_page=True)
+
+
+def test_the_heads_decision_on_a_phone(phone, server, session, make_user):
+    """The leadership collective's vote at exactly half: its results page and the head's
+    decision recorded on it, at 360 px."""
+    make_user()
+    round_ = create_round(session, title="Biểu quyết nhân sự Phó Giám đốc Sở", now=NOW,
+                          kind="collective_vote", body="Đảng ủy Sở Tài nguyên và Môi trường",
+                          subjects=[SubjectRow(1, p.name, POST, p.current) for p in PEOPLE[:2]])
+    record_attendance(session, round_, summoned=6, present=6)
+    codes = [c.code for c in create_cards(session, round_, 6)]
+    issue_cards(session, round_)
+    open_round(session, round_, NOW)
+    session.commit()
+    thao, minh = (s.id for s in round_.subjects)
+    for i, code in enumerate(codes):  # Thảo 5 of 6 agree, Minh exactly 3
+        cast_ballot(session, code, {thao: "agree" if i < 5 else "disagree",
+                                    minh: "agree" if i < 3 else "disagree"})
+    session.commit()
+    close_round(session, round_, NOW)
+    session.commit()
+    page = phone
+    sign_in(page, server)
+    page.goto(f"{server}/rounds/{round_.id}/results")
+    assert "Đúng 1/2: người đứng đầu quyết định" in page.locator("main").inner_text()
+    axe_check(page, "head-decision")
+    no_horizontal_scroll(page)
+    decision = page.locator("#decisions form")
+    assert decision.count() == 1  # Minh only: Thảo is approved
+    decision.get_by_label("Đồng ý", exact=True).check()
+    decision.get_by_label("Ghi chú (người quyết định, văn bản, lý do)").fill(
+        "Giám đốc Sở quyết định đồng ý")
+    decision.get_by_role("button", name="Ghi quyết định").click()
+    page.wait_for_load_state()
+    assert "Giám đốc Sở quyết định đồng ý" in page.locator("#decisions").inner_text()
+    assert page.locator("#decisions form").count() == 0
+    session.rollback()
+    [recorded] = session.scalars(select(HeadDecision)).all()
+    assert (recorded.subject_id, recorded.agreed) == (minh, True)
+    axe_check(page, "head-decided")
+    no_horizontal_scroll(page)
+    screenshot(page, "head-decision", full_page=True)
