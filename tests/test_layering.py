@@ -255,7 +255,7 @@ def test_no_view_is_over_25_lines():
 _KIND_BRANCH = re.compile(
     r"""\bkind\s*(==|!=)\s*["'](confidence|no_confidence|appraisal|nomination|approval"""
     r"""|collective_vote)["']"""
-    r"""|(?<!for )\bkind\s+(not\s+)?in\s*[({\[]|RoundKind\.""")
+    r"""|\bkind\s+(not\s+)?in\s*[({\[]|RoundKind\.""")
 
 
 def test_only_the_kinds_ask_which_kind_a_round_is():
