@@ -1,26 +1,26 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.ballots.operations import MAX_CARDS, MAX_SERIAL
 from survey.i18n import _l
+from survey.web.forms import Form
 
 
-class CreatePaperForm(FlaskForm):
+class CreatePaperForm(Form):
     count = IntegerField(
         _l("Số phiếu giấy cần in"), validators=[DataRequired(), NumberRange(min=1, max=MAX_CARDS)]
     )
 
 
-class PaperSerialsForm(FlaskForm):
+class PaperSerialsForm(Form):
     serials = StringField(
         _l("Số phiếu (ví dụ 41-45, 48)"), validators=[Optional(), Length(max=2000)]
     )
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     """One paper ballot as read by one person; the lines are ``s<subject id>`` radios."""
 
     serial = IntegerField(

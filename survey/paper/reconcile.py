@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from survey.auth.models import User
@@ -95,9 +96,10 @@ def discard_entries(session: Session, round_id: int, serial: int) -> int:
 
     :returns: how many were discarded.
     """
-    return session.execute(
+    discarded = session.execute(
         delete(PaperEntry).where(PaperEntry.round_id == round_id, PaperEntry.serial == serial)
-    ).rowcount
+    )
+    return cast(CursorResult[Any], discarded).rowcount  # a DELETE's result is a CursorResult
 
 
 def require_reconciled(session: Session, round_id: int) -> None:

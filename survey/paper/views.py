@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -18,7 +20,7 @@ from flask_login import current_user
 from survey.ballots.operations import MAX_CARDS, parse_serials
 from survey.db import get_session, transaction
 from survey.errors import NotFound, SurveyError
-from survey.i18n import _
+from survey.i18n import _, _l
 from survey.kinds import kind_of
 from survey.kinds.paper import BLANK, BLANK_KEY, INVALID, INVALID_KEY, MARK_LABELS
 from survey.paper import entry as entries
@@ -34,7 +36,8 @@ bp = Blueprint("paper", __name__)
 
 
 def _page(round_id: int, **args: str) -> ResponseReturnValue:
-    return redirect(url_for("paper.index", round_id=round_id, **args)
+    values: dict[str, Any] = {"round_id": round_id, **args}  # url_for's **values
+    return redirect(url_for("paper.index", **values)
                     + ("#print" if args else ""))
 
 
@@ -118,7 +121,7 @@ def _printed_serials(round_: Round, text: str) -> list[int]:
     slots.layout_for(round_)
     serials = slots.paper_serials(get_session(), round_, parse_serials(text) if text else None)
     if not serials:
-        raise NotFound(_("Chưa có phiếu giấy nào: hãy tạo phiếu giấy trước."))
+        raise NotFound(_l("Chưa có phiếu giấy nào: hãy tạo phiếu giấy trước."))
     return serials
 
 

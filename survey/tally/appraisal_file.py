@@ -2,24 +2,18 @@
 appraisal's tally document, which ``survey tally`` and ``survey recount`` both build.
 
 The file is JSON Lines (UTF-8): a header line, then one *record* per value a rater gave, each
-holding that value and nothing else:
-
-- ``[subject order, "level", level]`` for each rated line (a skipped line has none),
-- ``[subject order, "general", score]`` and ``[subject order, "tasks", score]`` for each score
-  given,
-- ``[subject order, "total", general + tasks]`` for each line that gave both scores.
-
-Every figure of the tally is per subject and needs only one of these values: the counts of the
-levels, the means and medians of each score and of the total. So no record holds a level
-together with the scores of its line, or two lines of one rater, and a combination a superior
-dictated to a subordinate (a level with two unusual scores) cannot be found as such. Why not
-whole ballots: an appraisal ballot is opened by a named card and leaves out its holder's own
-line, so a whole ballot would name its rater. The records are in one fixed order, by subject,
-then by kind of value (level, general, tasks, total), then by value, so that their order says
-nothing of the order of casting or of which values came from one line or one ballot. Comments
-are never in the file (free text ties nothing to a count, and could be a signature). A subject
-rated by fewer than the minimum has no record at all; the header keeps only how many rated it,
-as the tally shows.
+holding that value and nothing else: ``[subject order, "level", level]`` per rated line (a
+skipped line has none), ``[subject order, "general" or "tasks", score]`` per score given, and
+``[subject order, "total", general + tasks]`` per line that gave both scores. Every figure of the
+tally is per subject and needs only one of these values (the counts of the levels, the means and
+medians of each score and of the total), so no record holds a level with the scores of its line,
+or two lines of one rater, and a combination a superior dictated to a subordinate (a level with
+two unusual scores) cannot be found as such. (A whole ballot would also name its rater: a named
+card's ballot leaves out its holder's own line.) The records are in one fixed order, by subject,
+then by kind of value (level, general, tasks, total), then by value, so their order says nothing
+of the order of casting or of which values came from one line or one ballot. Comments are never
+in the file (free text could be a signature). A subject rated by fewer than the minimum has no
+record at all, and the header says only that it is below the minimum (``"raters": null``).
 
 Version 1 files (one line per rated line, level and scores together) are still read, by
 :mod:`survey.tally.appraisal_recount`. See docs/appraisal.md, "Ballot file".
@@ -95,13 +89,22 @@ def read_rules(value: Any) -> Rules:
         raise bad_header("rules")
     min_raters = header_count(value["min_raters"], "rules")
     quota = header_count(value["quota_percent"], "rules")
-    assert min_raters is not None and quota is not None
     group = value["quota_group"]
     if min_raters < 1 or not isinstance(group, str) or group not in {g.value for g in QuotaGroup}:
         raise bad_header("rules")
     if not isinstance(value["same_unit_only"], bool):
         raise bad_header("rules")
     return Rules(min_raters, quota, value["quota_group"], value["same_unit_only"])
+
+
+def _raters(item: Mapping[str, Any], min_raters: int) -> tuple[int | None, bool]:
+    """A subject's rater count in the header, and whether it is below the minimum: ``null``
+    is (the count is not given); a version 1 file written before that rule gives the count in
+    every case."""
+    if "raters" in item and item["raters"] is None:
+        return None, True
+    count = header_count(item.get("raters"), "subjects")
+    return count, count < min_raters
 
 
 @dataclass(frozen=True)
@@ -115,11 +118,12 @@ class AppraisalHead:
     collected: int
     rules: Rules
     subjects: tuple[SubjectEntry, ...]
-    raters: tuple[int, ...]
+    #: How many rated each subject; ``None`` below the minimum (the header does not say).
+    raters: tuple[int | None, ...]
 
     def shown(self, order: int) -> bool:
         """Whether the subject at ``order`` (1-based) has the minimum of raters."""
-        return self.raters[order - 1] >= self.rules.min_raters
+        return (self.raters[order - 1] or 0) >= self.rules.min_raters
 
 
 def read_head(header: Mapping[str, Any]) -> AppraisalHead:
@@ -139,20 +143,20 @@ def read_head(header: Mapping[str, Any]) -> AppraisalHead:
     raw_subjects = header.get("subjects")
     if not isinstance(raw_subjects, list) or not raw_subjects:
         raise bad_header("subjects")
-    subjects, raters = [], []
+    subjects: list[SubjectEntry] = []
+    raters: list[int | None] = []
     for number, item in enumerate(raw_subjects, start=1):
-        if not isinstance(item, dict):
-            raise bad_header("subjects")
-        count = header_count(item.get("raters"), "subjects")
-        assert count is not None
         if (
-            item.get("order") != number
+            not isinstance(item, dict)
+            or item.get("order") != number
             or not all(isinstance(item.get(key), str) for key in ("name", "position", "unit"))
-            or item.get("suppressed") is not (count < rules.min_raters)
         ):
             raise bad_header("subjects")
+        count, below = _raters(item, rules.min_raters)
+        if item.get("suppressed") is not below:
+            raise bad_header("subjects")
         subjects.append(SubjectEntry(number, item["name"], item["position"], item["unit"]))
-        raters.append(item["raters"])
+        raters.append(count)
     issued = header_count(header.get("issued"), "issued")
     collected = header_count(header.get("collected"), "collected")
     assert issued is not None and collected is not None
@@ -233,7 +237,8 @@ def encode(
         "levels": list(LEVELS),
         "subjects": [
             {"order": s.order, "name": s.name, "position": s.position, "unit": s.unit,
-             "raters": item.raters, "suppressed": item.raters < rules.min_raters}
+             "raters": item.raters if item.raters >= rules.min_raters else None,
+             "suppressed": item.raters < rules.min_raters}
             for s, item in zip(subjects, inputs, strict=True)
         ],
         "records": len(records),
@@ -336,8 +341,7 @@ def tally_document(
             "order": s.order, "name": s.name, "position": s.position, "unit": s.unit,
             "raters": r.raters, "suppressed": r.suppressed,
         }
-        if r.suppressed:
-            # the rater count is kept (it says only that the minimum was not reached)
+        if r.suppressed:  # no figure at all, not even how many rated (``raters`` is null)
             item.update(counts=None, percent=None, general=None, tasks=None, total=None,
                         median_level=None, majority=None, majority_tied=None, comments=None)
         else:
@@ -366,15 +370,9 @@ def tally_document(
         "subjects_suppressed": result.suppressed,
         "subjects": items,
         "quota": [
-            {
-                "group": q.group or None,
-                "excellent": q.excellent,
-                "good": q.good,
-                "quota_percent": q.quota_percent,
-                "allowed": q.allowed,
-                "share": _dec(q.share),
-                "breach": q.breach,
-            }
+            {"group": q.group or None, "excellent": q.excellent, "good": q.good,
+             "quota_percent": q.quota_percent, "allowed": q.allowed, "share": _dec(q.share),
+             "breach": q.breach}
             for q in result.quota
         ],
         "cohort": {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 FORMAT = "survey-ballots"
 #: The version the app writes: one record per ballot line, in a fixed order, and what is
@@ -55,6 +55,14 @@ class BallotSources:
 def json_line(value: Any) -> bytes:
     """One line of a ballot file: compact JSON, UTF-8, ending in a newline."""
     return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+@overload
+def header_count(value: Any, name: str, *, optional: Literal[False] = False) -> int: ...
+
+
+@overload
+def header_count(value: Any, name: str, *, optional: bool) -> int | None: ...
 
 
 def header_count(value: Any, name: str, *, optional: bool = False) -> int | None:

@@ -91,7 +91,7 @@ def test_one_record_per_value_in_one_fixed_order():
     header = json.loads(header)
     assert (header["version"], header["kind"], header["records"]) == (2, "appraisal", 23)
     assert header["subjects"][2] == {"order": 3, "name": "Chi", "position": "Chuyên viên",
-                                     "unit": "Phòng B", "raters": 1, "suppressed": True}
+                                     "unit": "Phòng B", "raters": None, "suppressed": True}
     assert "lines" not in header
 
 
@@ -147,10 +147,10 @@ def test_decode_gives_back_the_tally_s_input():
     assert an == SubjectInput("Phòng A", {"excellent": 2, "good": 2}, [24, 25, 28, 29],
                               [58, 60, 65, 66], [82, 85, 93, 95])
     assert binh == SubjectInput("Phòng A", {"good": 2, "failed": 1}, [20], [50, 60], [70])
-    # below the minimum: only its raters, under no level that is ever shown
-    assert chi == SubjectInput("Phòng B", {"completed": 1})
+    # below the minimum: nothing, not even how many rated
+    assert chi == SubjectInput("Phòng B", {})
     head = parsed.head
-    assert (head.issued, head.collected, head.raters, head.rules) == (5, 4, RATERS,
+    assert (head.issued, head.collected, head.raters, head.rules) == (5, 4, (4, 3, None),
                                                                        Rules(min_raters=3))
 
 

@@ -10,6 +10,8 @@ frozen at the close go in, so the bytes, and the SHA-256 printed in the minutes,
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from survey.i18n import _
@@ -34,7 +36,7 @@ def appraisal_ballot_file(session: Session, round_: Round) -> bytes:
     )
 
 
-def recount_text(data: dict) -> str:
+def recount_text(data: dict[str, Any]) -> str:
     """An appraisal recount as a plain table, for reading on screen."""
     out = [
         _("Đợt số %(id)s: %(title)s", id=data["round"]["id"], title=data["round"]["title"]),
