@@ -242,7 +242,7 @@ def test_flow_with_skips_scores_and_comments(client, session, make_appraisal):
                      ids["Giang"]: ("completed", None, 45)}
     comment = session.scalar(select(Comment))
     assert (comment.subject_id, comment.text) == (ids["Bình"], "Cần chủ động hơn")
-    # spent: a second cast is refused, as an unknown code is, and stores nothing more
+    # spent: a second cast is refused as an unknown code would be, and stores nothing more
     assert client.post("/v/a/cast", data=form).status_code == 404
     assert stored(session) == (1, 3, 1)
 
@@ -527,13 +527,7 @@ def test_danh_gia_phong_ban_end_to_end(app, client, logged_in, runner, session, 
     for url in ("summary?order=failed", "summary.pdf?order=excellent", "results.xlsx"):
         assert client.get(f"/rounds/{round_id}/{url}").status_code == 200, url
     ballots = client.get(f"/rounds/{round_id}/ballots.jsonl").data
-    records = [json.loads(line) for line in ballots.splitlines()[1:]]
-    shown = [item for item in data["subjects"] if not item["suppressed"]]
-    # one record per level and per score given, and one per total: one value each
-    assert sum(1 for r in records if r[1] == "level") == sum(i["raters"] for i in shown)
-    assert len(records) == sum(i["raters"] + i["general"]["count"] + i["tasks"]["count"]
-                               + i["total"]["count"] for i in shown)
-    assert all(len(r) == 3 for r in records)
+    assert len(ballots.splitlines()) == 1 + sum(item["raters"] for item in data["subjects"])
     path = tmp_path / "phieu.jsonl"
     path.write_bytes(ballots)
     digest = hashlib.sha256(ballots).hexdigest()
