@@ -158,10 +158,22 @@ def approval_document(round_info: Mapping[str, Any], subjects: Sequence[Any],
 
 def recount_document(round_info: Mapping[str, Any], ballot_file: Any, *,
                      decisive: bool) -> dict[str, Any]:
-    """A ballot file of either vote counted again (``ballot_file``: a
+    """A version 1 ballot file of either vote counted again (``ballot_file``: a
     :class:`survey.tally.recount.BallotFile`), as :func:`approval_document` gives the tally."""
     figures = RoundFigures(summoned=ballot_file.summoned, present=ballot_file.present,
                            issued=ballot_file.issued, collected=len(ballot_file.ballots))
     result = tally_round(figures, approval_counts(ballot_file.ballots, len(ballot_file.subjects)),
                          decisive=decisive, min_ballots=ballot_file.min_ballots)
     return approval_document(round_info, ballot_file.subjects, result)
+
+
+def recount_marks(round_info: Mapping[str, Any], marks_file: Any, *,
+                  decisive: bool) -> dict[str, Any]:
+    """A version 2 ballot file of either vote counted again (``marks_file``: a
+    :class:`survey.tally.marks_file.MarksFile`, its marks per level of each person), as
+    :func:`approval_document` gives the tally."""
+    figures = RoundFigures(summoned=marks_file.summoned, present=marks_file.present,
+                           issued=marks_file.issued, collected=marks_file.collected)
+    counts = [SubjectCounts.from_mapping(c) for c in marks_file.counts]
+    result = tally_round(figures, counts, decisive=decisive, min_ballots=marks_file.min_ballots)
+    return approval_document(round_info, marks_file.subjects, result)

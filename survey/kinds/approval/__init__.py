@@ -44,9 +44,13 @@ from survey.kinds.paper import PaperLayout, paper_levels
 from survey.rounds.importing import SubjectRow
 from survey.rounds.models import Round
 from survey.security.audit import head as audit_head
+from survey.tally import approval as ap
+from survey.tally import marks_file
 from survey.tally.approval import Level
 from survey.tally.confidence import Denominator
+from survey.tally.files import recount_round, whole_ballots
 from survey.tally.procedure import Nominee, Post, Shares, Standing, unique_shares
+from survey.tally.recount import decode as decode_v1
 
 
 class Approval(LinesKind):
@@ -107,6 +111,14 @@ class Approval(LinesKind):
 
     def workbook(self, report: RoundReport) -> bytes:
         return agreement_workbook(report)
+
+    def recount(self, data: bytes) -> dict[str, Any]:
+        if whole_ballots(data):  # version 1: read, never written any more
+            v1 = decode_v1(data)
+            return ap.recount_document(recount_round(v1.round, self.name), v1,
+                                       decisive=self.decisive)
+        v2 = marks_file.decode(data)
+        return ap.recount_marks(recount_round(v2.round, v2.kind), v2, decisive=self.decisive)
 
     def recount_text(self, document: dict[str, Any]) -> str:
         return recount_text(document)
