@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from survey.tally import marks_file
 from survey.tally.approval import (
     LEVELS,
     Outcome,
@@ -16,12 +17,13 @@ from survey.tally.approval import (
     approval_document,
     outcome,
     recount_document,
+    recount_marks,
     tally_round,
     tally_subject,
 )
 from survey.tally.confidence import RoundFigures
+from survey.tally.files import recount_round
 from survey.tally.recount import SubjectEntry, decode, encode
-from survey.tally.recount import recount_document as recount_any
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,18 @@ def test_document_and_recount_agree():
                   kind="collective_vote", summoned=6, present=6, issued=6,
                   denominator="collected", min_ballots=5, subjects=SUBJECTS, ballots=BALLOTS,
                   levels=LEVELS)
-    assert recount_any(decode(file)) == data
+    version1 = decode(file)
+    assert recount_document(recount_round(version1.round, "collective_vote"), version1,
+                            decisive=True) == data
+    # version 2: the marks per level of each person
+    file = marks_file.encode(
+        round_info={k: INFO[k] for k in ("id", "title", "body", "place", "date")},
+        kind="collective_vote", summoned=6, present=6, issued=6, collected=6,
+        invalid_ballots=0, denominator="collected", min_ballots=5, subjects=SUBJECTS,
+        levels=LEVELS, counts=[c.as_dict() for c in counts])
+    version2 = marks_file.decode(file)
+    assert recount_marks(recount_round(version2.round, version2.kind), version2,
+                         decisive=True) == data
     suppressed = approval_document(INFO, SUBJECTS, tally_round(figures, counts, decisive=False,
                                                                min_ballots=7))
     assert suppressed["suppressed"] and suppressed["subjects"][0]["outcome"] is None
