@@ -2,9 +2,11 @@
 
 The look follows Vietnamese administrative documents (Decree 30/2020/NĐ-CP; Party documents
 alike): 30 mm left margin, a centred bold title in capitals, justified paragraphs with an
-indented first line, ruled tables whose heading repeats on every page. The face is DejaVu Serif,
-bundled in ``survey/static/fonts``, which covers every Vietnamese letter; hashes are set in
-DejaVu Sans Mono. Everything prints in black and white.
+indented first line, ruled tables whose heading repeats on every page. The face is Liberation
+Serif, metric-compatible with Times New Roman (the face official documents are set in), bundled in
+``survey/static/fonts`` with its licence and covering every Vietnamese letter; DejaVu Serif stands
+in only for a character it lacks. Hashes are set in DejaVu Sans Mono. Everything prints in black
+and white.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from fpdf.table import Table
 from survey.i18n import _
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
-SERIF, MONO = "DejaVuSerif", "DejaVuSansMono"
+SERIF, MONO = "LiberationSerif", "DejaVuSansMono"
+#: The face used for a character the serif lacks (a symbol, a rare letter).
+FALLBACK = "DejaVuSerif"
 
 PAGE_W = 210.0
 LEFT, RIGHT, TOP, BOTTOM = 30.0, 15.0, 20.0, 20.0
@@ -46,10 +50,15 @@ class Document(FPDF):
 
     def __init__(self, *, title: str, subject: str, author: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font(SERIF, "", FONT_DIR / "DejaVuSerif.ttf")
-        self.add_font(SERIF, "B", FONT_DIR / "DejaVuSerif-Bold.ttf")
-        self.add_font(SERIF, "I", FONT_DIR / "DejaVuSerif-Italic.ttf")
+        self.add_font(SERIF, "", FONT_DIR / "LiberationSerif-Regular.ttf")
+        self.add_font(SERIF, "B", FONT_DIR / "LiberationSerif-Bold.ttf")
+        self.add_font(SERIF, "I", FONT_DIR / "LiberationSerif-Italic.ttf")
+        self.add_font(SERIF, "BI", FONT_DIR / "LiberationSerif-BoldItalic.ttf")
+        self.add_font(FALLBACK, "", FONT_DIR / "DejaVuSerif.ttf")
+        self.add_font(FALLBACK, "B", FONT_DIR / "DejaVuSerif-Bold.ttf")
+        self.add_font(FALLBACK, "I", FONT_DIR / "DejaVuSerif-Italic.ttf")
         self.add_font(MONO, "", FONT_DIR / "DejaVuSansMono.ttf")
+        self.set_fallback_fonts([FALLBACK], exact_match=False)
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, BOTTOM)
         self.set_title(title)
