@@ -11,7 +11,7 @@ and white.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,32 @@ def ellipsis(pdf: Document, text: str, width: float) -> str:
     return text.rstrip(" ,–") + "…"
 
 
+def fitted_widths(pdf: Document, widths: Sequence[float], columns: Mapping[int, Iterable[str]],
+                  headings: Mapping[int, str] | None = None, *, flexible: int = 1,
+                  size: float = TABLE_SIZE, heading_size: float = 8.5,
+                  padding: float = 1.0) -> list[float]:
+    """Column widths that come from the content: each column of ``columns`` as wide as its
+    widest text on one line (set bold, the worst case; each line of a cell measured apart) and
+    as the longest word of its heading in ``headings``, so that no figure ever breaks across
+    lines; the ``flexible`` column (the names) gets what the others leave of ``sum(widths)``.
+    The other columns keep their width from ``widths``."""
+    out = list(widths)
+    room = 2 * padding + 2 * pdf.c_margin + 0.8  # the cell's padding and a hair of slack
+    for index, texts in columns.items():
+        pdf.font("B", size)
+        needed = max((pdf.get_string_width(line) for text in texts
+                      for line in text.split("\n")), default=0.0)
+        if headings and headings.get(index):
+            pdf.font("B", heading_size)
+            needed = max(needed, *(pdf.get_string_width(word)
+                                   for word in headings[index].split()))
+        out[index] = round(needed + room, 2)
+    out[flexible] = 0.0
+    out[flexible] = sum(widths) - sum(out)
+    pdf.font()
+    return out
+
+
 @contextmanager
 def table(pdf: Document, widths: Sequence[float], *, size: float = TABLE_SIZE,
           heading_size: float = 8.5, heading_rows: int = 1,
@@ -183,10 +209,15 @@ def table(pdf: Document, widths: Sequence[float], *, size: float = TABLE_SIZE,
 
 
 def ruled_table(pdf: Document, widths: Sequence[float], heading: Sequence[str],
-                rows: Sequence[tuple[Sequence[str], bool]]) -> None:
+                rows: Sequence[tuple[Sequence[str], bool]], *, figures: Iterable[int] = ()) -> None:
     """A table of text rows under one heading row; a ``True`` row is shaded, and its second
-    column (the name) is bold in every row."""
+    column (the name) is bold in every row. The ``figures`` columns are as wide as their
+    content on one line (:func:`fitted_widths`); the name column takes the difference."""
     bold = FontFace(emphasis="BOLD")
+    fitted = list(figures)
+    if fitted:
+        widths = fitted_widths(pdf, widths, {i: [cells[i] for cells, _s in rows] for i in fitted},
+                               {i: heading[i] for i in fitted})
     with table(pdf, widths) as made:
         row = made.row()
         for text in heading:
@@ -202,5 +233,6 @@ def ruled_table(pdf: Document, widths: Sequence[float], heading: Sequence[str],
 
 __all__ = [
     "BAND_FILL", "BODY_SIZE", "Document", "HEADING_FILL", "LEFT", "MONO", "PT", "SERIF",
-    "TABLE_SIZE", "WIDTH", "ellipsis", "fit_size", "ruled_table", "table", "wrapped",
+    "TABLE_SIZE", "WIDTH", "ellipsis", "fit_size", "fitted_widths", "ruled_table", "table",
+    "wrapped",
 ]

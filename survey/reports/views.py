@@ -196,7 +196,8 @@ def committee(round_id: int) -> ResponseReturnValue:
     form = MinutesForm(
         formdata=None, parent_body=round_.parent_body, locality=round_.locality,
         chair=round_.chair, conference_time=round_.conference_time,
-        count_ended_at=round_.count_ended_at,
+        count_ended_at=round_.count_ended_at, minutes_number=round_.minutes_number,
+        report_number=round_.report_number,
         members=[{"name": m.name, "role": m.role} for m in round_.counting_committee],
     )
     return _committee_page(round_, form)
@@ -207,6 +208,7 @@ def _details(form: MinutesForm) -> MinutesDetails:
         parent_body=form.parent_body.data or "", locality=form.locality.data or "",
         chair=form.chair.data or "", conference_time=form.conference_time.data,
         count_ended_at=form.count_ended_at.data,
+        minutes_number=form.minutes_number.data or "", report_number=form.report_number.data or "",
         members=[(entry.form.name.data or "", entry.form.role.data) for entry in form.members],
     )
 
