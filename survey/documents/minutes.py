@@ -311,7 +311,7 @@ def minutes_pdf(frame: Frame, *, ballots: Section, results_title: str,
     fingerprints(pdf, frame)
     pdf.paragraph([("", _adopted_text())])
     signatures(pdf, frame)
-    return bytes(pdf.output())
+    return pdf.finished()
 
 
 def summary_document(frame: Frame, title: str, subject: str,

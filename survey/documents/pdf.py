@@ -11,14 +11,18 @@ and white.
 
 from __future__ import annotations
 
+import copy
+import io
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from fontTools import ttLib
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.enums import PDFResourceType, XPos, YPos
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from fpdf.table import Table
 
 from survey.i18n import _
@@ -37,6 +41,21 @@ PT = 25.4 / 72
 BODY_SIZE = 11.5
 LEADING = 1.35  # line height, in multiples of the font size
 TABLE_SIZE = 9.0
+#: Every face a document may use: ``(family, style, file)``.
+FACES = (
+    (SERIF, "", "LiberationSerif-Regular.ttf"),
+    (SERIF, "B", "LiberationSerif-Bold.ttf"),
+    (SERIF, "I", "LiberationSerif-Italic.ttf"),
+    (SERIF, "BI", "LiberationSerif-BoldItalic.ttf"),
+    (FALLBACK, "", "DejaVuSerif.ttf"),
+    (FALLBACK, "B", "DejaVuSerif-Bold.ttf"),
+    (FALLBACK, "I", "DejaVuSerif-Italic.ttf"),
+    (MONO, "", "DejaVuSansMono.ttf"),
+)
+#: The faces parsed once per process (:meth:`Document._add_face`).
+_PARSED: dict[str, tuple[TTFFont, bytes]] = {}
+_PARSED_LOCK = threading.Lock()
+
 #: Light grey: a shaded row (a threshold band, a breach) is visible in black and white.
 BAND_FILL = 225
 HEADING_FILL = 238
@@ -50,14 +69,8 @@ class Document(FPDF):
 
     def __init__(self, *, title: str, subject: str, author: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font(SERIF, "", FONT_DIR / "LiberationSerif-Regular.ttf")
-        self.add_font(SERIF, "B", FONT_DIR / "LiberationSerif-Bold.ttf")
-        self.add_font(SERIF, "I", FONT_DIR / "LiberationSerif-Italic.ttf")
-        self.add_font(SERIF, "BI", FONT_DIR / "LiberationSerif-BoldItalic.ttf")
-        self.add_font(FALLBACK, "", FONT_DIR / "DejaVuSerif.ttf")
-        self.add_font(FALLBACK, "B", FONT_DIR / "DejaVuSerif-Bold.ttf")
-        self.add_font(FALLBACK, "I", FONT_DIR / "DejaVuSerif-Italic.ttf")
-        self.add_font(MONO, "", FONT_DIR / "DejaVuSansMono.ttf")
+        for family, style, file in FACES:
+            self._add_face(family, style, FONT_DIR / file)
         self.set_fallback_fonts([FALLBACK], exact_match=False)
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, BOTTOM)
@@ -69,6 +82,36 @@ class Document(FPDF):
         self.set_lang("vi")
         self.c_margin = 0.5
         self.add_page()
+
+    def _add_face(self, family: str, style: str, path: Path) -> None:
+        """``add_font``, with the font file parsed once per process: each document gets a
+        copy with its own glyph subset and its own file handle (the subset is cut from it when
+        the document is written)."""
+        key = f"{family.lower()}{style}"
+        with _PARSED_LOCK:
+            if key not in _PARSED:
+                _PARSED[key] = (TTFFont(self, path, key, style), path.read_bytes())
+            template, data = _PARSED[key]
+        font = copy.copy(template)
+        font.i = len(self.fonts) + 1
+        font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+        font.glyph_ids = dict(template.glyph_ids)
+        font.missing_glyphs = []
+        font._hbfont = None
+        font.subset = SubsetMap(font)
+        self.fonts[key] = font
+
+    def finished(self) -> bytes:
+        """The document's bytes, without the faces no page uses (the fallback, most of the
+        time): writing the file would cut and embed a subset of each."""
+        used = {int(index) for page in range(1, self.pages_count + 1)
+                for index in self._resource_catalog.get_resources_per_page(
+                    page, PDFResourceType.FONT)}
+        footer = f"{SERIF.lower()}"  # the page numbers are set when the file is written
+        for key, font in list(self.fonts.items()):
+            if font.i not in used and key != footer:
+                del self.fonts[key]
+        return bytes(self.output())
 
     def footer(self) -> None:
         self.set_y(-13)

@@ -73,7 +73,7 @@ def summary_pdf(frame: Frame, report: AppraisalReport,
             draw_bar(pdf, name, segments(line), FILLS)
 
     method_section(pdf, _("V. PHƯƠNG PHÁP TÍNH"), method_lines(report), frame)
-    return bytes(pdf.output())
+    return pdf.finished()
 
 
 def _quota_table(pdf: Document, report: AppraisalReport) -> None:

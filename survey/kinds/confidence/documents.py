@@ -196,7 +196,7 @@ def lines_summary_pdf(report: RoundReport, title: str, results: Section,
         results(pdf)
     method_section(pdf, _("%(n)s. PHƯƠNG PHÁP TÍNH", n="III" if report.suppressed else "V"),
                    method_lines, report)
-    return bytes(pdf.output())
+    return pdf.finished()
 
 
 def _chart(pdf: Document, line: Line, base: int) -> None:
@@ -239,7 +239,7 @@ def summary_pdf(report: RoundReport, order: Order | str = Order.ballot) -> bytes
             "“Lần trước” là kết quả của cùng người đó (cùng họ tên) trong đợt lấy phiếu gần "
             "nhất trước đây của cùng cơ quan; thay đổi tính bằng điểm phần trăm."))])
     summary_close(pdf, report)
-    return bytes(pdf.output())
+    return pdf.finished()
 
 
 def _bands_section(pdf: Document, report: RoundReport) -> None:
