@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType, XPos, YPos
 from fpdf.fonts import FontFace, SubsetMap, TTFFont
@@ -94,7 +93,8 @@ class Document(FPDF):
             template, data = _PARSED[key]
         font = copy.copy(template)
         font.i = len(self.fonts) + 1
-        font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+        # fontTools' TTFont, read lazily from bytes as fpdf2 reads it from the file
+        font.ttfont = type(template.ttfont)(io.BytesIO(data), recalcTimestamp=False, lazy=True)
         font.glyph_ids = dict(template.glyph_ids)
         font.missing_glyphs = []
         font._hbfont = None
@@ -104,12 +104,12 @@ class Document(FPDF):
     def finished(self) -> bytes:
         """The document's bytes, without the faces no page uses (the fallback, most of the
         time): writing the file would cut and embed a subset of each."""
-        used = {int(index) for page in range(1, self.pages_count + 1)
+        used = {str(index) for page in range(1, self.pages_count + 1)
                 for index in self._resource_catalog.get_resources_per_page(
                     page, PDFResourceType.FONT)}
-        footer = f"{SERIF.lower()}"  # the page numbers are set when the file is written
+        footer = SERIF.lower()  # the page numbers are set when the file is written
         for key, font in list(self.fonts.items()):
-            if font.i not in used and key != footer:
+            if str(font.i) not in used and key != footer:
                 del self.fonts[key]
         return bytes(self.output())
 
