@@ -203,7 +203,7 @@ def test_a_wrong_current_password_counts_as_a_wrong_login(app, make_user, thrott
 
 
 def test_the_cli_resets_a_password_and_ends_every_session(app, runner, session, make_user):
-    from tests.test_cli import refused, run
+    from tests.factories import refused, run
 
     make_user()
     client, _ = sign_in(app)
@@ -228,7 +228,7 @@ def test_the_cli_resets_a_password_and_ends_every_session(app, runner, session, 
 
 def test_the_first_start_admin_password_can_be_changed(app, runner):
     from survey.cli import ADMIN, ensure_admin
-    from tests.test_cli import run
+    from tests.factories import run
 
     with app.app_context():
         first = ensure_admin()

@@ -14,7 +14,7 @@ from survey.schema import create_all
 from survey.security.models import FailedAttempt
 from survey.security.throttle import CARD_PER_BROWSER, Limit
 from tests.conftest import csrf_token, make_test_app
-from tests.test_ballots import vote
+from tests.factories import vote
 
 #: Each test stays in one window of the limits, however slow the machine.
 pytestmark = pytest.mark.usefixtures("throttle_clock")
