@@ -9,7 +9,9 @@
 #
 # PostgreSQL: set SURVEY_TEST_DATABASE_URL to use a database of your own; otherwise, as root on
 # a Debian machine, the local cluster is installed if needed, started, and a test database is
-# created. Where that is impossible the PostgreSQL run is skipped with a message saying so,
+# created, with the pageinspect extension and the page readers of scripts/pageinspect.sql that
+# the purge tests need (in a database of your own, run that file once as a superuser; without
+# it those tests are skipped, except under CI). Where that is impossible the PostgreSQL run is skipped with a message saying so,
 # except under CI (CI=true), where it is a failure.
 #
 # Browser tests (tests/browser, marker "browser"): Playwright drives Debian's Chromium at
@@ -72,11 +74,16 @@ start_postgres() {
         || su postgres -c "psql -qc \"CREATE ROLE survey_test LOGIN PASSWORD 'survey_test'\""
     su postgres -c "psql -qc 'DROP DATABASE IF EXISTS survey_test'" >/dev/null
     su postgres -c "psql -qc 'CREATE DATABASE survey_test OWNER survey_test'"
+    # pageinspect and its two wrappers for the test role: the purge tests read raw pages
+    su postgres -c "psql -q -v ON_ERROR_STOP=1 -d survey_test -f -" < scripts/pageinspect.sql
     export SURVEY_TEST_DATABASE_URL="postgresql+psycopg://survey_test:survey_test@127.0.0.1:5432/survey_test"
 }
 
 say "Lint (ruff)"
 .venv/bin/ruff check survey tests scripts
+
+say "Types (mypy)"
+.venv/bin/mypy
 
 # Packaging, once for both passes: the offline bundle is built (its wheel is the project's), then
 # installed into a fresh virtual environment inside a network namespace of its own, where the

@@ -68,7 +68,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from survey.assets import StaticAssets
 
-    app.wsgi_app = StaticAssets(app.wsgi_app, app.static_folder, f"{app.static_url_path}/")
+    assert app.static_folder is not None  # the package's static/, served by StaticAssets
+    # Flask types wsgi_app as a method, though its documentation wraps it in middleware this way
+    app.wsgi_app = StaticAssets(  # type: ignore[method-assign]
+        app.wsgi_app, app.static_folder, f"{app.static_url_path}/"
+    )
     return app
 
 

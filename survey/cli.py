@@ -17,6 +17,7 @@ from survey import create_app
 from survey.auth.operations import create_user, has_users
 from survey.console import base_url as console_base_url
 from survey.db import command_transaction
+from survey.desk.purge import PURGE_PENDING, purge_engine, purge_pending, start_retrying
 from survey.i18n import _
 
 ADMIN = "admin"
@@ -102,6 +103,11 @@ def serve_command(host: str, port: int, workers: int, threads: int | None,
 
     upgrade()
     password = ensure_admin()
+    # a close whose purge did not finish (the process died, a reader held an old snapshot):
+    # try again now; the workers keep trying while it is pending
+    if not purge_pending(purge_engine(current_app)).done:
+        click.echo(str(PURGE_PENDING), err=True)
+    purge_engine(current_app).dispose()
     # The workers are forked from this process: none may inherit its connections (an SQLite
     # file handle, a PostgreSQL socket shared by two processes), so none stays open here.
     current_app.extensions["survey.engine"].dispose()
@@ -125,7 +131,9 @@ def serve_command(host: str, port: int, workers: int, threads: int | None,
     if sys.platform == "win32":  # pragma: no cover - gunicorn does not run on Windows
         import waitress
 
-        waitress.serve(create_app(), host=host, port=port, threads=threads)
+        app = create_app()
+        start_retrying(app)
+        waitress.serve(app, host=host, port=port, threads=threads)
         return
     from survey.server import run
 
@@ -164,6 +172,11 @@ def demo_command(pdf_path: Path | None, count: int, base_url: str | None, port: 
 
     upgrade()
     password = ensure_admin()
+    # a close whose purge did not finish (the process died, a reader held an old snapshot):
+    # try again now; the workers keep trying while it is pending
+    if not purge_pending(purge_engine(current_app)).done:
+        click.echo(str(PURGE_PENDING), err=True)
+    purge_engine(current_app).dispose()
     if password:  # shown before anything else can fail: it is never shown again
         click.echo(_("Tài khoản quản trị: %(name)s / %(password)s (chỉ hiện một lần)",
                      name=ADMIN, password=password))

@@ -69,6 +69,14 @@ class DefaultConfig:
     #: ``SURVEY_PREPARE_THRESHOLD=none`` there (never prepare).
     PREPARE_THRESHOLD: int | str | None = 5
 
+    #: While a closed round's purge is pending (a reader held an old snapshot of the database
+    #: during the close: survey.desk.purge), the server tries again this often; 0: only at
+    #: start and after each close.
+    PURGE_RETRY_SECONDS = 30
+    #: The database the purge connects to, if not ``DATABASE_URL``: PostgreSQL itself when the
+    #: app reaches it through PgBouncer in transaction mode (the purge needs one session).
+    PURGE_DATABASE_URL: str | None = None
+
     #: The folder of PostgreSQL's ``pg_dump`` and ``pg_restore`` for ``survey backup`` and
     #: ``survey restore`` (``None``: found on the ``PATH``).
     PG_BIN: str | None = None

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 from flask import Flask, current_app, g
 from flask.cli import with_appcontext
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from survey.errors import SurveyError
@@ -34,6 +35,10 @@ IMMEDIATE = "survey_begin_immediate"
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    if TYPE_CHECKING:
+        # Every model names its __tablename__, so its __table__ is a Table (SQLAlchemy types
+        # it as any FromClause, which insert() and delete() do not take).
+        __table__: ClassVar[Table]
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -254,30 +259,39 @@ def init_command() -> None:
     click.echo(_("Cơ sở dữ liệu đã sẵn sàng."))
 
 
-def compact(engine: Engine | None = None, attempts: int = 10) -> bool:
+def compact(engine: Engine | None = None, attempts: int = 10, pause: float = 0.2) -> bool:
     """After a close: rebuild the SQLite file so no freed page keeps a pre-close ballot.
 
     ``secure_delete`` zeroes freed content, ``VACUUM`` rewrites every page, and the WAL is
     checkpointed and truncated so no old frame survives beside the database. No-op elsewhere.
 
     :returns: whether the WAL could be truncated (a reader holding an old snapshot prevents it;
-        the next close or start tries again).
+        the caller keeps the round's purge pending and tries again: survey.desk.purge).
     """
     engine = engine or current_app.extensions["survey.engine"]
     if engine.dialect.name != "sqlite":
         return True
     raw = engine.raw_connection()
+    connection = raw.driver_connection
+    assert connection is not None  # just checked out of the pool, so open
     try:
-        connection = raw.driver_connection
         connection.execute("PRAGMA busy_timeout=2000")
-        connection.execute("VACUUM")
+        vacuumed = False
         for attempt in range(attempts):
+            if attempt:
+                time.sleep(pause * attempt)
+            if not vacuumed:
+                try:
+                    connection.execute("VACUUM")
+                except sqlite3.OperationalError:  # a writer kept the lock past the timeout
+                    continue
+                vacuumed = True
             busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if not busy:
                 return True
-            time.sleep(0.2 * (attempt + 1))
-        logging.getLogger(__name__).warning("WAL not truncated after close: readers are busy")
+        logging.getLogger(__name__).warning(
+            "The SQLite WAL could not be truncated: a reader holds an older snapshot.")
         return False
     finally:
-        raw.driver_connection.execute("PRAGMA busy_timeout=30000")
+        connection.execute("PRAGMA busy_timeout=30000")
         raw.close()

@@ -27,6 +27,7 @@ from flask import Flask, Response, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
 PREFIX = "__Host-"
+SECURE_PREFIX = "__Secure-"
 
 
 def served_over_https() -> bool:
@@ -39,6 +40,12 @@ def served_over_https() -> bool:
 def cookie_name(name: str) -> str:
     """``name`` as this request's cookies are called: ``__Host-name`` over HTTPS."""
     return PREFIX + name if served_over_https() else name
+
+
+def path_cookie_name(name: str) -> str:
+    """``name`` as this request's cookies of a single path are called: ``__Secure-name`` over
+    HTTPS (a browser keeps it only if it came over HTTPS; ``__Host-`` needs the whole site)."""
+    return SECURE_PREFIX + name if served_over_https() else name
 
 
 def scheme(config: Mapping[str, Any]) -> str:

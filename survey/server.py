@@ -51,10 +51,18 @@ def run(*, host: str, port: int, workers: int, threads: int, certfile: str | Non
         # run time (past the one worker SQLite allows), and two servers of one account would
         # share its path.
         "control_socket_disable": True,
+        "post_worker_init": _start_purge_retries,
     }
     if certfile:
         options |= {"certfile": certfile, "keyfile": keyfile, "ssl_context": _tls_context}
     SurveyServer(options).run()
+
+
+def _start_purge_retries(worker: Any) -> None:
+    """Each worker retries pending purges (one at a time across workers: a lock decides)."""
+    from survey.desk.purge import start_retrying
+
+    start_retrying(worker.wsgi)
 
 
 def _tls_context(_config: Any, default_ssl_context_factory: Any) -> ssl.SSLContext:

@@ -20,7 +20,7 @@ from survey.reports.cli import recount_command, tally_command
 from survey.rounds.importing import parse_subjects
 from survey.rounds.models import Subject
 from tests.conftest import DATA, NOW, PASSWORD
-from tests.factories import UNITS, appraise, small_roster
+from tests.factories import UNITS, appraise, refused, small_roster
 
 
 def subject_ids(round_) -> dict[str, int]:
@@ -106,6 +106,28 @@ def test_an_anonymous_card_cannot_vote_in_an_appraisal_round(client, session, ma
     assert page.status_code == 409 and "không gắn với người nào" in page.text
     assert client.post("/v/a/cast", data={"code": card.code}).status_code == 409
     assert stored(session) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("open_", [False, True])
+def test_anonymous_cards_are_refused_for_an_appraisal_round(logged_in, runner, session,
+                                                            make_appraisal, open_):
+    """`survey cards create` and the cards form make no card that belongs to nobody: it could
+    not vote, yet would count as issued. The refusal names the command that makes named cards."""
+    round_ = make_appraisal(open_=open_)
+    before = session.scalars(select(Card.serial).order_by(Card.serial)).all()
+    stderr = refused(runner, "cards", "create", round_.id, "--count", "3")
+    assert "thẻ có tên" in stderr and f"survey appraisal cards {round_.id}" in stderr
+    page = logged_in.post(f"/rounds/{round_.id}/cards", data={"count": "3"},
+                          follow_redirects=True)
+    assert "Đợt đánh giá, xếp loại dùng thẻ có tên" in unescape(page.text)
+    session.rollback()
+    assert session.scalars(select(Card.serial).order_by(Card.serial)).all() == before
+    assert session.scalar(select(func.count()).select_from(Card).where(
+        Card.member_id.is_(None))) == 0
+    # an English screen reads it in English; the named cards still come from their command
+    english = logged_in.post(f"/rounds/{round_.id}/cards", data={"count": "3"},
+                             headers={"Accept-Language": "en"}, follow_redirects=True)
+    assert "survey appraisal cards" in english.text and "thẻ có tên" not in english.text
 
 
 def test_replacement_of_a_named_card_is_named_for_the_same_member(session, make_appraisal):
@@ -306,12 +328,12 @@ def test_tally_json_and_suppression(runner, session, closed_round):
     assert chi["median_level"] == "good" and chi["majority"] == ["good"]
     assert chi["comments"] == ["Còn chậm"]
     assert binh["majority"] == ["excellent"] and binh["total"]["median"] == "91.00"
-    assert ha["suppressed"] and ha["raters"] == 2
+    assert ha["suppressed"] and ha["raters"] is None  # rated by 2: not even that is shown
     for key in ("counts", "percent", "general", "tasks", "total", "median_level", "majority",
                 "comments"):
         assert ha[key] is None
     assert "Bí mật của Hà" not in result.output
-    assert by_name["An"]["suppressed"] and by_name["An"]["raters"] == 0
+    assert by_name["An"]["suppressed"] and by_name["An"]["raters"] is None
     # Phòng A: Bình excellent, Chi good → 1 > 20% of 1: breach; Phòng B: only Hà, hidden
     assert data["quota"] == [{"group": "Phòng A", "excellent": 1, "good": 1,
                               "quota_percent": 20, "allowed": 0, "share": "100.00",

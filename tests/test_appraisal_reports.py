@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -211,6 +212,77 @@ def test_xlsx_two_sheets_numbers_as_numbers_and_suppression(logged_in, rated):
     assert SECRET not in text and COMMENT not in text
 
 
+# -- a subject below the minimum of raters: nothing, not even how many rated ----------------
+
+#: Below the minimum in :func:`rated`: Hà (rated by two), An, Em and Khoa (by nobody).
+HIDDEN = {"An": 1, "Em": 5, "Hà": 7, "Khoa": 8}
+
+
+def _row_cells(page: str, order: int, name: str) -> list[str]:
+    """The cells of the table row of subject ``order``: its order, then its name."""
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, re.S):
+        cells = [" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split())
+                 for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        if cells[:1] == [str(order)] and cells[1].startswith(name):
+            return cells
+    raise AssertionError(f"no row {order}")
+
+
+def test_the_rater_count_below_the_minimum_is_in_no_output(logged_in, runner, rated, tmp_path):
+    tally = runner.invoke(SURVEY, ["tally", str(rated.id), "--format", "json"])
+    assert tally.exit_code == 0, tally.output
+    for data in (json.loads(tally.stdout),
+                 logged_in.get(f"/rounds/{rated.id}/results.json").get_json()):
+        raters = {s["name"]: s["raters"] for s in data["subjects"]}
+        assert raters == {"An": None, "Bình": 4, "Chi": 4, "Dũng": 4, "Em": None, "Giang": 4,
+                          "Hà": None, "Khoa": None}
+    # CSV (page and command): the rater count's cell is empty, like every figure
+    cli_csv = runner.invoke(SURVEY, ["tally", str(rated.id), "--format", "csv"]).stdout
+    web_csv = logged_in.get(f"/rounds/{rated.id}/results.csv").data.decode("utf-8-sig")
+    for text in (cli_csv, web_csv):
+        rows = {row[1]: row for row in csv.reader(io.StringIO(text.removeprefix("\ufeff")))}
+        assert rows["Họ và tên"][4] == "Số người đánh giá" and rows["Chi"][4] == "4"
+        for name in HIDDEN:
+            assert rows[name][4:-1] == [""] * (len(rows[name]) - 5), name
+    # XLSX: the same
+    book = openpyxl.load_workbook(io.BytesIO(logged_in.get(
+        f"/rounds/{rated.id}/results.xlsx").data))
+    sheet = {row[1]: row for row in book["Kết quả"].iter_rows(min_row=5, values_only=True)}
+    assert sheet["Chi"][4] == 4
+    assert all(sheet[name][4] is None for name in HIDDEN)
+    # the results page, the minutes page and its file, the summary: the order, the name and
+    # the note, and no other cell
+    out = tmp_path / "bien-ban.html"
+    assert runner.invoke(SURVEY, ["report", str(rated.id), "--format", "html", "--out",
+                                  str(out)]).exit_code == 0
+    pages = {"results": logged_in.get(f"/rounds/{rated.id}/results").text,
+             "minutes": logged_in.get(f"/rounds/{rated.id}/minutes").text,
+             "file": out.read_text(encoding="utf-8"),
+             "summary": logged_in.get(f"/rounds/{rated.id}/summary").text}
+    for where, page in pages.items():
+        assert _row_cells(page, 3, "Chi")[2] == "4", where  # Chi: 4 raters
+        for name, order in HIDDEN.items():
+            cells = _row_cells(page, order, name)
+            assert len(cells) == 3, (where, cells)
+            assert "không" in cells[2] and not re.search(r"\d", cells[1] + cells[2].replace(
+                "3 người", "")), (where, cells)
+    # the minutes and the summary as PDF: nothing between the subject and the note
+    minutes = _pdf_text(logged_in.get(f"/rounds/{rated.id}/minutes.pdf").data)
+    summary = _pdf_text(logged_in.get(f"/rounds/{rated.id}/summary.pdf").data)
+    assert "3 Chi Chuyên viên, Phòng A 4 3 75,00%" in minutes
+    for name, order in HIDDEN.items():
+        unit = "Phòng B" if name in ("Hà", "Khoa") else "Phòng A"
+        assert (f"{order} {name} Chuyên viên, {unit} Dưới 3 người đánh giá: không ghi số "
+                "liệu") in minutes, name
+        assert (f"{order} {name} Chuyên viên, {unit} Dưới mức tối thiểu người đánh giá: "
+                "không ghi số liệu") in summary, name
+    # the ballot file's header says only that the minimum was not reached
+    header = json.loads(logged_in.get(f"/rounds/{rated.id}/ballots.jsonl").data
+                        .split(b"\n", 1)[0])
+    assert {s["name"]: s["raters"] for s in header["subjects"] if s["suppressed"]} == dict.fromkeys(
+        HIDDEN)
+
+
 # -- the ballot file and the recount -------------------------------------------------------
 
 
@@ -232,7 +304,7 @@ def test_ballot_file_is_stable_has_no_comment_and_no_hidden_subject(app, logged_
     assert header["rules"] == {"min_raters": 3, "quota_percent": 20, "quota_group": "round",
                                "same_unit_only": False}
     ha = header["subjects"][6]
-    assert (ha["name"], ha["raters"], ha["suppressed"]) == ("Hà", 2, True)
+    assert (ha["name"], ha["raters"], ha["suppressed"]) == ("Hà", None, True)  # not even 2
     assert header["lines"] == len(lines) == 16  # 4 raters × Bình, Chi, Dũng, Giang
     assert {line[0] for line in lines} == {2, 3, 4, 6}  # no line of Hà's
     assert sorted(line for line in lines if line[0] == 3) == [
@@ -318,6 +390,30 @@ def test_report_command_writes_the_appraisal_documents(runner, rated, tmp_path):
     refused = runner.invoke(SURVEY, ["report", str(rated.id), "--format", "pdf", "--document",
                                      "summary", "--order", "low", "--out", str(pdf)])
     assert refused.exit_code == 2
+
+
+@pytest.mark.parametrize("args", [["--document", "minutes"], []])
+def test_report_command_writes_the_appraisal_minutes_as_html(runner, logged_in, rated, tmp_path,
+                                                            args):
+    """`survey report --format html --document minutes` (and `--format html` alone, whose first
+    document is the minutes): the page of the minutes as a file of its own."""
+    out = tmp_path / "bien-ban.html"
+    result = runner.invoke(SURVEY, ["report", str(rated.id), "--format", "html", *args,
+                                    "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "<style>" in page and "/static/" not in page and "<script" not in page
+    assert '<html lang="vi">' in page
+    text = unescape(page)
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Đánh giá, xếp loại năm 2026" in text
+    assert "III. KẾT QUẢ ĐÁNH GIÁ ĐỐI VỚI TỪNG NGƯỜI" in text
+    digest = hashlib.sha256(logged_in.get(f"/rounds/{rated.id}/ballots.jsonl").data).hexdigest()
+    assert digest in text.replace(" ", "").replace("\n", "")
+    assert SECRET not in text and COMMENT not in text  # the minutes hold no comment
+    # the same document as the minutes page of the app
+    web = logged_in.get(f"/rounds/{rated.id}/minutes").text
+    article = re.compile(r'<article class="document">.*?</article>', re.S)
+    assert article.search(page).group(0) == article.search(web).group(0)
 
 
 def test_summary_page_labels_its_controls_and_has_unique_ids(logged_in, rated):

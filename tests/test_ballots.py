@@ -82,12 +82,13 @@ def test_review_edit_keeps_choices(client, make_round):
 @pytest.mark.parametrize(
     ("setup", "status", "message"),
     [
-        ("used", 409, "Thẻ này đã được dùng để bỏ phiếu"),
+        # a used card is answered as an unknown code is (test_a_used_card_answers_as_unknown)
+        ("used", 404, "hoặc thẻ đã được dùng để bỏ phiếu"),
         ("voided", 409, "Thẻ này đã bị hủy"),
         ("not_issued", 409, "Thẻ này chưa được kích hoạt"),
         ("closed", 409, "Đợt lấy phiếu đã kết thúc"),
         ("draft", 409, "Đợt lấy phiếu chưa mở"),
-        ("unknown", 404, "Không tìm thấy thẻ có mã này"),
+        ("unknown", 404, "Không dùng được mã này: không có thẻ nào mang mã này"),
     ],
 )
 def test_card_refusals_store_nothing(client, session, make_round, setup, status, message):
@@ -146,8 +147,9 @@ def test_second_cast_of_same_card_is_refused(client, session, make_round):
     data = {"code": round_.codes[0], f"s{round_.subjects[0].id}": "high"}
     assert client.post("/v/cast", data=data).status_code == 303
     again = client.post("/v/cast", data=data)
-    assert again.status_code == 409
+    assert again.status_code == 404  # as an unknown code: nobody can watch a card vote
     assert "đã được dùng" in again.text
+    assert "phiếu của bạn đã được ghi nhận" in again.text  # what a double tap tells the voter
     assert count(session, Ballot, round_.id) == 1
 
 
@@ -161,3 +163,53 @@ def test_voter_pages_set_no_cookie_but_csrf(client, make_round):
 
         serializer = SecureCookieSessionInterface().get_signing_serializer(client.application)
         assert set(serializer.loads(cookie.value)) <= {"csrf_token"}
+
+
+def test_new_codes_carry_140_bits_in_seven_groups_of_four():
+    from survey.ballots.cards import ALPHABET, CODE_LENGTH, new_code, normalize_code
+
+    code = new_code()
+    assert [len(group) for group in code.split("-")] == [4] * 7
+    assert len(set(ALPHABET)) == 32 and CODE_LENGTH * 5 == 140 >= 128
+    assert normalize_code(code.lower().replace("-", " ")) == code  # typed as read aloud
+    assert len({new_code() for _ in range(2000)}) == 2000
+
+
+def test_a_card_printed_with_a_20_symbol_code_still_votes(client, session, make_round):
+    from sqlalchemy import update
+
+    from survey.ballots.cards import hash_code
+
+    round_ = make_round(cards=1, open_=True)
+    printed = "ABCD-EFGH-JKLM-NPQR-STUV"  # 100 bits: what cards carried before
+    session.execute(update(Card).where(Card.round_id == round_.id)
+                    .values(code_hash=hash_code(printed)))
+    session.commit()
+    assert vote(client, printed.lower(), {round_.subjects[0].id: "high"}).status_code == 303
+    assert count(session, Ballot, round_.id) == 1
+    # any other length is no card's
+    assert client.post("/v", data={"code": printed + "-WX"}).status_code == 400
+
+
+def test_a_used_card_is_answered_as_an_unknown_code(app, session, make_round):
+    """Whoever knows a card's code (its holder, an officer who saw the codes at printing)
+    cannot watch it vote: at every step a spent card's answer is an unknown code's."""
+    from survey.ballots.cards import new_code
+
+    round_ = make_round(cards=1, open_=True)
+    sid = round_.subjects[0].id
+    assert vote(app.test_client(), round_.codes[0], {sid: "high"}).status_code == 303
+    for path in ("/v", "/v/review", "/v/cast"):
+        used, unknown = (app.test_client().post(path, data={"code": code, f"s{sid}": "low"})
+                         for code in (round_.codes[0], new_code()))
+        assert used.status_code == unknown.status_code == 404, path
+        assert _without_tokens(used) == _without_tokens(unknown), path
+        assert "hoặc thẻ đã được dùng để bỏ phiếu" in used.text
+    assert count(session, Ballot, round_.id) == 1
+
+
+def _without_tokens(response) -> tuple[str, list[tuple[str, str]]]:
+    """The page and its headers, but for each browser's own CSRF token and cookie."""
+    page = re.sub(r'name="csrf_token"( type="hidden")? value="[^"]+"', "TOKEN", response.text)
+    headers = sorted((k, "COOKIE" if k == "Set-Cookie" else v) for k, v in response.headers)
+    return page, headers

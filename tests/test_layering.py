@@ -4,6 +4,7 @@ imports one above it (docs/architecture.md, "Layers"), and no module imports a p
 from __future__ import annotations
 
 import ast
+import re
 from importlib.util import resolve_name
 from pathlib import Path
 
@@ -215,3 +216,58 @@ def test_no_private_name_is_imported_across_modules():
         for name in _private_imports(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+#: The most lines a module of the package may have, and a view function.
+MODULE_LINES = 400
+VIEW_LINES = 25
+
+
+def test_no_module_is_over_400_lines():
+    long = {str(path.relative_to(SURVEY_DIR.parent)): n for _module, path in _modules()
+            if "migrations" not in path.parts
+            and (n := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES}
+    assert long == {}
+
+
+def _views(source: str) -> list[tuple[str, int]]:
+    """``(name, lines)`` of every function of ``source`` routed by a blueprint decorator."""
+    return [
+        (node.name, node.end_lineno - node.lineno + 1)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+                and d.func.attr in {"route", "get", "post"} for d in node.decorator_list)
+        and node.end_lineno is not None
+    ]
+
+
+def test_no_view_is_over_25_lines():
+    # from "def" to its last line
+    assert _views('@bp.get("/")\ndef index():\n    return 1\n') == [("index", 2)]
+    long = [f"{module}.{name}: {n}" for module, path in _modules()
+            for name, n in _views(path.read_text(encoding="utf-8")) if n > VIEW_LINES]
+    assert long == []
+
+
+#: What asks which kind a round is: a comparison of a ``kind`` with a kind's name.
+_KIND_BRANCH = re.compile(
+    r"""\bkind\s*(==|!=)\s*["'](confidence|no_confidence|appraisal|nomination)["']"""
+    r"""|\bkind\s+(not\s+)?in\s*[({\[]|RoundKind\.""")
+
+
+def test_only_the_kinds_ask_which_kind_a_round_is():
+    """Outside survey/kinds, only the pure recount's decoder of ballot files branches on a
+    kind's name (it reads the file's own "kind" field, below the registry's layer)."""
+    assert _KIND_BRANCH.search('if round_.kind == "appraisal":')
+    assert _KIND_BRANCH.search("if round_.kind in (a, b):")
+    assert not _KIND_BRANCH.search('if self.body_kind == BodyKind.party:')
+    branches = [f"{path.relative_to(SURVEY_DIR.parent)}:{number}"
+                for _module, path in _modules() if "kinds" not in path.parts
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if _KIND_BRANCH.search(line)]
+    assert len(branches) <= 5, branches
+    assert all(b.startswith("survey/tally/") for b in branches), branches
+    templates = [str(p) for p in SURVEY_DIR.parent.joinpath("templates").rglob("*.html")
+                 if _KIND_BRANCH.search(p.read_text(encoding="utf-8"))]
+    assert templates == []

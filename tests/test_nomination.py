@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import unicodedata
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -340,6 +341,42 @@ def test_a_listed_candidate_written_in_is_an_agree_for_that_candidate(client, se
     assert session.scalar(select(func.count()).select_from(InvalidLine)) == 0
     assert session.scalar(select(func.count()).select_from(Mark).where(
         Mark.subject_id == toan.id, Mark.choice == "agree")) == 2
+
+
+def test_a_written_in_listed_candidate_counts_as_an_agree_as_the_docs_say(client, session,
+                                                                          runner):
+    """docs/nomination.md and docs/rules.md say what the count does with a name written in
+    that is the position's listed candidate: an agree for that candidate, once."""
+    round_, codes = nomination_round(session, summoned=5, present=5, cards=5)
+    chair = round_.positions[1]
+    chair.allow_write_ins = True
+    session.commit()
+    toan = next(s for s in round_.subjects if s.name == "Trần Mạnh Toàn")
+    _vote(client, codes[0], {f"w{chair.id}": "trần  MẠNH toàn"})
+    _vote(client, codes[1], {f"s{toan.id}": "agree", f"w{chair.id}": "Trần Mạnh Toàn"})
+    _vote(client, codes[2], {f"w{chair.id}": "Lò Văn Lâm"})  # listed for the other position
+    _vote(client, codes[3], {})
+    _vote(client, codes[4], {})
+    session.rollback()
+    close_round(session, session.get(Round, round_.id), NOW)
+    session.commit()
+    data = json.loads(run(runner, "tally", round_.id, "--format", "json").stdout)
+    position = data["positions"][1]
+    assert (position["valid"], position["invalid"]) == (5, 0)
+    assert [(c["name"], c["votes"]) for c in position["candidates"]] == [
+        ("Trần Mạnh Toàn", 2), ("Lương Minh Chiến", 0)]
+    assert [(w["name"], w["votes"]) for w in position["write_ins"]] == [("Lò Văn Lâm", 1)]
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    nomination = " ".join((docs / "nomination.md").read_text(encoding="utf-8").split())
+    assert "not merged" not in nomination
+    assert "rules.md#write-in-of-a-listed-candidate" in nomination
+    assert "becomes an agree for that candidate, once" in nomination
+    assert "`fold_write_ins` in `survey/kinds/nomination/ballot.py`" in nomination
+    rules = (docs / "rules.md").read_text(encoding="utf-8")
+    section = rules.split("### Write-in of a listed candidate")[1].split("\n### ")[0]
+    assert "counted as an agree for that candidate, once" in " ".join(section.split())
+    assert "*Source:* Regulation 377-QĐ/TW" in section
 
 
 def test_a_write_in_cannot_become_a_spreadsheet_formula(client, session, runner):

@@ -16,7 +16,7 @@ from survey.db import MIGRATIONS
 from survey.kinds.counts import ballot_sources, issued
 from survey.rounds.models import Round
 
-BEFORE = "0007_sessions"
+BEFORE = "0008_purge"
 WHEN = datetime(2026, 11, 2, 8, 0)
 
 

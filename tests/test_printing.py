@@ -169,3 +169,21 @@ def test_five_hundred_cards():
     assert len(reader.pages) == 63
     last = " ".join(reader.pages[-1].extract_text().split())
     assert re.findall(r"Thẻ số (\d+)", last) == ["497", "498", "499", "500"]
+
+
+def test_a_140_bit_code_fits_inside_its_card(ten_pdf, ten_cards):
+    """28 symbols in 7 groups: printed whole, in groups, inside the card's edges."""
+    from survey.ballots.printing import CARD_W, COLS, MARGIN, PAD, PER_PAGE
+
+    points = 72 / 25.4
+    page = pdfium.PdfDocument(ten_pdf)[0]
+    text = page.get_textpage()
+    whole = text.get_text_range()
+    for i, card in enumerate(ten_cards[:PER_PAGE]):
+        assert [len(g) for g in card.code.split("-")] == [4] * 7
+        start = whole.index(card.code)
+        left = text.get_charbox(start)[0]
+        right = text.get_charbox(start + len(card.code) - 1)[2]
+        column = MARGIN + (i % COLS) * CARD_W
+        assert left >= (column + PAD) * points
+        assert right <= (column + CARD_W - PAD) * points, card.code

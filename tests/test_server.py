@@ -5,7 +5,9 @@ from __future__ import annotations
 import http.client
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from survey.ballots.models import Ballot, Card
 from survey.ballots.operations import create_cards, issue_cards
 from survey.db import begin_write
 from survey.desk.operations import close_round, create_round, open_round
+from survey.rounds.models import Round
 from survey.rounds.operations import get_round, record_attendance
 from tests.conftest import NOW, btv_rows, make_test_app
 from tests.liveserver import LiveServer, Phone
@@ -109,7 +112,7 @@ def test_same_card_from_several_processes_votes_once(processes, data):
     with ThreadPoolExecutor(len(phones)) as pool:
         results = list(pool.map(send, range(len(phones))))
     statuses = sorted(status for status, _, _ in results)
-    assert statuses == [200] + [409] * (len(phones) - 1), logs(servers)
+    assert statuses == [200] + [404] * (len(phones) - 1), logs(servers)
     assert sum(url.endswith("/v/thanks") for _, url, _ in results) == 1
     assert counts(app, round_id)[:2] == (1, 1)
 
@@ -152,6 +155,57 @@ def test_close_with_100_votes_in_flight(processes, data):
         codes[statuses.index(409)] if 409 in statuses else codes[0], {}
     )
     assert late[0] == 409
+
+
+def test_no_cast_is_accepted_after_the_instant_the_close_records(processes, data):
+    """100 casts sent over two seconds, the close issued amid them: every ballot accepted was sent
+    before the instant the minutes record; every cast sent after it is refused as closed, its
+    card unspent; the count equals the stored ballots and the spent cards."""
+    servers = processes(2)
+    app = data()
+    n = 100
+    round_id, subjects, codes = open_round_with_cards(app, n)
+    phones = [Phone(servers[i % len(servers)].url) for i in range(n)]
+    tokens = [p.token() for p in phones]
+    barrier = threading.Barrier(n + 1)
+
+    def cast(i):
+        barrier.wait()
+        time.sleep(i * 0.02)
+        sent = datetime.now(UTC)
+        return (sent, *phones[i].request("/v/cast", {"csrf_token": tokens[i], "code": codes[i],
+                                                     f"s{subjects[i % 3]}": "low"}))
+
+    def close():
+        barrier.wait()
+        time.sleep(1.0)
+        with app.extensions["survey.sessionmaker"]() as session:
+            begin_write(session)
+            close_round(session, get_round(session, round_id), lambda: datetime.now(UTC))
+            session.commit()
+
+    with ThreadPoolExecutor(n + 1) as pool:
+        futures = [pool.submit(cast, i) for i in range(n)]
+        closer = pool.submit(close)
+        results = [f.result() for f in futures]
+        closer.result()
+    with app.extensions["survey.sessionmaker"]() as session:
+        instant = session.get(Round, round_id).closed_at.replace(tzinfo=UTC)
+        spent = set(session.scalars(select(Card.code_hash).where(
+            Card.round_id == round_id, Card.used.is_(True))))
+        from survey.kinds.counts import collected
+
+        counted = collected(session, round_id)
+    accepted = [i for i, (_, status, url, _) in enumerate(results) if status == 200]
+    refused = [i for i in range(n) if i not in accepted]
+    assert accepted and refused, "the close did not fall amid the casts"
+    assert all(results[i][2].endswith("/v/thanks") for i in accepted)
+    assert all(results[i][0] < instant for i in accepted), logs(servers)
+    for i in refused:
+        assert results[i][1] == 409 and "Đợt lấy phiếu đã kết thúc" in results[i][3]
+    assert any(results[i][0] > instant for i in refused)  # casts went on after the close
+    assert spent == {hash_code(codes[i]) for i in accepted}  # refused cards stay unspent
+    assert counts(app, round_id)[:2] == (len(accepted), len(accepted)) and counted == len(accepted)
 
 
 def test_sigkill_during_casts_loses_nothing_half_way(live, data, database_url, tmp_path):

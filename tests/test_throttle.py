@@ -220,3 +220,15 @@ def test_a_vote_leaves_nothing_in_the_counters(app, session, make_round):
     assert len(key) == 64 and count == 2
     assert FailedAttempt.__table__.columns.keys() == ["key", "window", "count"]
     assert not FailedAttempt.__table__.foreign_keys
+
+
+def test_used_cards_count_as_failures_as_unknown_codes_do(app, make_round):
+    """A used card spends the browser's budget as an unknown code does: the budget cannot
+    tell the two apart either (survey.ballots.operations.ANSWERED_AS)."""
+    round_ = make_round(cards=2, open_=True)
+    voter = app.test_client()
+    assert vote(voter, round_.codes[0], {}).status_code == 303
+    watcher = app.test_client()
+    for _ in range(CARD_PER_BROWSER.failures):
+        assert watcher.post("/v", data={"code": round_.codes[0]}).status_code == 404
+    assert watcher.post("/v", data={"code": round_.codes[1]}).status_code == 429

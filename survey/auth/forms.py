@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from survey.auth.models import Role
 from survey.i18n import _l
+from survey.web.forms import Form
 
 ROLE_LABELS = {
     Role.admin.value: _l("Quản trị viên"),
@@ -14,12 +14,12 @@ ROLE_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(max=200)])
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(
         _l("Tên đăng nhập"),
         validators=[
@@ -43,14 +43,14 @@ class UserForm(FlaskForm):
     )
 
 
-class ConfirmPasswordForm(FlaskForm):
+class ConfirmPasswordForm(Form):
     """Re-entering the password before a step that cannot be undone."""
 
     password = PasswordField(_l("Nhập lại mật khẩu của bạn để xác nhận"),
                              validators=[DataRequired(), Length(max=200)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """The signed-in user's own new password."""
 
     current = PasswordField(

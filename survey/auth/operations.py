@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
@@ -60,7 +61,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def has_users(session: Session) -> bool:
-    return session.scalar(select(func.count()).select_from(User)) > 0
+    return (session.scalar(select(func.count()).select_from(User)) or 0) > 0
 
 
 def set_active(session: Session, user: User, active: bool, actor: User) -> None:
@@ -98,4 +99,5 @@ def change_password(session: Session, user: User, password: str) -> None:
 
 def end_sessions(session: Session, user_id: int) -> int:
     """End every session of ``user_id`` (``survey.auth.sessions``); return how many."""
-    return session.execute(delete(LoginSession).where(LoginSession.user_id == user_id)).rowcount
+    ended = session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))
+    return cast(CursorResult[Any], ended).rowcount  # a DELETE's result is a CursorResult

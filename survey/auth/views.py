@@ -98,6 +98,7 @@ def change_password() -> ResponseReturnValue:
 def _new_password(password: str) -> None:
     db = get_session()
     user = db.get(User, current_user.id)
+    assert user is not None  # signed in, and accounts are never deleted
     operations.change_password(db, user, password)  # ends every session of the account
     sign_in(db, user)  # this browser goes on, in a new session
     audit(db, "user.password", user=user.username)

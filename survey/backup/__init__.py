@@ -131,7 +131,9 @@ def _backup_sqlite(engine: Engine, partial: Path) -> None:
     try:
         copy = sqlite3.connect(partial)
         try:
-            raw.driver_connection.backup(copy)  # all pages in one step: one read transaction
+            source = raw.driver_connection
+            assert source is not None  # just checked out of the pool, so open
+            source.backup(copy)  # all pages in one step: one read transaction
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             [(check,)] = copy.execute("PRAGMA quick_check").fetchall()
         finally:

@@ -10,13 +10,16 @@ from qrcode.image.svg import SvgPathImage
 
 #: 32 symbols without the look-alikes 0/O and 1/I, so each symbol carries exactly 5 bits.
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-#: 20 symbols x 5 bits = 100 bits of entropy.
-CODE_LENGTH = 20
+#: 28 symbols x 5 bits = 140 bits of entropy (at least 128), in 7 groups of 4.
+CODE_LENGTH = 28
+#: Cards printed before codes grew to 28 symbols (100 bits) still vote: a code is looked up
+#: by its hash, so the length only has to be one a card was printed with.
+LENGTHS = (CODE_LENGTH, 20)
 GROUP = 4
 
 
 def new_code() -> str:
-    """A fresh card code, grouped for typing: ``ABCD-EFGH-JKLM-NPQR-STUV``."""
+    """A fresh card code, grouped for typing: ``ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345``."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     return format_code(raw)
 
@@ -31,7 +34,7 @@ def normalize_code(text: str) -> str | None:
     Case, spaces and dashes are ignored so that a code read aloud and typed on a phone works.
     """
     raw = "".join(ch for ch in text.upper() if ch not in " -\t\r\n")
-    if len(raw) != CODE_LENGTH or any(ch not in ALPHABET for ch in raw):
+    if len(raw) not in LENGTHS or any(ch not in ALPHABET for ch in raw):
         return None
     return format_code(raw)
 

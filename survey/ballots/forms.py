@@ -3,7 +3,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import abort, current_app, request
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import HiddenField, IntegerField, StringField
@@ -11,9 +10,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from survey.ballots.operations import MAX_CARDS, MAX_SERIAL
 from survey.i18n import _l
+from survey.web.forms import Form
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(Form):
     code = StringField(
         _l("Mã trên thẻ"),
         validators=[DataRequired(_l("Hãy nhập mã in trên thẻ.")), Length(max=64)],
@@ -26,7 +26,7 @@ class ClaimForm(FlaskForm):
     )
 
 
-class VoteForm(FlaskForm):
+class VoteForm(Form):
     """The card code travels in the form, never in a cookie; the choices are ``s<id>`` radios."""
 
     code = HiddenField(validators=[DataRequired(), Length(max=64)])
@@ -59,25 +59,25 @@ class CardOnPage:
         return Markup(html)
 
 
-class CreateCardsForm(FlaskForm):
+class CreateCardsForm(Form):
     count = IntegerField(
         _l("Số thẻ cần in"), validators=[DataRequired(), NumberRange(min=1, max=MAX_CARDS)]
     )
 
 
-class IssueCardsForm(FlaskForm):
+class IssueCardsForm(Form):
     serials = StringField(
         _l("Số thẻ (ví dụ 1-40, 45); để trống để kích hoạt tất cả"),
         validators=[Optional(), Length(max=2000)],
     )
 
 
-class SerialForm(FlaskForm):
+class SerialForm(Form):
     serial = IntegerField(
         _l("Số thẻ"), validators=[DataRequired(), NumberRange(min=1, max=MAX_SERIAL)]
     )
 
 
-class CardsPdfForm(FlaskForm):
+class CardsPdfForm(Form):
     #: The codes just shown on the sheet, one per line; each is checked against its hash.
     codes = HiddenField(validators=[DataRequired(), Length(max=64 * MAX_CARDS)])

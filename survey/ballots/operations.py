@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
+    CursorResult,
     bindparam,
     func,
     insert,
@@ -130,7 +131,8 @@ def issue_cards(session: Session, round_: Round, serials: Iterable[int] | None =
         query = query.where(Card.serial.in_(wanted))
     else:
         query = query.where(Card.medium == "phone")
-    return session.execute(query.values(issued=True)).rowcount
+    # an UPDATE's result is a CursorResult (Session.execute types it as any Result)
+    return cast(CursorResult[Any], session.execute(query.values(issued=True))).rowcount
 
 
 def _card_by_serial(session: Session, round_: Round, serial: int) -> Card:
@@ -154,9 +156,9 @@ def void_card(session: Session, round_: Round, serial: int) -> Card:
     if card.voided:
         raise InvalidInput(_l("Thẻ số %(serial)d đã bị hủy trước đó.", serial=serial))
     # compare-and-set: a cast that wins the race keeps its ballot and the void is refused
-    done = session.execute(
+    done = cast(CursorResult[Any], session.execute(
         update(Card).where(Card.id == card.id, Card.used.is_(False)).values(voided=True)
-    )
+    ))
     if done.rowcount != 1:
         raise InvalidInput(
             _l("Thẻ số %(serial)d đã được dùng để bỏ phiếu, không thể hủy.", serial=serial)
@@ -191,19 +193,26 @@ def replace_card(session: Session, round_: Round, serial: int) -> NewCard:
 # -- voting -------------------------------------------------------------------------------------
 
 REJECTIONS = {
-    "malformed": _l("Mã thẻ không đúng dạng. Mã gồm 20 chữ và số, như trên thẻ."),
-    "unknown": _l("Không tìm thấy thẻ có mã này. Hãy kiểm tra lại mã trên thẻ."),
+    "malformed": _l("Mã thẻ không đúng dạng. Hãy gõ đủ các chữ và số in trên thẻ."),
+    "unknown": _l("Không dùng được mã này: không có thẻ nào mang mã này, hoặc thẻ đã được dùng "
+                  "để bỏ phiếu (mỗi thẻ chỉ bỏ phiếu được một lần). Hãy kiểm tra lại mã trên "
+                  "thẻ."),
     "not_issued": _l("Thẻ này chưa được kích hoạt. Hãy báo ban kiểm phiếu."),
     "voided": _l("Thẻ này đã bị hủy. Hãy báo ban kiểm phiếu."),
-    "used": _l("Thẻ này đã được dùng để bỏ phiếu. Mỗi thẻ chỉ bỏ phiếu được một lần."),
     "not_open": _l("Đợt lấy phiếu chưa mở. Hãy chờ ban kiểm phiếu thông báo."),
     "closed": _l("Đợt lấy phiếu đã kết thúc. Không thể bỏ phiếu nữa."),
     "bad_ballot": _l("Phiếu không hợp lệ: có lựa chọn không thuộc lá phiếu này."),
 }
 
+#: A used card is answered exactly as an unknown code is (the same reason, message and status,
+#: and counted as a failed attempt alike), so that nobody who knows a card's code (its holder,
+#: an officer who saw the codes at printing) can watch whether, or when, the card votes.
+ANSWERED_AS = {"used": "unknown"}
+
 
 def reject(reason: str) -> CardRejected:
-    """The refusal for ``reason``, with its message for the voter."""
+    """The refusal for ``reason`` as the voter sees it, with its message."""
+    reason = ANSWERED_AS.get(reason, reason)
     return CardRejected(reason, str(REJECTIONS[reason]))
 
 
@@ -227,28 +236,53 @@ _CARD_AND_ROUND = (
     .join_from(_cards, _rounds, _cards.c.round_id == _rounds.c.id)
     .where(_cards.c.code_hash == bindparam("code_hash"))
 )
-#: The same, with a share lock on the round (see :func:`check_card`).
-_CARD_AND_ROUND_LOCKED = _CARD_AND_ROUND.with_for_update(read=True, of=_rounds)
+#: The class of the PostgreSQL advisory locks (two-key form) on rounds: a cast holds its
+#: round's in share mode, the close in exclusive mode (:func:`lock_round`).
+ROUND_LOCK = 7305102
+#: The same, taking the round's lock in share mode as it finds the card (PostgreSQL).
+_CARD_AND_ROUND_LOCKED = _CARD_AND_ROUND.add_columns(
+    func.pg_advisory_xact_lock_shared(ROUND_LOCK, _rounds.c.id)
+)
+
+
+def lock_round(session: Session, round_id: int) -> None:
+    """Take the round's lock in exclusive mode, until the transaction ends: the close.
+
+    It waits for every cast in flight (each holds the lock in share mode from the moment it
+    finds its card until it commits), and every cast that asks for it afterwards waits behind
+    the close (PostgreSQL queues lock requests in order, so a stream of casts cannot starve
+    it), then finds the round closed. SQLite needs nothing: a writing transaction begins with
+    ``BEGIN IMMEDIATE``, which already waits for the casts in flight and holds off the rest.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(ROUND_LOCK, round_id)))
 
 
 def check_card(session: Session, code: str, *, lock: bool = False) -> CardCheck:
     """The card ``code``, which must be able to vote now, and its round.
 
-    With ``lock``, a share lock on the round: a close (which updates the row) waits for the
-    cast in progress to finish, and a cast that comes after the close sees it. SQLite's BEGIN
-    IMMEDIATE already serialises writers, so there the lock clause is not rendered.
+    With ``lock`` (a cast), the round's lock in share mode (:func:`lock_round`): a close
+    waits for the cast to commit, and a cast that asks after the close began waits for it; the
+    card is then spent only if the round is still open (:func:`spend_card`). SQLite's BEGIN
+    IMMEDIATE already serialises writers, so there no lock is taken.
+
+    A used card is refused as an unknown code is (:func:`reject`).
 
     :raises CardRejected: with the reason the card cannot vote.
     """
     canonical = normalize_code(code)
     if canonical is None:
         raise reject("malformed")
-    row = session.connection().execute(
-        _CARD_AND_ROUND_LOCKED if lock else _CARD_AND_ROUND, {"code_hash": hash_code(canonical)}
+    connection = session.connection()
+    locked = lock and connection.dialect.name == "postgresql"
+    row = connection.execute(
+        _CARD_AND_ROUND_LOCKED if locked else _CARD_AND_ROUND, {"code_hash": hash_code(canonical)}
     ).one_or_none()
     if row is None:
         raise reject("unknown")
-    round_id, kind, opened_at, closed_at, published_at, card_id, issued, voided, used, member = row
+    round_id, kind, opened_at, closed_at, published_at, card_id, issued, voided, used, member = (
+        row[:10])
     _check_card(round_state(opened_at, closed_at, published_at), issued, voided, used)
     return CardCheck(round_id, kind, card_id, member)
 
@@ -273,6 +307,11 @@ _SPEND = (
         _cards.c.used.is_(False),
         _cards.c.issued.is_(True),
         _cards.c.voided.is_(False),
+        # read afresh by this statement: a close that committed while the cast waited for
+        # the round's lock is seen here
+        select(_rounds.c.id)
+        .where(_rounds.c.id == _cards.c.round_id, _rounds.c.closed_at.is_(None))
+        .exists(),
     )
     .values(used=True)
 )
@@ -290,7 +329,8 @@ def spend_card(session: Session, card_id: int, round_id: int) -> str | None:
     """Mark the card used, by compare-and-set, and store its ballot's row.
 
     :returns: the new ballot's random id; ``None`` if the card was spent, voided or never
-        issued meanwhile (a second tab, a replay), and then nothing was written.
+        issued meanwhile (a second tab, a replay) or the round closed, and then nothing was
+        written.
     """
     connection = session.connection()
     if connection.execute(_SPEND, {"card_id": card_id}).rowcount != 1:
@@ -326,4 +366,5 @@ def cards_for_codes(session: Session, round_: Round, codes: Iterable[str]) -> li
     ).all()
     if len(rows) != len(wanted):
         raise InvalidInput(_l("Có mã không thuộc đợt lấy phiếu này."))
-    return sorted((NewCard(serial, wanted[h]) for h, serial in rows), key=lambda c: c.serial)
+    return sorted((NewCard(serial, wanted[h]) for h, serial in rows if h is not None),
+                  key=lambda c: c.serial)

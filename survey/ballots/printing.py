@@ -51,7 +51,7 @@ class PrintedCard:
     """One card as printed: the only place where its code appears in clear."""
 
     serial: int
-    #: the code in its typed form, ``ABCD-EFGH-JKLM-NPQR-STUV``
+    #: the code in its typed form, ``ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345``
     code: str
     #: the QR content, ``http://192.168.1.10:8000/v#ABCD-EFGH-JKLM-NPQR-STUV``
     url: str
@@ -170,10 +170,10 @@ class _Sheet:
             pdf.set_text_color(GREY)
             pdf.text(cx, y + QR_TOP + 10.0, self.holder_label)
             pdf.set_text_color(0)
-            size, lines = self._holder_lines(holder)
+            size, name_lines = self._holder_lines(holder)
             leading = size * PT * 1.15
             baseline = y + QR_TOP + 10.2 + leading
-            for line in lines:
+            for line in name_lines:
                 pdf.text(cx, baseline, line)
                 baseline += leading
             top = baseline - leading + 2.6  # below the name's descenders
@@ -190,9 +190,18 @@ class _Sheet:
         pdf.set_font(SANS, "", 8)
         pdf.set_text_color(GREY)
         pdf.text(left, y + CODE_BASELINE, self.code_label)
-        pdf.set_font(MONO, "", 12)
         pdf.set_text_color(0)
+        self._fit_code(card.code, CARD_W - 2 * PAD - self.code_label_w - 2.0)
         pdf.text(left + self.code_label_w + 2.0, y + CODE_BASELINE, card.code)
+
+    def _fit_code(self, code: str, width: float) -> None:
+        """The monospaced face at 12 pt, or smaller until ``code`` fits in ``width``: a code of
+        28 symbols in 7 groups is wider than one of 20."""
+        size = 12.0
+        self.pdf.set_font(MONO, "", size)
+        while size > 8.0 and self.pdf.get_string_width(code) > width:
+            size -= 0.5
+            self.pdf.set_font(MONO, "", size)
 
     def _holder_lines(self, holder: str) -> tuple[float, list[str]]:
         """A name is never cut if it fits in two lines at 8 pt; the font is left set."""

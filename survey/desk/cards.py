@@ -10,6 +10,7 @@ from survey.ballots.forms import CardsPdfForm, CreateCardsForm, IssueCardsForm, 
 from survey.ballots.printing import cards_pdf
 from survey.ballots.sheet import base_url, card_sheet, printed
 from survey.db import get_session
+from survey.desk import operations as desk
 from survey.desk.operations import card_holders, void_card
 from survey.errors import SurveyError
 from survey.i18n import _
@@ -39,7 +40,7 @@ def create_cards(round_id: int) -> ResponseReturnValue:
         flash_error(_("Số thẻ phải là số nguyên từ 1 đến %(max)d.", max=operations.MAX_CARDS))
         return _back(round_id)
     with write() as outcome:
-        cards = operations.create_cards(get_session(), round_, form.count.data)
+        cards = desk.create_cards(get_session(), round_, form.count.data)
         audit(get_session(), "cards.create", round_.id, count=len(cards),
               serials=f"{cards[0].serial}-{cards[-1].serial}")
     if outcome.refusal:

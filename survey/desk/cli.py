@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from survey.ballots import operations as cards
 from survey.ballots.commands import print_cards, report_cards
 from survey.console import base_url, echo_json
-from survey.db import command_transaction, compact
+from survey.db import command_transaction
 from survey.desk import operations
+from survey.desk.purge import PURGE_PENDING, purge_engine, purge_pending
 from survey.i18n import _, _l
 from survey.kinds import KINDS, kind_named, kind_of
 from survey.kinds.base import ListImport
@@ -124,7 +125,7 @@ def attendance_command(round_id: int, summoned: int, present: int, as_json: bool
                      q=_("đủ 2/3") if data["quorum"] else _("không đủ 2/3")))
 
 
-def _transition(name: str, operation: Callable[[Session, Round, datetime], None],
+def _transition(name: str, operation: Callable[[Session, Round, operations.Moment], None],
                 done: object, summary: str) -> None:
     # help= and not __doc__: the decorator has already read the docstring of ``command``
     @round_cli.command(name, help=summary)
@@ -132,9 +133,9 @@ def _transition(name: str, operation: Callable[[Session, Round, datetime], None]
     @click.option("--json", "as_json", is_flag=True)
     def command(round_id: int, as_json: bool) -> None:
         data = round_step(round_id, f"round.{name}",
-                          lambda s, r: operation(s, r, datetime.now(UTC)))
-        if name == "close":
-            compact()
+                          lambda s, r: operation(s, r, lambda: datetime.now(UTC)))
+        if name == "close" and not purge_pending(purge_engine(current_app)).done:
+            click.echo(str(PURGE_PENDING), err=True)
         if as_json:
             echo_json(data)
         else:
@@ -198,7 +199,7 @@ def create_cards_command(round_id: int, count: int, pdf_path: Path | None,
     base = base_url(base_option)
     with command_transaction() as session:
         round_ = rounds.get_round(session, round_id)
-        made = cards.create_cards(session, round_, count)
+        made = operations.create_cards(session, round_, count)
         record_cli(session, "cards.create", round_id, count=count,
                    serials=f"{made[0].serial}-{made[-1].serial}")
         printed = print_cards(round_, made, {}, base, pdf_path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -10,7 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from survey import kinds
 from survey.i18n import _l
 from survey.rounds.models import BodyKind
-from survey.web.forms import EmptyForm, choices
+from survey.web.forms import EmptyForm, Form, choices
 
 BODY_KINDS = {
     BodyKind.party.value: _l("Cơ quan Đảng (ĐẢNG CỘNG SẢN VIỆT NAM)"),
@@ -24,7 +23,7 @@ DENOMINATORS = {
 }
 
 
-class RoundDetailsForm(FlaskForm):
+class RoundDetailsForm(Form):
     title = StringField(_l("Tên đợt lấy phiếu"), validators=[DataRequired(), Length(max=300)])
     body = StringField(_l("Cơ quan tổ chức"), validators=[Length(max=300)])
     body_kind = SelectField(_l("Loại cơ quan (tiêu đề biên bản)"), choices=choices(BODY_KINDS))
@@ -53,25 +52,25 @@ class NewRoundForm(RoundDetailsForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     subjects_file = FileField(
         _l("Tệp danh sách (CSV hoặc XLSX)"),
         validators=[FileAllowed(["csv", "xlsx"], _l("Chỉ nhận tệp .csv hoặc .xlsx"))],
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     #: The previewed rows as JSON; parsed and checked again on confirm.
     rows = HiddenField(validators=[DataRequired()])
 
 
-class SubjectForm(FlaskForm):
+class SubjectForm(Form):
     name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Chức vụ"), validators=[Length(max=250)])
     unit = StringField(_l("Đơn vị"), validators=[Length(max=250)])
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     summoned = IntegerField(
         _l("Số người được triệu tập"), validators=[DataRequired(), NumberRange(min=1, max=100000)]
     )

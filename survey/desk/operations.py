@@ -5,7 +5,7 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from sqlalchemy import delete
@@ -61,23 +61,38 @@ def replace_subjects(session: Session, round_: Round, rows: Iterable[SubjectRow]
     kind_of(round_).replace_subjects(session, round_, list(rows))
 
 
-def open_round(session: Session, round_: Round, now: datetime) -> None:
+#: The time of a step, or a clock read when the step takes it (a close: once it has waited for
+#: the casts in flight, so that the recorded instant follows every ballot it accepted).
+Moment = datetime | Callable[[], datetime]
+
+
+def _at(now: Moment) -> datetime:
+    return now() if callable(now) else now
+
+
+def open_round(session: Session, round_: Round, now: Moment) -> None:
     """Open voting; needs subjects, a quorum, and whatever the kind needs."""
     round_.require_draft()
     kind_of(round_).check_ready(round_)
-    round_.open(now)
+    round_.open(_at(now))
     session.flush()
 
 
-def close_round(session: Session, round_: Round, now: datetime) -> None:
-    """Close voting, then rewrite the round's ballots in random order under fresh ids.
+def close_round(session: Session, round_: Round, now: Moment) -> None:
+    """Close voting at a definite instant, then rewrite the round's ballots in random order
+    under fresh ids, and mark the round's purge pending (survey.desk.purge).
 
-    The close takes the round row's write lock, which waits for every cast in flight (each
-    holds a share lock on it) and makes every later cast see the round closed.
+    The close first takes the round's lock (:func:`survey.ballots.operations.lock_round`): it
+    waits for the casts in flight, and every later cast waits for the close and is refused.
+    Only then is the instant read from ``now``, so every ballot accepted is before it.
 
-    :raises RoundStateError: if a paper ballot has an entry not yet counted (survey.paper).
+    :raises RoundStateError: if the round is not open (another close came first), or if a
+        paper ballot has an entry not yet counted (survey.paper).
     """
-    round_.close(now)
+    cards.lock_round(session, round_.id)
+    session.refresh(round_)  # what it is now that no cast or other close is under way
+    round_.close(_at(now))
+    round_.purge_pending = True
     session.flush()
     # no paper ballot may be left entered but uncounted: the close would lose it
     require_reconciled(session, round_.id)
@@ -86,8 +101,8 @@ def close_round(session: Session, round_: Round, now: datetime) -> None:
     kind.shuffle(session, round_.id)
 
 
-def publish_round(session: Session, round_: Round, now: datetime) -> None:
-    rounds.publish_round(session, round_, now)
+def publish_round(session: Session, round_: Round, now: Moment) -> None:
+    rounds.publish_round(session, round_, _at(now))
 
 
 def delete_round(session: Session, round_: Round) -> None:
@@ -95,6 +110,16 @@ def delete_round(session: Session, round_: Round) -> None:
         raise RoundStateError(_l("Chỉ có thể xóa một đợt đang chuẩn bị."))
     session.execute(delete(Card).where(Card.round_id == round_.id))
     session.delete(round_)
+
+
+def create_cards(session: Session, round_: Round, count: int) -> list[cards.NewCard]:
+    """``count`` anonymous cards (:func:`survey.ballots.operations.create_cards`).
+
+    :raises InvalidInput: for a round whose kind names its cards (an appraisal makes one card
+        per roster member, with its own command and button).
+    """
+    kind_of(round_).check_anonymous_cards(round_)
+    return cards.create_cards(session, round_, count)
 
 
 def void_card(session: Session, round_: Round, serial: int) -> None:
@@ -110,6 +135,6 @@ def card_holders(session: Session, round_: Round, serials: Iterable[int]) -> dic
 
 
 __all__ = [
-    "KINDS", "card_holders", "close_round", "create_round", "delete_round", "open_round",
-    "publish_round", "replace_subjects", "void_card",
+    "KINDS", "Moment", "card_holders", "close_round", "create_cards", "create_round",
+    "delete_round", "open_round", "publish_round", "replace_subjects", "void_card",
 ]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from survey.auth.forms import ConfirmPasswordForm
 from survey.ballots.forms import CreateCardsForm, IssueCardsForm, SerialForm
 from survey.ballots.operations import card_counts, turnout
-from survey.db import compact, get_session, transaction
+from survey.db import get_session, transaction
 from survey.desk import operations
 from survey.desk.forms import (
     AttendanceForm,
@@ -22,6 +22,7 @@ from survey.desk.forms import (
     RoundDetailsForm,
     SubjectForm,
 )
+from survey.desk.purge import PURGE_PENDING, purge_engine, purge_pending
 from survey.errors import NotFound, RoundStateError
 from survey.i18n import _, _l
 from survey.kinds import kind_named, kind_of
@@ -109,6 +110,7 @@ def show(round_id: int) -> ResponseReturnValue:
                                   formdata=None),
         create_cards=CreateCardsForm(formdata=None), issue_cards=IssueCardsForm(formdata=None),
         serial_form=SerialForm(formdata=None), button=EmptyForm(),
+        purge_pending=PURGE_PENDING if round_.purge_pending else None,
         **kind_of(round_).round_context(db, round_),
     )
 
@@ -325,12 +327,14 @@ def transition(round_id: int, step: str) -> ResponseReturnValue:
         _refuse_password(round_, step)
         return _confirm_page(round_, form, step, 403)
     with write() as outcome:
-        STEPS[step][0](get_session(), round_, _now())
+        # the clock is read by the step itself: a close reads it once the casts in flight
+        # are done (survey.desk.operations.close_round)
+        STEPS[step][0](get_session(), round_, _now)
         audit(get_session(), f"round.{step}", round_.id)
     if outcome.refusal:
         return _confirm_page(round_, form, step, 409)
-    if step == "close":
-        compact()
+    if round_.purge_pending and not purge_pending(purge_engine(current_app)).done:
+        flash_error(str(PURGE_PENDING))
     flash(str(DONE[step]), "info")
     return redirect(url_for(AFTER[step], round_id=round_.id))
 

@@ -22,8 +22,9 @@ from survey.documents.text import number
 #: A fill: (SVG fill or ``"hatch"``, grey level 0–255 for the PDF, whether its text is white).
 Fill = tuple[str, int, bool]
 
-#: The threshold marks of the confidence bands, as fractions of the bar.
-HALF_AND_TWO_THIRDS = (("1/2", Decimal(1) / 2), ("2/3", Decimal(2) / 3))
+#: The threshold marks drawn on the bars: more than half, and two thirds.
+HALF = (("1/2", Decimal(1) / 2),)
+HALF_AND_TWO_THIRDS = (*HALF, ("2/3", Decimal(2) / 3))
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,6 @@ def draw_legend(pdf: Document, items: Sequence[tuple[str, str]], fills: Mapping[
 
 
 __all__ = [
-    "HALF_AND_TWO_THIRDS", "Fill", "Segment", "draw_bar", "draw_legend", "fill_box", "hatch",
-    "stack", "svg_bar", "svg_hatch", "swatches",
+    "HALF", "HALF_AND_TWO_THIRDS", "Fill", "Segment", "draw_bar", "draw_legend", "fill_box",
+    "hatch", "stack", "svg_bar", "svg_hatch", "swatches",
 ]

@@ -135,7 +135,8 @@ def fit_size(pdf: Document, text: str, style: str, size: float, width: float) ->
 def wrapped(pdf: Document, text: str, style: str, size: float, width: float) -> list[str]:
     """``text`` as the lines it takes in ``width`` mm."""
     pdf.font(style, size)
-    lines: list[str] = pdf.multi_cell(width, 5, text, dry_run=True, output="LINES")
+    # fpdf2 types the result as any output's (its annotation has no overload per output)
+    lines: list[str] = pdf.multi_cell(width, 5, text, dry_run=True, output="LINES")  # type: ignore[assignment]
     return lines
 
 

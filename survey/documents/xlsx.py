@@ -2,6 +2,7 @@
 
 Counts and percentages are stored as numbers, so that Excel shows them with the reader's
 decimal separator and can sum them; a row in a band (or a breach) is shaded and its name bold.
+Every text is stored as text, never as a formula (:func:`keep_text`): the app writes no formula.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from survey.documents.csv import FORMULA_START
 from survey.i18n import _
 
 THIN = Side(style="thin", color="000000")
@@ -48,11 +50,30 @@ def workbook(title: str, results: Callable[[Worksheet], None], facts: Sequence[F
     sheet.title = _("Kết quả")
     results(sheet)
     write_facts(book.create_sheet(_("Thông tin đợt")), facts)
+    keep_text(book)
     book.properties.title = text(title)
     book.properties.creator = "survey"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def keep_text(book: Workbook) -> None:
+    """Make every text cell of ``book`` a text cell.
+
+    openpyxl stores a string that starts with ``=`` as a formula (and ``#N/A`` and the like as
+    an error), so a name typed by a voter or an organizer (``=HYPERLINK(…)``) would run when the
+    workbook is opened. Each such cell is set back to text; a text that Excel would read as a
+    formula once the cell is edited (``=``, ``+``, ``-``, ``@``) also gets Excel's quote prefix,
+    as Excel itself marks text typed after an apostrophe.
+    """
+    for sheet in book.worksheets:
+        for line in sheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(FORMULA_START):
+                        cell.quotePrefix = True
 
 
 def style_heading(sheet: Worksheet, row: int, width: int, height: int = 45) -> None:
@@ -145,6 +166,6 @@ def write_facts(sheet: Worksheet, rows: Sequence[Fact]) -> None:
 
 __all__ = [
     "BAND_FILL", "BOLD", "BORDER", "CENTRE", "HEADING_FILL", "HEAD_ROW", "PERCENT_FORMAT",
-    "WRAP", "Fact", "lay_out_table", "row", "style_heading", "text", "top", "workbook",
-    "write_facts",
+    "WRAP", "Fact", "keep_text", "lay_out_table", "row", "style_heading", "text", "top",
+    "workbook", "write_facts",
 ]

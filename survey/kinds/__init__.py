@@ -9,6 +9,7 @@ Everything that differs by kind lives in the kind's module (:mod:`survey.kinds.c
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Protocol
 
 import click
 from flask import Blueprint
@@ -27,10 +28,11 @@ KINDS: Mapping[str, Kind] = {
 }
 
 
-class HasKind:
+class HasKind(Protocol):
     """Anything with a ``kind`` name: a round, a card check, a report."""
 
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
 
 def kind_named(name: str) -> Kind:

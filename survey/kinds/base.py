@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from survey.ballots.models import Mark
 from survey.ballots.operations import CardCheck
 from survey.documents.frame import Frame
 from survey.errors import InvalidInput
@@ -162,6 +163,15 @@ class Kind:
         """The names printed on the cards ``serials`` (named cards only)."""
         return {}
 
+    def check_anonymous_cards(self, round_: Round) -> None:
+        """Refuse anonymous cards for a kind whose cards are named: such a card belongs to
+        nobody, cannot vote, yet would count as issued.
+
+        :raises InvalidInput: if this kind's cards are named.
+        """
+        if self.named_cards:
+            raise InvalidInput(_l("Đợt này dùng thẻ có tên: không tạo thẻ không tên."))
+
     # -- paper ballots ----------------------------------------------------------------------------
 
     def paper_groups(self, round_: Round) -> list[PaperGroup]:
@@ -213,6 +223,11 @@ class Kind:
 
     #: Tables whose rows hang off a ballot row (``ballot_id``): rewritten with it at the close.
     ballot_tables: ClassVar[tuple[Table, ...]] = ()
+    #: The tables that hold what its ballots said besides :attr:`ballot_tables`: the marks of a
+    #: ballot of lines, or a kind's own tables (rewritten by :meth:`shuffle`). After the close
+    #: the purge rewrites these and :attr:`ballot_tables` whole, so that no file keeps a row
+    #: version from voting (survey.desk.purge); a table it does not list is left alone.
+    stored_tables: ClassVar[tuple[Table, ...]] = (Mark.__table__,)
 
     def shuffle(self, session: Session, round_id: int) -> None:
         """Rewrite what the kind stores apart from the ballot rows in random order, under

@@ -33,7 +33,8 @@ def cast(session: Session, code: str, *, form: Form | None = None, ballot: Any =
     checked = kind.check_ballot(session, card, ballot, cast=True,
                                 ballot_ids=kind.cached_ids() if cached else None)
     ballot_id = spend_card(session, card.card_id, card.round_id)
-    if ballot_id is None:  # compare-and-set: a second tab or a replay gets 0 rows
+    if ballot_id is None:  # compare-and-set: a second tab, a replay, or the close came first
+        check_card(session, code)  # read afresh: refused as closed, or as spent
         raise reject("used")
     kind.store_ballot(session, card.round_id, ballot_id, checked)
 

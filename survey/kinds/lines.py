@@ -184,7 +184,7 @@ class LinesKind(Kind):
     def ballot_ids(self, round_id: int) -> frozenset[int]:
         return self.ballot_view(round_id).subject_ids
 
-    def cached_ids(self) -> BallotIds:
+    def cached_ids(self) -> BallotIds | None:
         return self.ballot_ids
 
     # -- the ballot --------------------------------------------------------------------------

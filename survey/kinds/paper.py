@@ -41,6 +41,12 @@ class PaperLevel:
     key: str
 
 
+def paper_levels(labels: Mapping[str, object]) -> tuple[PaperLevel, ...]:
+    """The paper columns of a kind's levels, in ballot order, chosen by the keys 1, 2, 3…"""
+    return tuple(PaperLevel(str(value), label, str(key))
+                 for key, (value, label) in enumerate(labels.items(), start=1))
+
+
 #: The shapes of paper ballot: one level per line; nomination (positions, write-ins); appraisal
 #: (a named form: levels and two scores per line).
 LINES = "lines"
@@ -122,7 +128,7 @@ class Reading:
                 lines[int(key)] = value
         return cls(entry.invalid, lines, write_ins, scores)
 
-    def compared(self) -> tuple:
+    def compared(self) -> tuple[object, ...]:
         """What two entries must share to agree: written-in names by their tally key."""
         return (
             self.invalid,

@@ -1,24 +1,24 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from survey.ballots.operations import MAX_CARDS, MAX_SERIAL
 from survey.i18n import _l
+from survey.web.forms import Form
 
 #: Most copies of one paper ballot a PDF holds (identical sheets: print or copy more).
 MAX_COPIES = 500
 
 
-class IssuedForm(FlaskForm):
+class IssuedForm(Form):
     count = IntegerField(
         _l("Số phiếu giấy đã phát (tổng cộng)"),
         validators=[InputRequired(), NumberRange(min=0, max=MAX_CARDS)],
     )
 
 
-class PaperVotersForm(FlaskForm):
+class PaperVotersForm(Form):
     """Named kinds: the roster numbers (STT) of those who vote on paper."""
 
     orders = StringField(
@@ -27,7 +27,7 @@ class PaperVotersForm(FlaskForm):
     )
 
 
-class PrintForm(FlaskForm):
+class PrintForm(Form):
     copies = IntegerField(
         _l("Số bản in"), default=1,
         validators=[InputRequired(), NumberRange(min=1, max=MAX_COPIES)],
@@ -36,7 +36,7 @@ class PrintForm(FlaskForm):
     group = IntegerField(_l("Mẫu phiếu"), validators=[Optional(), NumberRange(min=0)])
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     """One paper ballot as read by one person; the lines are ``s<subject id>`` radios."""
 
     number = IntegerField(
@@ -55,5 +55,5 @@ class EntryForm(FlaskForm):
     group = HiddenField()
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     number = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_SERIAL)])

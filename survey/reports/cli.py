@@ -21,7 +21,8 @@ from survey.reports.ballot_file import ballot_file
 from survey.reports.report import build_frame
 from survey.rounds.models import Round
 from survey.rounds.operations import get_round
-from survey.tally.recount import RecountError, sha256_hex
+from survey.tally.files import RecountError
+from survey.tally.recount import sha256_hex
 
 
 def _closed_round(session: Session, round_id: int) -> Round:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     SelectChoice,
     SelectField,
@@ -19,9 +17,10 @@ from survey.documents.frame import ROLE_LABELS
 from survey.i18n import _l
 from survey.reports.operations import MAX_MEMBERS
 from survey.rounds.models import CommitteeRole
+from survey.web.forms import Form, SubForm
 
 
-class MemberForm(Form):
+class MemberForm(SubForm):
     """One line of the committee (a sub-form: the outer form carries the CSRF token)."""
 
     name = StringField(_l("Họ và tên"), validators=[Optional(), Length(max=120)])
@@ -32,7 +31,7 @@ class MemberForm(Form):
     )
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(Form):
     parent_body = StringField(
         _l("Cơ quan cấp trên (dòng đầu tiêu đề, có thể bỏ trống)"),
         validators=[Length(max=300)],

@@ -27,7 +27,7 @@ from flask_login import current_user, login_required
 
 from survey.db import get_session
 from survey.errors import RoundStateError
-from survey.i18n import _
+from survey.i18n import _, _l
 from survey.kinds import kind_of
 from survey.kinds.base import Kind
 from survey.reports import operations
@@ -37,16 +37,20 @@ from survey.reports.operations import MAX_MEMBERS, MinutesDetails
 from survey.reports.report import build_frame
 from survey.rounds.lookup import round_or_404
 from survey.rounds.models import Round, RoundState
-from survey.web import audit, organizer_required, refusal_status, write
+from survey.web import audit, organizer_required, refusal_status, screen_locale, write
 
 bp = Blueprint("reports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _refuse(message: str) -> None:
-    """A page of our own: the app's error handler shows only a generic 409 text."""
-    abort(make_response(render_template("error.html", code=409, message=message), 409))
+def _refuse(message: object) -> None:
+    """A page of our own: the app's error handler shows only a generic 409 text. It is in the
+    screen's language, also where a document was asked for (a lazy message is translated
+    here)."""
+    with screen_locale():
+        page = render_template("error.html", code=409, message=str(message))
+    abort(make_response(page, 409))
 
 
 def _readable_round(round_id: int) -> tuple[Round, Kind]:
@@ -55,7 +59,7 @@ def _readable_round(round_id: int) -> tuple[Round, Kind]:
     round_ = round_or_404(round_id)
     if current_user.can_organize:
         if not round_.results_ready:
-            _refuse(_("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
+            _refuse(_l("Kết quả chỉ xem được sau khi kết thúc bỏ phiếu."))
     elif round_.state is not RoundState.published:
         abort(404)
     return round_, kind_of(round_)
@@ -166,7 +170,7 @@ def ballots_file(round_id: int) -> ResponseReturnValue:
     try:
         data = ballot_file(get_session(), round_)
     except RoundStateError as exc:
-        _refuse(str(exc))
+        _refuse(exc)
     return _download(data, "application/jsonl", ballot_file_name(round_))
 
 

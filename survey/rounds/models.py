@@ -75,6 +75,10 @@ class Round(Base):
     closed_at: Mapped[datetime | None]
     #: Set when results are released to Standing Committee readers.
     published_at: Mapped[datetime | None]
+    #: Set by the close, cleared once nothing written while voting is left in the database's
+    #: files: old row versions and transaction ids (PostgreSQL), free pages and the WAL
+    #: (SQLite). Retried until done (survey.desk.purge); the round's page says so meanwhile.
+    purge_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # -- what the minutes of the count print (editable until published; see survey.reports) --
     #: The superior body, first line of the header (e.g. "Đảng bộ tỉnh Điện Biên"); may be empty.

@@ -102,6 +102,7 @@ class Verification:
 
 def verify(session: Session) -> Verification:
     entries: Iterable[AuditEntry] = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    missing: list[int]
     previous, count, broken, missing, last_id = GENESIS, 0, [], [], None
     hashes: list[str] = []
     for entry in entries:

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Response, current_app, request, url_for
+from flask import current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response as BaseResponse
 
+from survey.https import path_cookie_name, served_over_https
 from survey.security.throttle import (
     LOGIN_PER_ADDRESS,
     LOGIN_PER_DEVICE,
@@ -31,19 +33,22 @@ from survey.security.throttle import (
     Limit,
 )
 
-#: The cookie of a browser that has signed in before: ``[user name, random id]``, signed.
+#: The cookie of a browser that has signed in before: ``[user name, random id]``, signed
+#: (``__Secure-survey_device`` over HTTPS).
 DEVICE_COOKIE = "survey_device"
 DEVICE_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="survey.known-browser")
+    key = current_app.secret_key
+    assert key is not None  # create_app always sets one
+    return URLSafeSerializer(key, salt="survey.known-browser")
 
 
 def _device(name: str) -> str | None:
     """This browser's id if it has signed in as ``name`` before, else ``None``."""
     try:
-        value = _serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+        value = _serializer().loads(request.cookies.get(path_cookie_name(DEVICE_COOKIE), ""))
     except BadSignature:
         return None
     if isinstance(value, list) and len(value) == 2 and value[0] == name:
@@ -58,11 +63,11 @@ def login_checks(name: str, address: str) -> list[tuple[Limit, str]]:
     return [(LOGIN_PER_USER_ADDRESS, f"{name}\0{address}"), (LOGIN_PER_ADDRESS, address)]
 
 
-def remember_browser(response: Response, name: str) -> None:
+def remember_browser(response: BaseResponse, name: str) -> None:
     """After a sign-in as ``name``: this browser is known from now on (see the module)."""
     device = _device(name) or secrets.token_hex(16)
     response.set_cookie(
-        DEVICE_COOKIE, _serializer().dumps([name, device]), max_age=DEVICE_COOKIE_AGE,
-        path=url_for("auth.login"), httponly=True, samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        path_cookie_name(DEVICE_COOKIE), _serializer().dumps([name, device]),
+        max_age=DEVICE_COOKIE_AGE, path=url_for("auth.login"), httponly=True, samesite="Lax",
+        secure=served_over_https(),
     )

@@ -123,10 +123,11 @@ class Stats:
 
 @dataclass(frozen=True)
 class SubjectRating:
-    """One subject's figures; every figure is ``None`` when suppressed."""
+    """One subject's figures; every figure is ``None`` when suppressed, the number of raters
+    too (it would say how many gave an opinion of someone the minimum protects)."""
 
     unit: str
-    raters: int
+    raters: int | None
     suppressed: bool
     counts: dict[str, int] | None = None
     percent: dict[str, Decimal] | None = None
@@ -151,7 +152,7 @@ class SubjectRating:
 def rate_subject(data: SubjectInput, *, min_raters: int) -> SubjectRating:
     raters = data.raters
     if raters < min_raters:
-        return SubjectRating(unit=data.unit, raters=raters, suppressed=True)
+        return SubjectRating(unit=data.unit, raters=None, suppressed=True)
     counts = {level.value: int(data.levels.get(level.value, 0)) for level in Level}
     total = Stats.of(data.totals)
     return SubjectRating(
@@ -284,7 +285,9 @@ def tally_appraisal(
     ratings = tuple(rate_subject(s, min_raters=min_raters) for s in subjects)
     group = QuotaGroup(quota_group)
     if group is QuotaGroup.round:
-        quota = (check_quota("", GroupFigures.of(ratings), quota_percent),)
+        quota: tuple[QuotaCheck, ...] = (
+            check_quota("", GroupFigures.of(ratings), quota_percent),
+        )
     else:
         units: dict[str, list[SubjectRating]] = {}
         for rating in ratings:

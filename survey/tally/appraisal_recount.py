@@ -10,7 +10,8 @@ holder's own line, so a whole ballot that rates everyone but one person would na
 Each line therefore stands alone, as it is stored, in the order of the lines' own random ids
 given afresh at the close, which scatters the lines of one ballot through the file. Comments are
 never in the file: they would tie words to scores. A subject rated by fewer than the minimum has
-no line at all; the header keeps only how many rated it, as the tally shows.
+no line at all, and the header says only that it is below the minimum (``"raters": null``), as
+the tally shows no figure of it, not even how many rated it.
 
 Pure code: standard library and :mod:`survey.tally` only.
 """
@@ -71,8 +72,9 @@ class AppraisalFile:
     collected: int
     rules: Rules
     subjects: tuple[SubjectEntry, ...]
-    #: How many rated each subject (from the header; checked against the lines when shown).
-    raters: tuple[int, ...]
+    #: How many rated each subject (from the header; checked against the lines when shown);
+    #: ``None`` below the minimum (a file written before says how many, below the minimum).
+    raters: tuple[int | None, ...]
     lines: tuple[RatedLine, ...]
 
 
@@ -100,12 +102,14 @@ def encode(
 ) -> bytes:
     """The file's bytes: the header, then ``lines`` in the order given.
 
-    ``lines`` must hold no line of a subject below ``rules.min_raters`` (the caller leaves
-    them out) and come in an order that does not follow casting (the lines' random ids).
+    ``raters`` are the counts of every subject; the header gives none for a subject below
+    ``rules.min_raters``. ``lines`` must hold no line of such a subject (the caller leaves them
+    out) and come in an order that does not follow casting (the lines' random ids).
     """
-    rows = [list(line) for line in lines]
+    given = list(lines)
+    rows = [list(line) for line in given]
     shown = {s.order for s, n in zip(subjects, raters, strict=True) if n >= rules.min_raters}
-    for order, level, general, tasks in rows:
+    for order, level, general, tasks in given:
         if order not in shown or level not in LEVELS:
             raise ValueError("a line does not match the shown subjects or the levels")
         if general is not None and not 0 <= general <= GENERAL_MAX:
@@ -125,7 +129,8 @@ def encode(
         "levels": list(LEVELS),
         "subjects": [
             {"order": s.order, "name": s.name, "position": s.position, "unit": s.unit,
-             "raters": n, "suppressed": n < rules.min_raters}
+             "raters": n if n >= rules.min_raters else None,
+             "suppressed": n < rules.min_raters}
             for s, n in zip(subjects, raters, strict=True)
         ],
         "lines": len(rows),
@@ -153,6 +158,16 @@ def _rules(value: Any) -> Rules:
     return Rules(min_raters, quota, value["quota_group"], value["same_unit_only"])
 
 
+def _raters(item: dict[str, Any], min_raters: int) -> tuple[int | None, bool]:
+    """A subject's rater count in the header, and whether it is below the minimum: ``null``
+    is (the count is not given); a file written before gives the count in every case."""
+    if "raters" in item and item["raters"] is None:
+        return None, True
+    count = header_count(item.get("raters"), "subjects")
+    assert count is not None
+    return count, count < min_raters
+
+
 def _score(value: Any, top: int) -> bool:
     return value is None or (
         isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= top
@@ -176,18 +191,20 @@ def decode(data: bytes) -> AppraisalFile:
     raw_subjects = header.get("subjects")
     if not isinstance(raw_subjects, list) or not raw_subjects:
         raise _bad("subjects")
-    subjects, raters = [], []
+    subjects: list[SubjectEntry] = []
+    raters: list[int | None] = []
     for number, item in enumerate(raw_subjects, start=1):
         if (
             not isinstance(item, dict)
             or item.get("order") != number
             or not all(isinstance(item.get(key), str) for key in ("name", "position", "unit"))
-            or item.get("suppressed") is not (header_count(item.get("raters"), "subjects")
-                                              < rules.min_raters)
         ):
             raise _bad("subjects")
+        count, below = _raters(item, rules.min_raters)
+        if item.get("suppressed") is not below:
+            raise _bad("subjects")
         subjects.append(SubjectEntry(number, item["name"], item["position"], item["unit"]))
-        raters.append(item["raters"])
+        raters.append(count)
     issued = header_count(header.get("issued"), "issued")
     collected = header_count(header.get("collected"), "collected")
     expected = header_count(header.get("lines"), "lines")
@@ -208,7 +225,7 @@ def decode(data: bytes) -> AppraisalFile:
             or isinstance(row[0], bool)
             or not isinstance(row[0], int)
             or not 1 <= row[0] <= len(subjects)
-            or raters[row[0] - 1] < rules.min_raters
+            or (raters[row[0] - 1] or 0) < rules.min_raters
             or row[1] not in LEVELS
             or not _score(row[2], GENERAL_MAX)
             or not _score(row[3], TASKS_MAX)
@@ -225,8 +242,8 @@ def decode(data: bytes) -> AppraisalFile:
             found=len(lines),
             expected=expected,
         )
-    for index, n in enumerate(found):
-        if raters[index] >= rules.min_raters and n != raters[index]:
+    for n, count in zip(found, raters, strict=True):
+        if count is not None and count >= rules.min_raters and n != count:
             raise _bad("subjects")
     return AppraisalFile(
         round=round_info, summoned=summoned, present=present, issued=issued,
@@ -236,12 +253,13 @@ def decode(data: bytes) -> AppraisalFile:
 
 
 def subject_inputs(
-    subjects: Sequence[SubjectEntry], raters: Sequence[int], lines: Iterable[RatedLine]
+    subjects: Sequence[SubjectEntry], raters: Sequence[int | None], lines: Iterable[RatedLine]
 ) -> list[SubjectInput]:
     """What the tally needs per subject, from the file's lines.
 
-    A suppressed subject has no line: its rater count (from the header) is put under no level
-    in particular, which the tally never shows (it shows nothing below the minimum).
+    A suppressed subject has no line: its rater count, where the header gives one (a file
+    written before), is put under no level in particular, which the tally never shows (it
+    shows nothing below the minimum, not even the count).
     """
     levels: list[dict[str, int]] = [{} for _ in subjects]
     general: list[list[int]] = [[] for _ in subjects]
@@ -257,8 +275,8 @@ def subject_inputs(
         if g is not None and t is not None:
             totals[i].append(g + t)
     out = []
-    for i, subject in enumerate(subjects):
-        counts = levels[i] or ({Level.completed.value: raters[i]} if raters[i] else {})
+    for i, (subject, count) in enumerate(zip(subjects, raters, strict=True)):
+        counts = levels[i] or ({Level.completed.value: count} if count else {})
         out.append(SubjectInput(unit=subject.unit, levels=counts, general=general[i],
                                 tasks=tasks[i], totals=totals[i]))
     return out
@@ -311,8 +329,7 @@ def tally_document(
             "order": s.order, "name": s.name, "position": s.position, "unit": s.unit,
             "raters": r.raters, "suppressed": r.suppressed,
         }
-        if r.suppressed:
-            # the rater count is kept (it says only that the minimum was not reached)
+        if r.suppressed:  # no figure at all, not even how many rated (``raters`` is null)
             item.update(counts=None, percent=None, general=None, tasks=None, total=None,
                         median_level=None, majority=None, majority_tied=None, comments=None)
         else:

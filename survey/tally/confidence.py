@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import ClassVar, Self
 
 
 class Level(StrEnum):
@@ -33,27 +34,36 @@ class Denominator(StrEnum):
 
 
 @dataclass(frozen=True)
-class SubjectCounts:
-    """Valid marks for one subject; a blank line is counted nowhere here."""
+class LevelCounts:
+    """Valid marks for one subject, a field per level of ``levels``; a blank line is counted
+    nowhere here. Each kind whose ballot is one level per subject subclasses it."""
 
-    high: int = 0
-    confidence: int = 0
-    low: int = 0
+    levels: ClassVar[type[StrEnum]]
 
     @property
     def valid(self) -> int:
-        return self.high + self.confidence + self.low
+        return sum(self.as_dict().values())
 
     def as_dict(self) -> dict[str, int]:
-        return {level.value: getattr(self, level.value) for level in Level}
+        return {level.value: getattr(self, level.value) for level in self.levels}
 
     @classmethod
-    def from_mapping(cls, counts: Mapping[str, int]) -> SubjectCounts:
-        """Build from ``{"high": n, ...}``; unknown keys are an error, missing ones are 0."""
-        unknown = set(counts) - {level.value for level in Level}
+    def from_mapping(cls, counts: Mapping[str, int]) -> Self:
+        """Build from ``{level: n, ...}``; unknown keys are an error, missing ones are 0."""
+        unknown = set(counts) - {level.value for level in cls.levels}
         if unknown:
             raise ValueError(f"unknown levels: {sorted(unknown)}")
         return cls(**{key: int(value) for key, value in counts.items()})
+
+
+@dataclass(frozen=True)
+class SubjectCounts(LevelCounts):
+    """A confidence poll's valid marks for one subject."""
+
+    levels = Level
+    high: int = 0
+    confidence: int = 0
+    low: int = 0
 
 
 @dataclass(frozen=True)

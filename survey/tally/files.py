@@ -7,7 +7,7 @@ Pure code: standard library only.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal, overload
 
 FORMAT = "survey-ballots"
 VERSION = 1
@@ -29,6 +29,14 @@ class RecountError(ValueError):
 def json_line(value: Any) -> bytes:
     """One line of a ballot file: compact JSON, UTF-8, ending in a newline."""
     return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+@overload
+def header_count(value: Any, name: str, *, optional: Literal[False] = False) -> int: ...
+
+
+@overload
+def header_count(value: Any, name: str, *, optional: bool) -> int | None: ...
 
 
 def header_count(value: Any, name: str, *, optional: bool = False) -> int | None:

@@ -7,12 +7,12 @@ ballots collected say "không tín nhiệm" (``2*no > collected``, exactly half 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from survey.tally.confidence import RoundFigures, percent
+from survey.tally.confidence import LevelCounts, RoundFigures, percent
 
 
 class Level(StrEnum):
@@ -23,26 +23,12 @@ class Level(StrEnum):
 
 
 @dataclass(frozen=True)
-class SubjectCounts:
-    """Valid marks for one subject; a blank line is counted nowhere here."""
+class SubjectCounts(LevelCounts):
+    """A confidence vote's valid marks for one subject."""
 
+    levels = Level
     confidence: int = 0
     no_confidence: int = 0
-
-    @property
-    def valid(self) -> int:
-        return self.confidence + self.no_confidence
-
-    def as_dict(self) -> dict[str, int]:
-        return {level.value: getattr(self, level.value) for level in Level}
-
-    @classmethod
-    def from_mapping(cls, counts: Mapping[str, int]) -> SubjectCounts:
-        """Build from ``{"confidence": n, ...}``; unknown keys are an error, missing ones 0."""
-        unknown = set(counts) - {level.value for level in Level}
-        if unknown:
-            raise ValueError(f"unknown levels: {sorted(unknown)}")
-        return cls(**{key: int(value) for key, value in counts.items()})
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,7 @@ def decode(data: bytes) -> BallotFile | NominationFile:
     if header.get("levels") != list(levels):
         raise RecountError("bad_header", "header field 'levels' is wrong", field="levels")
     try:
-        denominator = Denominator(header.get("denominator"))
+        denominator = Denominator(header.get("denominator", ""))
     except ValueError as exc:
         raise RecountError(
             "bad_header", "header field 'denominator' is wrong", field="denominator"

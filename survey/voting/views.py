@@ -53,7 +53,9 @@ def _rejected(exc: CardRejected) -> ResponseReturnValue:
     status = 404 if exc.reason in NOT_FOUND_REASONS else 409
     if exc.reason in NOT_FOUND_REASONS:  # a guess, or a typing mistake: count it
         if wait := throttle().fail(card_checks(failed=True)):  # another took the last try
-            return _too_many(wait)
+            page = _too_many(wait)
+            assert page is not None  # a wait is set: the page that says so
+            return page
     return render_template("voting/rejected.html", reason=exc.reason, message=str(exc)), status
 
 

@@ -23,11 +23,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from survey import https
 from survey.db import get_session, transaction
@@ -85,17 +87,33 @@ def _form_language() -> str | None:
     return None
 
 
-def select_locale() -> str:
-    """The page's language: the switch (cookie) first, then the browser's, else Vietnamese.
-
-    The CLI and documents always speak Vietnamese.
-    """
-    if not has_request_context() or DOCUMENT_PATH.search(request.path):
-        return "vi"
+def screen_language() -> str:
+    """The language of this browser's pages: the switch (cookie) first, then the browser's,
+    else Vietnamese."""
     lang = _form_language() or request.cookies.get(cookie_name(LANG_COOKIE))
     if lang in LOCALES:
         return lang
     return request.accept_languages.best_match(LOCALES) or "vi"
+
+
+def select_locale() -> str:
+    """The page's language (:func:`screen_language`). The CLI and documents always speak
+    Vietnamese."""
+    if not has_request_context() or DOCUMENT_PATH.search(request.path):
+        return "vi"
+    return screen_language()
+
+
+@contextmanager
+def screen_locale() -> Iterator[None]:
+    """Messages in the language of the browser's pages, on a document's path too: a document
+    refused (a form posted wrong, results not ready) is answered with a page or a message,
+    which the organizer reads in their own language."""
+    if not has_request_context():
+        yield
+        return
+    with force_locale(screen_language()):
+        yield
 
 
 def safe_target(target: str | None) -> str:
@@ -106,14 +124,14 @@ def safe_target(target: str | None) -> str:
     return url_for("rounds.index")
 
 
-def set_language(code: str) -> Response:
+def set_language(code: str) -> BaseResponse:
     """The header's language link: remember the choice and go back to the page."""
     response = redirect(safe_target(request.args.get("next")), code=303)
     _remember_language(response, code)
     return response
 
 
-def _remember_language(response: Response, code: str) -> None:
+def _remember_language(response: BaseResponse, code: str) -> None:
     response.set_cookie(
         cookie_name(LANG_COOKIE), code, max_age=LANG_COOKIE_AGE, httponly=True, samesite="Lax",
         secure=served_over_https(),
@@ -148,7 +166,9 @@ def init_app(app: Flask) -> None:
     if app.config["PROXY_COUNT"]:
         from survey.security.proxies import TrustedProxies
 
-        app.wsgi_app = TrustedProxies(  # forwarded headers only from the proxies configured
+        # forwarded headers only from the proxies configured (Flask types wsgi_app as a
+        # method, though its documentation wraps it in middleware this way)
+        app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
             app.wsgi_app, app.config["PROXY_COUNT"], app.config["TRUSTED_PROXIES"]
         )
     app.before_request(_no_control_characters)
@@ -201,18 +221,21 @@ def _database_unavailable(exc: OperationalError) -> tuple[str, int]:
     current_app.logger.error("database unavailable: %s", type(exc.orig).__name__)
     if (db := g.get("db_session")) is not None:
         db.rollback()  # the page below may load the signed-in user again
-    return render_template("error.html", code=503, message=ERROR_MESSAGES[503]), 503
+    with screen_locale():
+        return render_template("error.html", code=503, message=ERROR_MESSAGES[503]), 503
 
 
 def _http_error(exc: HTTPException) -> tuple[str, int]:
     code = exc.code or 500
+    message: object
     if isinstance(exc, CSRFError):
         message = _l("Trang đã hết hạn hoặc thiếu mã bảo vệ. Hãy tải lại trang và thử lại.")
     elif exc.description != type(exc).description:  # abort(409, "what happened")
         message = exc.description
     else:
         message = ERROR_MESSAGES.get(code, exc.description)
-    return render_template("error.html", code=code, message=message), code
+    with screen_locale():
+        return render_template("error.html", code=code, message=message), code
 
 
 def organizer_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -292,10 +315,13 @@ def client_address() -> str:
 
 
 def flash_error(message: object) -> None:
-    flash(str(message), "error")
+    """An error for the next page, in that page's language (a lazy message is translated
+    here)."""
+    with screen_locale():
+        flash(str(message), "error")
 
 
 __all__ = [
     "_", "Outcome", "admin_required", "audit", "organizer_required", "flash_error",
-    "refusal_status", "throttle", "write",
+    "refusal_status", "screen_locale", "throttle", "write",
 ]

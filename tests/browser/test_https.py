@@ -92,6 +92,8 @@ def test_an_organizer_signs_in_and_switches_language_over_https(context, https_b
     laptop.wait_for_load_state()
     assert laptop.locator("html").get_attribute("lang") == "en"
     names = {c["name"]: c for c in laptop_context.cookies()}
-    assert set(names) == {"__Host-survey_session", "__Host-lang"}
-    assert all(c["secure"] and c["path"] == "/" for c in names.values())
+    assert set(names) == {"__Host-survey_session", "__Host-lang", "__Secure-survey_device"}
+    assert all(c["secure"] for c in names.values())
+    assert names["__Host-survey_session"]["path"] == names["__Host-lang"]["path"] == "/"
+    assert names["__Secure-survey_device"]["path"] == "/login"  # the known browser's, signed
     assert laptop.get_by_role("button", name="Sign out (organizer)").is_visible()

@@ -164,8 +164,8 @@ def test_answer_lost_after_the_ballot_was_stored(phone, server, session, make_ro
     phone.get_by_role("button", name="Gửi phiếu").click()
     phone.get_by_role("heading", name="Không bỏ phiếu được").wait_for()
     body = phone.inner_text("body")
-    assert "Thẻ này đã được dùng để bỏ phiếu." in body
-    assert "có thể đã được ghi nhận ở lần bấm trước" in body
+    assert "hoặc thẻ đã được dùng để bỏ phiếu" in body
+    assert "phiếu của bạn đã được ghi nhận" in body
     assert phone.url == f"{server}/v"  # a reload does not post anything again
     axe_check(phone, "voter-rejected-used")
     assert stored(session, round_.id)[0] == 1

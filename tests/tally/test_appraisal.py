@@ -153,7 +153,7 @@ def test_suppression_below_the_minimum_everywhere():
     ]
     result = tally_appraisal(subjects, min_raters=3, quota_group="unit")
     hidden = result.subjects[2]
-    assert hidden.suppressed and hidden.raters == 2
+    assert hidden.suppressed and hidden.raters is None  # not even how many rated
     assert hidden.counts is None and hidden.percent is None and hidden.total is None
     assert hidden.majority == () and hidden.median_level is None
     assert result.shown == 3 and result.suppressed == 1
@@ -252,7 +252,7 @@ def test_median_level_at_the_band_edges(totals, median_total, level):
 def test_minimum_raters_exactly(raters, min_raters, suppressed):
     rating = rate_subject(SubjectInput("A", {"good": raters}, totals=[80] * raters),
                           min_raters=min_raters)
-    assert (rating.suppressed, rating.raters) == (suppressed, raters)
+    assert (rating.suppressed, rating.raters) == (suppressed, None if suppressed else raters)
     if suppressed:
         assert (rating.counts, rating.percent, rating.general, rating.tasks, rating.total,
                 rating.median_level, rating.majority) == (None, None, None, None, None, None, ())

@@ -43,14 +43,14 @@ def test_encode_then_decode_and_recount():
     assert is_appraisal_file(data)
     parsed = decode(data)
     assert parsed.lines == tuple(LINES)
-    assert parsed.raters == (4, 3, 1) and parsed.collected == 4
+    assert parsed.raters == (4, 3, None) and parsed.collected == 4  # Chi: below the minimum
     result = recount(parsed)
     an, binh, chi = result.subjects
     assert an.counts == {"excellent": 2, "good": 2, "completed": 0, "failed": 0}
     assert an.tied and an.total is not None and an.total.median == 89  # 82, 85, 93, 95
     assert binh.majority[0].value == "good" and binh.tasks is not None
     assert binh.tasks.median == 55  # 60, 50: the mean of the two middle values
-    assert chi.suppressed and chi.raters == 1 and chi.counts is None
+    assert chi.suppressed and chi.raters is None and chi.counts is None
     assert result.cohort.subjects == 2
 
 
@@ -58,7 +58,7 @@ def test_the_same_input_gives_the_same_bytes():
     assert _file() == _file()
     header = json.loads(_file().split(b"\n", 1)[0])
     assert header["subjects"][2] == {"order": 3, "name": "Chi", "position": "Chuyên viên",
-                                     "unit": "Phòng B", "raters": 1, "suppressed": True}
+                                     "unit": "Phòng B", "raters": None, "suppressed": True}
     assert header["lines"] == len(LINES)
 
 
@@ -77,8 +77,12 @@ def test_the_writer_refuses_a_line_of_a_hidden_subject_or_a_bad_score():
     (lambda rows: rows + ["[1,"], "bad_line"),
     (lambda rows: rows[:-1], "count_mismatch"),
     (lambda rows: [rows[0].replace('"raters":4', '"raters":5')] + rows[1:], "bad_header"),
-    (lambda rows: [rows[0].replace('"raters":1,"suppressed":true',
-                                   '"raters":1,"suppressed":false')] + rows[1:], "bad_header"),
+    (lambda rows: [rows[0].replace('"raters":null,"suppressed":true',
+                                   '"raters":null,"suppressed":false')] + rows[1:], "bad_header"),
+    (lambda rows: [rows[0].replace('"raters":4,"suppressed":false',
+                                   '"raters":null,"suppressed":false')] + rows[1:], "bad_header"),
+    (lambda rows: [rows[0].replace('"raters":4,"suppressed":false',
+                                   '"raters":null,"suppressed":true')] + rows[1:], "bad_ballot"),
     (lambda rows: [rows[0].replace('"min_raters":3', '"min_raters":0')] + rows[1:],
      "bad_header"),
     (lambda rows: [rows[0].replace('"kind":"appraisal"', '"kind":"other"')] + rows[1:],
@@ -115,7 +119,21 @@ def test_recount_document_is_the_tally_document_with_null_comments():
     assert [s.pop("comments") for s in document["subjects"]] == [None, None, None]
     assert direct == document
     assert document["round"]["kind"] == "appraisal" and document["round"]["status"] == "closed"
-    assert document["subjects"][2]["raters"] == 1 and document["subjects"][2]["counts"] is None
+    assert document["subjects"][2]["raters"] is None and document["subjects"][2]["counts"] is None
+
+
+def test_a_file_that_gives_the_count_of_a_hidden_subject_still_recounts():
+    """Files written before the header left that count out give it (below the minimum): they
+    are read as they were, and the recount shows no count either."""
+    rows = _file().decode("utf-8").splitlines()
+    old = rows[0].replace('"raters":null,"suppressed":true', '"raters":1,"suppressed":true')
+    assert old != rows[0]
+    parsed = decode(("\n".join([old, *rows[1:]]) + "\n").encode("utf-8"))
+    assert parsed.raters == (4, 3, 1)
+    assert recount_document(parsed) == recount_document(decode(_file()))
+    wrong = rows[0].replace('"raters":null,"suppressed":true', '"raters":3,"suppressed":true')
+    with pytest.raises(RecountError):
+        decode(("\n".join([wrong, *rows[1:]]) + "\n").encode("utf-8"))
 
 
 def test_a_confidence_file_is_not_taken_for_an_appraisal_file():

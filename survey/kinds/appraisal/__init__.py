@@ -5,18 +5,21 @@ themselves; a proposed level, two optional scores and a comment per line (Regula
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from flask.typing import ResponseReturnValue
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from survey.ballots.operations import CardCheck, reject
 from survey.documents.frame import Frame
+from survey.errors import InvalidInput
 from survey.i18n import _l
 from survey.kinds.appraisal import ballot, pages, paper, report_pages, roster
 from survey.kinds.appraisal.cli import appraisal_cli
 from survey.kinds.appraisal.file import appraisal_ballot_file, recount_text
 from survey.kinds.appraisal.minutes import minutes_pdf
+from survey.kinds.appraisal.models import AppraisalMark, Comment
 from survey.kinds.appraisal.results import (
     AppraisalReport,
     appraisal_csv,
@@ -27,7 +30,7 @@ from survey.kinds.appraisal.sheet import appraisal_xlsx
 from survey.kinds.appraisal.summary import ORDER_LABELS
 from survey.kinds.appraisal.summary_pdf import summary_pdf
 from survey.kinds.appraisal.views import bp
-from survey.kinds.base import BallotIds, Form, Kind
+from survey.kinds.base import BallotIds, Form, Kind, Label
 from survey.kinds.paper import APPRAISAL as APPRAISAL_FORM
 from survey.kinds.paper import (
     PaperGroup,
@@ -42,7 +45,7 @@ from survey.rounds.models import Round, Subject
 from survey.tally import appraisal_recount
 from survey.tally.appraisal import Level
 
-LEVEL_LABELS = {
+LEVEL_LABELS: Mapping[str, Label] = {
     Level.excellent: _l("Hoàn thành xuất sắc nhiệm vụ"),
     Level.good: _l("Hoàn thành tốt nhiệm vụ"),
     Level.completed: _l("Hoàn thành nhiệm vụ"),
@@ -89,6 +92,14 @@ class Appraisal(Kind):
     def card_holders(self, session: Session, round_id: int,
                      serials: Collection[int]) -> dict[int, str]:
         return roster.holders(session, round_id, serials)
+
+    def check_anonymous_cards(self, round_: Round) -> None:
+        raise InvalidInput(_l(
+            "Đợt đánh giá, xếp loại dùng thẻ có tên: mỗi người trong danh sách có một thẻ in tên "
+            "mình, và lá phiếu của thẻ không có dòng của chính người đó. Thẻ không tên không "
+            "thuộc về ai nên không bỏ phiếu được. Hãy tạo thẻ bằng lệnh “survey appraisal cards "
+            "%(id)d” (hoặc nút “Tạo thẻ có tên cho mỗi người trong danh sách” trên trang của "
+            "đợt).", id=round_.id))
 
     # -- the form --------------------------------------------------------------------------------
 
@@ -145,6 +156,9 @@ class Appraisal(Kind):
         return lines_table(self.paper, subjects, scores=True)
 
     # -- the close -------------------------------------------------------------------------------
+
+    stored_tables: ClassVar[tuple[Table, ...]] = (
+        AppraisalMark.__table__, Comment.__table__)
 
     def shuffle(self, session: Session, round_id: int) -> None:
         """Lines and comments hang off no ballot, but are rewritten alike."""

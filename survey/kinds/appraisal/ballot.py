@@ -24,6 +24,7 @@ from survey.kinds.appraisal.models import (
     new_comment_id,
     new_line_id,
 )
+from survey.kinds.base import Form
 from survey.rounds.models import Round, Subject
 from survey.tally.appraisal import GENERAL_MAX, TASKS_MAX, Level, contradicts
 
@@ -93,14 +94,14 @@ class Line:
 _PREFIXES = {"l": "level", "g": "general", "t": "tasks", "c": "comment"}
 
 
-def read_lines(form: Mapping[str, Sequence[str]] | object) -> dict[int, Line]:
+def read_lines(form: Form | Mapping[str, Sequence[str]]) -> dict[int, Line]:
     """The posted lines by subject id, from ``l<id>``, ``g<id>``, ``t<id>``, ``c<id>`` fields.
 
     Fields that are not lines (the code, the CSRF token) are ignored.
 
     :raises CardRejected: if a field is posted twice or a level is not one of the choices.
     """
-    lists = form.lists() if hasattr(form, "lists") else form.items()  # type: ignore[union-attr]
+    lists = form.lists() if hasattr(form, "lists") else form.items()
     lines: dict[int, Line] = {}
     for key, values in lists:
         prefix, rest = key[:1], key[1:]

@@ -8,6 +8,8 @@ frozen at the close go in, so the bytes, and the SHA-256 printed in the minutes,
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,7 +53,7 @@ def appraisal_ballot_file(session: Session, round_: Round) -> bytes:
     )
 
 
-def recount_text(data: dict) -> str:
+def recount_text(data: dict[str, Any]) -> str:
     """An appraisal recount as a plain table, for reading on screen."""
     out = [
         _("Đợt số %(id)s: %(title)s", id=data["round"]["id"], title=data["round"]["title"]),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from survey.i18n import _l
+from survey.web.forms import Form
 
 QUOTA_GROUPS = {
     "round": _l("Cả đợt"),
@@ -14,7 +14,7 @@ QUOTA_GROUPS = {
 }
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     min_raters = IntegerField(
         _l("Số người đánh giá tối thiểu để hiện kết quả của một người"),
         validators=[InputRequired(), NumberRange(min=1, max=100)],

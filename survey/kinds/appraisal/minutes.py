@@ -133,12 +133,12 @@ def _table(pdf: Document, report: AppraisalReport) -> None:
             who = printed(s.name)
             detail = ", ".join(printed(t) for t in (s.position, s.unit) if t)
             row.cell(who + (f"\n{detail}" if detail else ""), align="LEFT")
-            row.cell(str(r.raters))
-            if r.suppressed:
+            if r.suppressed:  # not even how many rated: nothing but the note
                 row.cell(_("Dưới %(min)d người đánh giá: không ghi số liệu",
-                           min=report.result.min_raters), colspan=8)
+                           min=report.result.min_raters), colspan=9)
                 continue
             assert r.counts is not None and r.percent is not None and r.total is not None
+            row.cell(str(r.raters))
             for level in Level:
                 row.cell(f"{r.counts[level.value]}\n{number(r.percent[level.value])}%")
             row.cell(number(r.total.mean) if r.total.mean is not None else "—")

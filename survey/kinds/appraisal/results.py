@@ -163,7 +163,8 @@ def appraisal_json(report: AppraisalReport) -> dict[str, Any]:
 
 
 def appraisal_csv(report: AppraisalReport) -> str:
-    """One row per subject; suppressed subjects have empty figure cells (UTF-8, CRLF)."""
+    """One row per subject; a suppressed subject has empty figure cells, its rater count
+    too (UTF-8, CRLF)."""
     header = [_("STT"), _("Họ và tên"), _("Chức vụ"), _("Đơn vị"), _("Số người đánh giá")]
     for level in Level:
         header += [level_label(level), _("%(level)s (%%)", level=level_label(level))]
@@ -175,12 +176,12 @@ def appraisal_csv(report: AppraisalReport) -> str:
     ]
     rows: list[list[Any]] = [header]
     for item in appraisal_json(report)["subjects"]:
-        row: list[Any] = [item["order"], item["name"], item["position"], item["unit"],
-                          item["raters"]]
-        if item["suppressed"]:
-            row += [""] * (2 * len(Level) + 8)
+        row: list[Any] = [item["order"], item["name"], item["position"], item["unit"]]
+        if item["suppressed"]:  # not even how many rated
+            row += [""] * (2 * len(Level) + 9)
             row.append(_("Dưới số người đánh giá tối thiểu: không hiện số liệu"))
         else:
+            row.append(item["raters"])
             for level in Level:
                 row += [item["counts"][level.value], item["percent"][level.value]]
             for key in ("general", "tasks", "total"):

@@ -8,6 +8,7 @@ says nothing either.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -18,6 +19,7 @@ from survey.documents.charts import Fill, Segment, stack, svg_bar, swatches
 from survey.documents.text import number
 from survey.i18n import _, _l
 from survey.kinds.appraisal.results import AppraisalLine, AppraisalReport, level_label
+from survey.kinds.base import Label
 from survey.tally.appraisal import Level
 
 
@@ -29,7 +31,7 @@ class SummaryOrder(StrEnum):
     failed = "failed"  # share of "failed", highest first
 
 
-ORDER_LABELS = {
+ORDER_LABELS: Mapping[str, Label] = {
     SummaryOrder.ballot: _l("Theo thứ tự trong danh sách"),
     SummaryOrder.excellent: _l("Theo tỷ lệ hoàn thành xuất sắc nhiệm vụ (cao xuống thấp)"),
     SummaryOrder.failed: _l("Theo tỷ lệ không hoàn thành nhiệm vụ (cao xuống thấp)"),

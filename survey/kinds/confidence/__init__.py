@@ -29,7 +29,7 @@ from survey.kinds.confidence.result import confidence_result
 from survey.kinds.confidence.sheet import poll_workbook
 from survey.kinds.counts import ballot_sources
 from survey.kinds.lines import LinesKind
-from survey.kinds.paper import PaperLayout, PaperLevel
+from survey.kinds.paper import PaperLayout, paper_levels
 from survey.rounds.models import Round
 from survey.security import audit
 from survey.tally.confidence import Level
@@ -65,11 +65,7 @@ class Confidence(LinesKind):
             "Đánh dấu X vào một ô ở mỗi dòng. Dòng không đánh dấu, hoặc đánh dấu từ hai ô trở "
             "lên, không hợp lệ đối với người ở dòng đó."
         ),
-        levels=(
-            PaperLevel("high", _l("Tín nhiệm cao"), "1"),
-            PaperLevel("confidence", _l("Tín nhiệm"), "2"),
-            PaperLevel("low", _l("Tín nhiệm thấp"), "3"),
-        ),
+        levels=paper_levels(LEVEL_LABELS),
     )
 
     def tally_json(self, session: Session, round_: Round) -> dict[str, Any]:

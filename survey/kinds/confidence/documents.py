@@ -10,12 +10,15 @@ from fpdf.fonts import FontFace
 
 from survey.documents.charts import draw_bar, draw_legend
 from survey.documents.minutes import (
+    Section,
     document,
     draw_heading,
     fingerprints,
     issued_and_collected,
+    method_section,
     minutes_pdf,
     situation,
+    summary_document,
 )
 from survey.documents.pdf import BAND_FILL, Document, table
 from survey.documents.text import count_text, number, printed, signed
@@ -162,6 +165,23 @@ def poll_minutes_pdf(report: RoundReport) -> bytes:
 # -- the summary ---------------------------------------------------------------------------------
 
 
+def lines_summary_pdf(report: RoundReport, title: str, results: Section,
+                      method_lines: Sequence[str]) -> bytes:
+    """The summary of a kind whose results follow the poll's frame (a confidence vote, a
+    nomination round): the situation, the kind's ``results`` (or the note that they are
+    withheld), and the method."""
+    pdf = summary_document(report, title, title, f"{title.capitalize()} – %(title)s")
+    situation(pdf, report)
+    if report.suppressed:
+        pdf.heading(_("II. KẾT QUẢ"))
+        suppressed_note(pdf, report)
+    else:
+        results(pdf)
+    method_section(pdf, _("%(n)s. PHƯƠNG PHÁP TÍNH", n="III" if report.suppressed else "V"),
+                   method_lines, report)
+    return bytes(pdf.output())
+
+
 def _chart(pdf: Document, line: Line, base: int) -> None:
     """One subject's bar, drawn with the same geometry as the SVG."""
     name = f"{line.order}. {printed(line.name)}"
@@ -224,5 +244,5 @@ def _bands_section(pdf: Document, report: RoundReport) -> None:
         pdf.paragraph([("", _("Không có người nào có trên 1/2 số phiếu tín nhiệm thấp."))])
 
 
-__all__ = ["ballots_section", "poll_minutes_pdf", "results_section", "summary_pdf",
-           "suppressed_note"]
+__all__ = ["ballots_section", "lines_summary_pdf", "poll_minutes_pdf", "results_section",
+           "summary_pdf", "suppressed_note"]

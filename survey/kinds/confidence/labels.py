@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from survey.i18n import _l
+from survey.kinds.base import Label
 from survey.tally.confidence import Band, Level
 
-LEVEL_LABELS = {
+LEVEL_LABELS: Mapping[str, Label] = {
     Level.high: _l("Tín nhiệm cao"),
     Level.confidence: _l("Tín nhiệm"),
     Level.low: _l("Tín nhiệm thấp"),

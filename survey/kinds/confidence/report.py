@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from survey.documents.frame import Frame
 from survey.i18n import _, _l
+from survey.kinds.base import Label
 from survey.kinds.confidence.labels import BAND_LABELS, LEVEL_LABELS
 from survey.kinds.confidence.result import confidence_result
 from survey.kinds.counts import blank_ballots
@@ -68,7 +70,7 @@ class Order(StrEnum):
     votes = "votes"  # a nomination round: by votes within each position
 
 
-ORDER_LABELS = {
+ORDER_LABELS: Mapping[str, Label] = {
     Order.ballot: _l("Theo thứ tự trên phiếu"),
     Order.low: _l("Theo tỷ lệ tín nhiệm thấp (cao xuống thấp)"),
 }
@@ -120,7 +122,8 @@ class Line:
 
     def count(self, level: Level | str) -> int:
         assert self.result is not None
-        return getattr(self.result.counts, Level(level).value)
+        count: int = getattr(self.result.counts, Level(level).value)
+        return count
 
     def percent(self, level: Level | str) -> Decimal:
         assert self.result is not None

@@ -29,7 +29,7 @@ from survey.kinds.no_confidence.results import (
     page_labels,
     recount_text,
 )
-from survey.kinds.paper import PaperLayout, PaperLevel
+from survey.kinds.paper import PaperLayout, paper_levels
 from survey.rounds.models import Round
 from survey.security.audit import head as audit_head
 
@@ -48,10 +48,7 @@ class NoConfidence(LinesKind):
             "Đánh dấu X vào một ô ở mỗi dòng. Dòng không đánh dấu, hoặc đánh dấu cả hai ô, "
             "không hợp lệ đối với người ở dòng đó."
         ),
-        levels=(
-            PaperLevel("confidence", _l("Tín nhiệm"), "1"),
-            PaperLevel("no_confidence", _l("Không tín nhiệm"), "2"),
-        ),
+        levels=paper_levels(LEVEL_LABELS),
     )
 
 

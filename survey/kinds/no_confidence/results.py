@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from survey.documents.csv import csv_text
 from survey.i18n import _, _l
+from survey.kinds.base import Label
 from survey.kinds.counts import mark_counts, round_figures
 from survey.kinds.info import columns, head_lines, round_info, subject_entries
 from survey.rounds.models import Round
 from survey.tally import no_confidence as nc
 from survey.tally import recount_kinds as rk
 
-LEVEL_LABELS = {
+LEVEL_LABELS: Mapping[str, Label] = {
     nc.Level.confidence: _l("Tín nhiệm"),
     nc.Level.no_confidence: _l("Không tín nhiệm"),
 }

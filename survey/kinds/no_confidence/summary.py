@@ -7,26 +7,25 @@ dismissals set apart, a bar per subject, and the method.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from markupsafe import Markup
 
-from survey.documents.charts import Fill, Segment, stack, svg_bar, swatches
+from survey.documents.charts import HALF, Fill, Segment, stack, svg_bar, swatches
 from survey.documents.text import number
 from survey.i18n import _, _l
+from survey.kinds.base import Label
 from survey.kinds.confidence.report import ORDER_LABELS, Order, RoundReport
 from survey.kinds.no_confidence.results import LEVEL_LABELS
 from survey.tally import no_confidence as nc
 
 #: The orders the summary offers.
-ORDERS = {
+ORDERS: Mapping[str, Label] = {
     Order.ballot: ORDER_LABELS[Order.ballot],
     Order.no_confidence: _l("Theo tỷ lệ không tín nhiệm (cao xuống thấp)"),
 }
-
-#: The one threshold: more than half.
-HALF = (("1/2", Decimal(1) / 2),)
 
 #: "Không tín nhiệm" hatched (as the poll's "thấp"), "tín nhiệm" grey, blank lines white.
 FILLS: dict[str, Fill] = {
@@ -54,7 +53,8 @@ class VoteLine:
         return self.result.dismissal
 
     def count(self, level: str) -> int:
-        return getattr(self.result.counts, level)
+        count: int = getattr(self.result.counts, level)
+        return count
 
     def percent(self, level: str) -> Decimal:
         return self.result.percent[level]

@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from survey.ballots.forms import CardOnPage
@@ -58,7 +57,7 @@ class Nomination(LinesKind):
     summary_orders = summary.ORDERS
     documents = {"minutes": "reports/_minutes.html",
                  "summary": "kinds/nomination/_summary.html"}
-    ballot_tables: tuple[Table, ...] = (WriteIn.__table__, InvalidLine.__table__)  # type: ignore[assignment]
+    ballot_tables = (WriteIn.__table__, InvalidLine.__table__)
     paper = PaperLayout(
         title=_l("PHIẾU GIỚI THIỆU QUY HOẠCH"),
         instruction=_l(

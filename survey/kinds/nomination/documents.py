@@ -7,19 +7,16 @@ from collections.abc import Iterable
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from survey.documents.charts import draw_bar, draw_legend
+from survey.documents.charts import HALF, draw_bar, draw_legend
 from survey.documents.minutes import (
     issued_and_collected,
-    method_section,
     minutes_pdf,
-    situation,
-    summary_document,
 )
 from survey.documents.pdf import Document, ruled_table
 from survey.documents.text import number, printed
 from survey.documents.xlsx import BOLD, lay_out_table, row, text, top, workbook
 from survey.i18n import _, ngettext
-from survey.kinds.confidence.documents import suppressed_note
+from survey.kinds.confidence.documents import lines_summary_pdf, suppressed_note
 from survey.kinds.confidence.report import Order, RoundReport
 from survey.kinds.confidence.sheet import facts, suppressed_row
 from survey.kinds.nomination import summary as ks
@@ -151,23 +148,15 @@ def _summary_results(pdf: Document, report: RoundReport, order: Order) -> None:
         for place, entry in group.entries:
             draw_bar(pdf, f"{place}. {printed(entry.name)} – {ks.verdict(entry)}",
                      ks.entry_parts(entry, result.base), ks.FILLS,
-                     bold=entry.nominated or entry.tied, marks=ks.HALF)
+                     bold=entry.nominated or entry.tied, marks=HALF)
 
 
 def nomination_summary_pdf(report: RoundReport, order: Order | str = Order.ballot) -> bytes:
     """The Standing Committee's summary of a nomination round."""
     order = Order(order)
-    title = ks.title(report)
-    pdf = summary_document(report, title, title, f"{title.capitalize()} – %(title)s")
-    situation(pdf, report)
-    if report.suppressed:
-        pdf.heading(_("II. KẾT QUẢ"))
-        suppressed_note(pdf, report)
-    else:
-        _summary_results(pdf, report, order)
-    method_section(pdf, _("%(n)s. PHƯƠNG PHÁP TÍNH", n="III" if report.suppressed else "V"),
-                   ks.method_lines(report), report)
-    return bytes(pdf.output())
+    return lines_summary_pdf(report, ks.title(report),
+                             lambda pdf: _summary_results(pdf, report, order),
+                             ks.method_lines(report))
 
 
 def _sheet(sheet: Worksheet, report: RoundReport) -> None:

@@ -35,7 +35,7 @@ class Position(Base):
 
 
 #: A nomination round's positions (chức danh quy hoạch), in ballot order.
-Round.positions = relationship(  # type: ignore[attr-defined]
+Round.positions = relationship(
     Position, order_by=Position.order, cascade="all, delete-orphan", passive_deletes=True
 )
 

@@ -25,7 +25,7 @@ def _require_nomination(round_: Round) -> None:
 
 def _renumber(round_: Round) -> None:
     """Ballot order: positions in their order, each one's candidates in the order entered."""
-    rank = {p.id: p.order for p in positions_of(round_)}
+    rank: dict[int | None, int] = {p.id: p.order for p in positions_of(round_)}
     ordered = sorted(round_.subjects, key=lambda s: (rank.get(s.position_id, 0), s.order))
     for order, subject in enumerate(ordered, start=1):
         subject.order = order

@@ -57,7 +57,7 @@ class NominationImport:
         return list(grouped.values())
 
 
-def _failed(message) -> NominationImport:
+def _failed(message: object) -> NominationImport:
     return NominationImport((), (RowError(0, str(message)),))
 
 
@@ -127,7 +127,7 @@ def _cell(cells: list[str], index: int | None) -> str:
     return cells[index] if index is not None and index < len(cells) else ""
 
 
-def _parse_rows(rows, columns: dict[str, int]) -> NominationImport:
+def _parse_rows(rows: list[tuple[int, list[str]]], columns: dict[str, int]) -> NominationImport:
     rows = [(line, cells) for line, cells in rows
             if header_key(_cell(cells, columns["name"])) not in {"ho va ten", "ho ten"}]
     if not rows:

@@ -5,25 +5,23 @@ entries in the chosen order, a bar per entry against those summoned, and the met
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from markupsafe import Markup
 
-from survey.documents.charts import Fill, Segment, stack, svg_bar, swatches
+from survey.documents.charts import HALF, Fill, Segment, stack, svg_bar, swatches
 from survey.documents.text import number
 from survey.i18n import _, _l
+from survey.kinds.base import Label
 from survey.kinds.confidence.report import ORDER_LABELS, Order, RoundReport
 from survey.tally import nomination as nom
 
 #: The orders the summary offers.
-ORDERS = {
+ORDERS: Mapping[str, Label] = {
     Order.ballot: ORDER_LABELS[Order.ballot],
     Order.votes: _l("Theo số phiếu đồng ý trong từng chức danh (cao xuống thấp)"),
 }
-
-#: The one threshold: more than half of those summoned.
-HALF = (("1/2", Decimal(1) / 2),)
 
 FILLS: dict[str, Fill] = {
     "agree": ("#3a3a3a", 58, True),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange
@@ -18,24 +17,24 @@ from survey.kinds.nomination.sheet import parse_nominations
 from survey.rounds.lookup import round_or_404
 from survey.rounds.models import Round
 from survey.web import Outcome, audit, flash_error, organizer_required, refusal_status, write
-from survey.web.forms import EmptyForm
+from survey.web.forms import EmptyForm, Form
 
 bp = Blueprint("nominations", __name__)
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     title = StringField(_l("Chức danh quy hoạch"), validators=[DataRequired(), Length(max=250)])
     seats = IntegerField(_l("Số người quy hoạch tối đa"), default=MAX_SEATS,
                          validators=[DataRequired(), NumberRange(min=1, max=MAX_SEATS)])
     allow_write_ins = BooleanField(_l("Cho phép ghi thêm người ngoài danh sách"), default=True)
 
 
-class CandidateForm(FlaskForm):
+class CandidateForm(Form):
     name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=120)])
     current = StringField(_l("Chức vụ hiện tại"), validators=[Length(max=250)])
 
 
-class NominationImportForm(FlaskForm):
+class NominationImportForm(Form):
     sheet = FileField(
         _l("Tệp danh sách quy hoạch (CSV hoặc XLSX)"),
         validators=[FileAllowed(["csv", "xlsx"], _l("Chỉ nhận tệp .csv hoặc .xlsx"))],
@@ -43,7 +42,7 @@ class NominationImportForm(FlaskForm):
     write_ins = BooleanField(_l("Cho phép ghi thêm người ngoài danh sách"), default=True)
 
 
-class WriteInsForm(FlaskForm):
+class WriteInsForm(Form):
     """The switch of one position's write-in fields: ``allow`` is ``"1"`` (on) or ``"0"``."""
 
     allow = HiddenField(validators=[AnyOf(["0", "1"])])
@@ -152,8 +151,8 @@ def switch_write_ins(round_id: int, position_id: int) -> ResponseReturnValue:
     with write(flash_refusal=False) as outcome:
         operations.set_write_ins(get_session(), round_, allow, [position_id])
         audit(get_session(), "position.write_ins", round_.id, position=position_id, allow=allow)
-    if _found(outcome).refusal:
-        return _page(round_, status=refusal_status(outcome.refusal))
+    if refusal := _found(outcome).refusal:
+        return _page(round_, status=refusal_status(refusal))
     flash(_("Đã cho phép ghi thêm người ngoài danh sách ở chức danh này.") if allow
           else _("Đã bỏ ô ghi thêm người ngoài danh sách ở chức danh này."), "info")
     return _back(round_)

@@ -1,7 +1,7 @@
 """paper sheets: identical paper ballots, counted not numbered; entries keyed by counting number
 
 Revision ID: 0008_paper_sheets
-Revises: 0007_sessions
+Revises: 0008_purge
 
 Paper ballots no longer carry a serial. What an existing round holds becomes:
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_paper_sheets"
-down_revision = "0007_sessions"
+down_revision = "0008_purge"
 branch_labels = None
 depends_on = None
 
