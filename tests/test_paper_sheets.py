@@ -11,10 +11,12 @@ import pytest
 
 from survey.desk.operations import create_round
 from survey.kinds import KINDS, kind_of
+from survey.kinds.nomination.paper import WRITE_IN_HEIGHT
 from survey.kinds.nomination.positions import replace_nominations
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.kinds.paper import PaperGroup
 from survey.paper.printing import paper_ballots_pdf
+from survey.paper.sheet import SIZES, BallotSheet, paginate
 from survey.rounds.importing import SubjectRow, parse_subjects
 from survey.rounds.operations import record_attendance
 from tests.conftest import NOW
@@ -46,7 +48,7 @@ FOOT = "Dấu của Ban kiểm phiếu"
 LONGEST = 60
 #: The most candidates that fit both sides of a nomination ballot, beside their positions'
 #: titles and blank lines for names written in (one line in two more).
-NOMINATION_TWO_SIDES = 45
+NOMINATION_TWO_SIDES = 50
 
 
 def most_sides(kind: str, count: int) -> int:
@@ -143,21 +145,25 @@ def test_every_ballot_of_1_to_60_lines_takes_one_sheet(app, session, kind):
     assert all(str(layout.title) in texts[start] for start in starts)
 
 
-def test_the_demo_ballot_takes_one_side(app, session):
-    """The demo's twelve officials, with their long titles, fit one side at the largest type;
-    the same titles over a long list fill both sides before a second sheet is taken."""
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_demo_ballot_takes_one_side(app, session, kind):
+    """The demo's twelve officials, with their long titles, fit one side at the largest type,
+    and so do twenty; the same titles over a long list take both sides of one sheet (a poll's
+    and a vote's sixty lines too)."""
     demo = Path(__file__).resolve().parent.parent / "survey" / "data" / "demo-subjects.csv"
     people = [(row.name, row.position)
               for row in parse_subjects(demo.read_bytes(), "demo.csv").rows]
-    round_ = round_of(session, "confidence", count=LONGEST, people=people)
+    round_ = round_of(session, kind, count=LONGEST, people=people)
     layout = kind_of(round_).paper
     (whole,) = kind_of(round_).paper_groups(round_)
-    sizes = (12, 20, 40, 50, 60)
+    sizes = (12, 20, 40, 50) + ((60,) if kind in ("confidence", "no_confidence") else ())
     with app.test_request_context():
         data = paper_ballots_pdf(round_, layout, [(PaperGroup("", whole.subjects[:n]), 1)
                                                   for n in sizes])
     printed = ballots(page_texts(data), str(layout.title))
-    assert [len(pages) for pages in printed] == [1, 1, 2, 2, 3]
+    assert [len(pages) for pages in printed] == [1, 1, 2, 2] + [2] * (len(sizes) - 4)
+    first = " ".join(page_texts(data)[:1])
+    assert FOOT in first and shown(whole.subjects[11]) in first  # the demo: one side, whole
     for n, pages in zip(sizes, printed, strict=True):
         assert FOOT in pages[-1] and shown(whole.subjects[n - 1]) in pages[-1]
 
@@ -174,3 +180,25 @@ def test_every_printed_ballot_of_a_round_is_identical(logged_in, session, kind):
     assert len(printed) == 4 and all(pages == printed[0] for pages in printed)
     assert len(texts) == 4 * len(printed[0])
     assert "Phiếu số" not in " ".join(texts)
+
+
+def test_a_blank_line_for_a_name_has_room_to_write_at_any_type(app, session):
+    """The smallest type makes the lines low; a line to write a name on by hand keeps 6 mm, and
+    a heading's words are never broken across its lines (its type shrinks instead)."""
+    round_ = round_of(session, "nomination", count=12)
+    table = kind_of(round_).paper_table(round_, list(round_.subjects))
+    with app.test_request_context():
+        pdf = BallotSheet(title="t", subject="t", author="t")
+        for size in (SIZES[0], SIZES[-1]):
+            layout = paginate(pdf, table, size, top=60.0, foot=30.0)
+            placed = [row for side in layout.sides for row in side]
+            blank = [p for p in placed if any(c.text.startswith("Ghi thêm") for c in p.cells)]
+            named = [p for p in placed if p.cells[0].text.isdigit()]
+            assert blank and named
+            assert all(p.height >= WRITE_IN_HEIGHT for p in blank)
+            if size == SIZES[-1]:
+                assert max(p.height for p in named) < WRITE_IN_HEIGHT
+            heading = placed[0]
+            words = [w for cell in heading.cells for w in cell.text.split()]
+            assert [w for lines in heading.lines for line in lines
+                    for w in line.split()] == words  # every word whole, in order

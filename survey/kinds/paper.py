@@ -184,6 +184,8 @@ class PaperRow:
     #: A title row (a nomination's position): shaded, kept with the line after it, and
     #: repeated, marked "(tiếp)", above its lines that go on over the page.
     title: bool = False
+    #: The least height of the row (mm), whatever the type: a line to write a name on by hand.
+    least: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -201,10 +203,12 @@ def lines_table(layout: PaperLayout, subjects: Sequence[Subject], *,
                 scores: bool = False) -> PaperTable:
     """STT, Họ và tên, Chức vụ, one box per level (and the two score boxes of an appraisal)."""
     levels = layout.levels
-    level_w = 17.0 if len(levels) <= 3 else (14.5 if scores else 51.0 / len(levels))
-    score_w = 14.0 if scores else 0.0
+    # the boxes only need room for a mark and their heading's longest word: the position,
+    # often two titles long, takes what is left, so that most lines stay one line high
+    level_w = 17.0 if len(levels) <= 2 else (15.0 if len(levels) == 3 else 12.0)
+    score_w = 12.0 if scores else 0.0
     stt_w = 10.0
-    name_w = 32.0 if scores else 46.0
+    name_w = 38.0 if scores else 40.0
     rest = TABLE_WIDTH - stt_w - name_w - level_w * len(levels) - 2 * score_w
     boxes = len(levels) + (2 if scores else 0)
     heading = [_("STT"), _("Họ và tên"), _("Chức vụ"), *(str(level.label) for level in levels)]

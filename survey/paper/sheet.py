@@ -3,10 +3,10 @@
 Row heights are computed, not tried: each cell's text is wrapped word by word with the font's
 own glyph widths (which grow in proportion to the type size), so the layout at every size is
 known before anything is drawn, and the drawing follows it line for line. The layout picks the
-largest type, from 10 down to 8 points, that puts the ballot on one side, else on both sides
-of the sheet; a list too long for that takes more sides at 8 points. The last side always
-holds lines of the table: when the foot (the instruction and the stamp box) would stand alone,
-the last lines go over with it.
+largest type, from 10 down to 7.5 points, that puts the ballot on one side, else on both sides
+of the sheet; a list too long for that takes more sides at 7.5 points. The last side always
+holds numbered lines of the table: when the foot (the instruction and the stamp box) would stand
+alone, or with blank lines for names written in only, the last lines go over with it.
 """
 
 from __future__ import annotations
@@ -25,13 +25,15 @@ PAGE_H = 297.0
 SHEET_LEFT, SHEET_TOP, SHEET_BOTTOM = 18.0, 14.0, 15.0
 SHEET_RIGHT = 210.0 - SHEET_LEFT - TABLE_WIDTH
 #: The type sizes of a ballot's table (points), the largest first.
-SIZES = (10.0, 9.75, 9.5, 9.25, 9.0, 8.75, 8.5, 8.25, 8.0)
+SIZES = (10.0, 9.75, 9.5, 9.25, 9.0, 8.75, 8.5, 8.25, 8.0, 7.75, 7.5)
 LEADING = 1.2
 PAD_X = 1.0
 #: Space above and below a cell's text at 10 points (it shrinks with the type).
 PAD_Y = 1.1
 #: The shading of a title row (a nomination's position): lighter than the heading's.
 TITLE_FILL = 246
+#: How much smaller the heading's type is than the lines' (points), and its smallest size.
+HEADING_LESS, MIN_HEADING = 0.75, 6.5
 #: Space between the table and the foot (mm).
 FOOT_GAP = 3.0
 #: Lines that go over with the foot when it would stand alone on a side.
@@ -105,6 +107,8 @@ class Placed:
     cells: tuple[PaperCell, ...]
     lines: tuple[tuple[str, ...], ...]
     height: float
+    #: The type size of its text (points).
+    size: float
     fill: int | None = None
 
 
@@ -125,7 +129,7 @@ class Layout:
 
 
 def _placed(pdf: BallotSheet, widths: Sequence[float], cells: Sequence[PaperCell], size: float,
-            fill: int | None = None) -> Placed:
+            fill: int | None = None, least: float = 0.0) -> Placed:
     line_h = size * PT * LEADING
     lines, column = [], 0
     for cell in cells:
@@ -133,7 +137,20 @@ def _placed(pdf: BallotSheet, widths: Sequence[float], cells: Sequence[PaperCell
         column += cell.span
         lines.append(pdf.wrap(cell.text, cell.style, size, width - 2 * PAD_X))
     pad = PAD_Y * size / SIZES[0]
-    return Placed(tuple(cells), tuple(lines), max(map(len, lines)) * line_h + 2 * pad, fill)
+    height = max(max(map(len, lines)) * line_h + 2 * pad, least)
+    return Placed(tuple(cells), tuple(lines), height, size, fill)
+
+
+def heading_size(pdf: BallotSheet, table: PaperTable, size: float) -> float:
+    """The heading's type: a little smaller than the lines', and smaller still where a word
+    of a column's heading would not fit its column (a word is never broken in a heading)."""
+    best, column = size - HEADING_LESS, 0
+    for cell in table.heading:
+        room = sum(table.widths[column:column + cell.span]) - 2 * PAD_X
+        column += cell.span
+        for word in cell.text.split():
+            best = min(best, room / pdf.unit_width(word, "B"))
+    return max(best, MIN_HEADING)
 
 
 def _continued(row: PaperRow) -> PaperRow:
@@ -149,8 +166,9 @@ def paginate(pdf: BallotSheet, table: PaperTable, size: float, top: float, foot:
     the table (the instruction and the stamp box)."""
     bottom = PAGE_H - SHEET_BOTTOM
     heading = _placed(pdf, table.widths, [PaperCell(c.text, "B", c.left, c.span)
-                                          for c in table.heading], size - 0.75, HEADING_FILL)
-    rows = [_placed(pdf, table.widths, r.cells, size, TITLE_FILL if r.title else None)
+                                          for c in table.heading],
+                      heading_size(pdf, table, size), HEADING_FILL)
+    rows = [_placed(pdf, table.widths, r.cells, size, TITLE_FILL if r.title else None, r.least)
             for r in table.rows]
     sides: list[list[Placed]] = [[heading]]
     firsts = [0]  # the index of each side's first row
@@ -169,11 +187,17 @@ def paginate(pdf: BallotSheet, table: PaperTable, size: float, top: float, foot:
         y += placed.height
         title = row if row.title else title
     layout = Layout(size, table.widths, top, tuple(tuple(side) for side in sides))
-    if y + FOOT_GAP + foot <= bottom or break_at is not None:
+    # the last numbered line (a subject, not a blank line for names written in)
+    numbered = max((i for i, r in enumerate(table.rows) if not r.title and r.cells[0].text),
+                   default=len(table.rows))
+    alone = numbered < firsts[-1]  # the last side would hold only blank lines
+    if (y + FOOT_GAP + foot <= bottom and not alone) or break_at is not None:
         return layout
-    # the foot would stand alone on a side: the last lines go over with it (a title with them)
-    start = max(len(table.rows) - KEPT_WITH_FOOT, firsts[-1] + 1)
-    while start > firsts[-1] + 1 and table.rows[start - 1].title:
+    # the foot would stand alone on a side (or with blank lines only): the last lines go over
+    # with it, the last numbered line among them (and a title with them)
+    lowest = (firsts[-2] if alone else firsts[-1]) + 1  # a side keeps one line at least
+    start = max(min(len(table.rows) - KEPT_WITH_FOOT, numbered), lowest)
+    while start > lowest and table.rows[start - 1].title:
         start -= 1
     if start >= len(table.rows):
         return layout
@@ -208,7 +232,7 @@ def draw(pdf: BallotSheet, layout: Layout) -> None:
 
 
 def _row(pdf: BallotSheet, layout: Layout, placed: Placed, y: float) -> None:
-    size = layout.size - (0.75 if placed.fill == HEADING_FILL else 0.0)
+    size = placed.size
     line_h = size * PT * LEADING
     x, column = SHEET_LEFT, 0
     for cell, lines in zip(placed.cells, placed.lines, strict=True):

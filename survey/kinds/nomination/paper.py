@@ -59,6 +59,10 @@ def store(session: Session, round_: Round, ballot_id: str, reading: Reading) -> 
     store_lines(session, round_, ballot_id, choices, reading.write_ins)
 
 
+#: The height of a blank line for a name written in by hand (mm), at any type size.
+WRITE_IN_HEIGHT = 6.0
+
+
 def nomination_table(round_: Round, layout: PaperLayout,
                      subjects: Sequence[Subject]) -> PaperTable:
     """One table: each position's title and seats on a row of its own, its candidates, then
@@ -87,8 +91,8 @@ def nomination_table(round_: Round, layout: PaperLayout,
                  for s in candidates]
         if position.allow_write_ins and (not listed or candidates[-1] is listed[-1]):
             rows += [PaperRow((PaperCell(), PaperCell(_("Ghi thêm: ……………"), "I", left=True,
-                                                      span=2), PaperCell(), PaperCell()))
-                     ] * position.seats
+                                                      span=2), PaperCell(), PaperCell()),
+                              least=WRITE_IN_HEIGHT)] * position.seats
     heading = (_("STT"), _("Họ và tên"), _("Chức vụ hiện tại"),
                *(str(level.label) for level in layout.levels))
     return PaperTable(widths, tuple(PaperCell(text) for text in heading), tuple(rows))
