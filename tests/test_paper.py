@@ -119,7 +119,7 @@ def test_mixed_round_of_phones_and_paper_gives_the_right_tally(session, paper_ro
 
     # 10 paper ballots, each entered by two people: 8 ordinary ones (one line over-marked, one
     # left blank), one wholly invalid, one with every line over-marked
-    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    first, second, third = clerk("kiemphieu1"), clerk("kiemphieu2"), clerk("kiemphieu3")
     papers = []
     for k in range(8):
         marks = {s.order: LEVELS[k % 3] if s.order % 2 else "low" for s in subjects}
@@ -128,17 +128,31 @@ def test_mixed_round_of_phones_and_paper_gives_the_right_tally(session, paper_ro
         papers.append(marks)
     papers.append(None)  # wholly invalid
     papers.append(dict.fromkeys(range(1, width + 1), "invalid"))
+    last = round_.paper[-1]
     for serial, marks in zip(round_.paper, papers, strict=True):
         for client in (first, second):
-            response = enter(client, round_, serial, marks, invalid=marks is None)
+            if serial == last and client is second:  # the second clerk misreads line 3
+                misread = (marks or {}) | {3: "high" if marks[3] != "high" else "low"}
+                response = enter(client, round_, serial, misread)
+            else:
+                response = enter(client, round_, serial, marks, invalid=marks is None)
             assert response.status_code == 303, response.text
         for j, s in enumerate(subjects):
             mark = (marks or {}).get(s.order)
             if mark in LEVELS:
                 expected[j][mark] += 1
 
-    assert entries(session, round_.id) == []  # every pair agreed: nothing left entered
+    # the disagreement blocks the close, naming the ballot; nothing is closed
+    assert entries(session, round_.id) == [(last, 1), (last, 2)]
     session.refresh(round_)  # the entries were stored by other requests
+    with pytest.raises(RoundStateError, match=f"hai lần nhập khác nhau: số {last}"):
+        close_round(session, round_, NOW)
+    session.rollback()
+    assert session.get(type(round_), round_.id).closed_at is None
+    # a third clerk reads the paper again and agrees with the first: counted
+    assert enter(third, round_, last, papers[-1]).status_code == 303
+    assert entries(session, round_.id) == []  # every ballot agreed: nothing left entered
+    session.refresh(round_)
     close_round(session, round_, NOW)
     session.commit()
 
