@@ -19,7 +19,7 @@ from flask_login import current_user
 from survey.ballots.operations import MAX_CARDS, parse_serials
 from survey.db import get_session, transaction
 from survey.errors import SurveyError
-from survey.i18n import _
+from survey.i18n import _, _l
 from survey.kinds import kind_of
 from survey.kinds.paper import BLANK, BLANK_KEY, INVALID, INVALID_KEY, MARK_LABELS, PaperGroup
 from survey.paper import entry as entries
@@ -125,7 +125,7 @@ def pdf(round_id: int) -> ResponseReturnValue:
     round_ = round_or_404(round_id)
     form = PrintForm(prefix="print")
     if not form.validate_on_submit():
-        flash_error(_("Số bản in phải là số nguyên từ 1 đến %(max)d.", max=MAX_COPIES))
+        flash_error(_l("Số bản in phải là số nguyên từ 1 đến %(max)d.", max=MAX_COPIES))
         return _page(round_id, "print")
     try:
         groups = _printed_groups(round_, form.group.data)
