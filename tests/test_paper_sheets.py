@@ -202,3 +202,4 @@ def test_a_blank_line_for_a_name_has_room_to_write_at_any_type(app, session):
             words = [w for cell in heading.cells for w in cell.text.split()]
             assert [w for lines in heading.lines for line in lines
                     for w in line.split()] == words  # every word whole, in order
+        pdf.output()  # done with its fonts: their files are closed now, not at a later test
