@@ -27,7 +27,7 @@ from survey.paper.slots import layout_for, record_paper_issued
 from survey.reports.ballot_file import ballot_file
 from survey.rounds.operations import record_attendance
 from survey.security.models import AuditEntry
-from survey.tally.recount import decode, recount_document
+from survey.tally.marks_file import decode, recount_document
 from tests.conftest import NOW, PASSWORD, btv_rows
 from tests.factories import assert_accessible_basics, close_web, entries, flashed, refused, run
 
@@ -235,6 +235,8 @@ def test_results_json_minutes_and_ballot_file_show_the_sources(session, paper_ro
     # the ballot file says it too, and the recount from the file alone gives the same JSON
     parsed = decode(ballot_file(session, round_))
     assert parsed.sources is not None and parsed.sources.as_dict() == data["sources"]
+    # the wholly invalid paper ballot is among the ballots with no line marked, a count
+    assert parsed.invalid_ballots == data["invalid_ballots"] == 1
     assert recount_document(parsed) == data | {"round": recount_document(parsed)["round"]}
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Iterable
 
 from flask import Flask
@@ -112,15 +111,16 @@ _ENGINE_LOCK = threading.Lock()
 
 
 def start_retrying(app: Flask) -> threading.Thread | None:
-    """A daemon thread that purges pending rounds every ``PURGE_RETRY_SECONDS`` (0: none)."""
+    """A daemon thread that purges pending rounds every ``PURGE_RETRY_SECONDS`` (0: none),
+    until the event ``app.extensions["survey.purge_stop"]`` is set."""
     interval = float(app.config.get("PURGE_RETRY_SECONDS") or 0)
     if interval <= 0:
         return None
     engine = purge_engine(app)
+    stop = app.extensions.setdefault("survey.purge_stop", threading.Event())
 
     def retry() -> None:
-        while True:
-            time.sleep(interval)
+        while not stop.wait(interval):
             try:
                 purge_pending(engine, attempts=1)
             except Exception:  # a lost connection, a restart of the database: next time

@@ -185,6 +185,14 @@ RECOUNT_ERRORS = {
     "count_mismatch": _l(
         "Tệp có %(found)s phiếu nhưng phần đầu tệp ghi %(expected)s phiếu thu về."
     ),
+    "bad_record": _l("Dòng %(line)s không phải một dòng phiếu của đợt này."),
+    "out_of_order": _l(
+        "Dòng %(line)s không đúng thứ tự: các dòng phiếu phải được xếp theo thứ tự cố định "
+        "của tệp."
+    ),
+    "records_mismatch": _l(
+        "Tệp có %(found)s dòng phiếu nhưng phần đầu tệp ghi %(expected)s dòng."
+    ),
 }
 
 

@@ -42,8 +42,9 @@ from survey.kinds.paper import (
 )
 from survey.rounds.importing import SubjectRow
 from survey.rounds.models import Round, Subject
-from survey.tally import appraisal_recount
+from survey.tally import appraisal_file, appraisal_recount
 from survey.tally.appraisal import Level
+from survey.tally.files import whole_ballots
 
 LEVEL_LABELS: Mapping[str, Label] = {
     Level.excellent: _l("Hoàn thành xuất sắc nhiệm vụ"),
@@ -198,11 +199,14 @@ class Appraisal(Kind):
         return appraisal_xlsx(*report)
 
     def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
-        """One line per rated line, never a whole form; its minimum is per subject."""
+        """One record per value given, never a whole form or line; its minimum is per
+        subject."""
         yield appraisal_ballot_file(session, round_)
 
     def recount(self, data: bytes) -> dict[str, Any]:
-        return appraisal_recount.recount_document(appraisal_recount.decode(data))
+        if whole_ballots(data):  # version 1: read, never written any more
+            return appraisal_recount.recount_document(appraisal_recount.decode(data))
+        return appraisal_file.recount_document(appraisal_file.decode(data))
 
     def recount_text(self, document: dict[str, Any]) -> str:
         return recount_text(document)

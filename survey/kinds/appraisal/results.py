@@ -27,7 +27,7 @@ from survey.tally.appraisal import (
     SubjectRating,
     tally_appraisal,
 )
-from survey.tally.appraisal_recount import Rules, tally_document
+from survey.tally.appraisal_file import Rules, tally_document
 
 
 def level_label(level: Level | str) -> str:
@@ -145,7 +145,7 @@ def rules_of(round_: Round) -> Rules:
 def appraisal_json(report: AppraisalReport) -> dict[str, Any]:
     """The tally of an appraisal round as plain JSON types (docs/appraisal.md).
 
-    Built by :func:`survey.tally.appraisal_recount.tally_document`, as ``survey recount``
+    Built by :func:`survey.tally.appraisal_file.tally_document`, as ``survey recount``
     builds its own from the ballot file.
     """
     round_ = report.round

@@ -27,7 +27,7 @@ from survey.kinds.confidence.report import (
 )
 from survey.kinds.confidence.result import confidence_result
 from survey.kinds.confidence.sheet import poll_workbook
-from survey.kinds.counts import ballot_sources
+from survey.kinds.counts import ballot_sources, blank_ballots
 from survey.kinds.lines import LinesKind
 from survey.kinds.paper import PaperLayout, paper_levels
 from survey.rounds.models import Round
@@ -70,7 +70,7 @@ class Confidence(LinesKind):
 
     def tally_json(self, session: Session, round_: Round) -> dict[str, Any]:
         return result_json(round_, confidence_result(session, round_),
-                           ballot_sources(session, round_))
+                           ballot_sources(session, round_), blank_ballots(session, round_.id))
 
     def tally_csv(self, session: Session, round_: Round) -> str:
         return result_csv(round_, confidence_result(session, round_))

@@ -16,7 +16,6 @@ from survey.ballots.operations import CardCheck, reject
 from survey.documents.frame import Frame
 from survey.documents.text import number
 from survey.i18n import _l
-from survey.kinds.ballot_file import ballot_ids
 from survey.kinds.base import BallotIds, ListImport
 from survey.kinds.confidence import poll_context
 from survey.kinds.confidence.report import RoundReport, build_report
@@ -42,6 +41,10 @@ from survey.kinds.paper import PaperLayout, PaperLevel, PaperTable, Reading
 from survey.rounds.models import Round, Subject
 from survey.security.audit import head as audit_head
 from survey.tally.confidence import Denominator
+from survey.tally.files import whole_ballots
+from survey.tally.nomination_file import decode, recount_document
+from survey.tally.recount import decode as decode_v1
+from survey.tally.recount import recount_document as recount_v1
 
 LEVEL_LABELS = {ballot.AGREE: _l("Đồng ý"), ballot.DISAGREE: _l("Không đồng ý")}
 
@@ -185,7 +188,12 @@ class Nomination(LinesKind):
         return nomination_workbook(report)
 
     def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
-        yield nomination_ballot_file(session, round_, ballot_ids(session, round_))
+        yield nomination_ballot_file(session, round_)
+
+    def recount(self, data: bytes) -> dict[str, Any]:
+        if whole_ballots(data):  # version 1: read, never written any more
+            return recount_v1(decode_v1(data))
+        return recount_document(decode(data))
 
     def recount_text(self, document: dict[str, Any]) -> str:
         return recount_text(document)
