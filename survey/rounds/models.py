@@ -98,6 +98,9 @@ class Round(Base):
     #: Paper ballots counted as wholly invalid (survey.paper): a counter, so that no stored
     #: ballot says where it came from.
     paper_invalid: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Paper ballots handed out, as the officer recorded them: identical sheets, counted, never
+    #: numbered (an appraisal round records its paper voters by name instead, survey.paper).
+    paper_issued: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # -- appraisal rounds (survey.appraisal); frozen at open like every rule --
     #: Fewer raters than this and a subject gets no figure and no comment anywhere.

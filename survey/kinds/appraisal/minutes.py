@@ -35,7 +35,21 @@ def rules_text(report: AppraisalReport) -> list[str]:
     ]
     if report.round.same_unit_only:
         texts.append(_("Mỗi người chỉ đánh giá những người cùng đơn vị."))
+    if report.paper:
+        texts.append(paper_text(report))
     return texts
+
+
+def paper_text(report: AppraisalReport) -> str:
+    """How paper forms differ from the phone's ("" when none was counted)."""
+    if not report.paper:
+        return ""
+    return _(
+        "Trong số phiếu thu về có %(n)d phiếu giấy. Phiếu giấy của mỗi nhóm giống hệt nhau và "
+        "có đủ tên trong nhóm, kể cả người điền phiếu, để không ai biết phiếu nào của ai; người "
+        "điền được hướng dẫn để trống dòng của chính mình, nhưng một dấu ở dòng đó không thể "
+        "phân biệt với các dấu khác nên vẫn được tính. Trên điện thoại, dòng của chính người "
+        "đánh giá không có trên phiếu.", n=report.paper)
 
 
 def quota_texts(report: AppraisalReport) -> list[tuple[bool, str]]:

@@ -14,7 +14,12 @@ from survey.documents.minutes import method_section, summary_document
 from survey.documents.pdf import BAND_FILL, Document, table
 from survey.documents.text import number, printed
 from survey.i18n import _
-from survey.kinds.appraisal.minutes import cohort_text, figure_widths, short_labels
+from survey.kinds.appraisal.minutes import (
+    cohort_text,
+    figure_widths,
+    paper_text,
+    short_labels,
+)
 from survey.kinds.appraisal.results import AppraisalLine, AppraisalReport, level_label
 from survey.kinds.appraisal.summary import (
     FILLS,
@@ -45,6 +50,8 @@ def summary_pdf(frame: Frame, report: AppraisalReport,
         summoned=round_.summoned if round_.summoned is not None else "—",
         present=round_.present if round_.present is not None else "—",
         issued=report.issued, collected=report.collected))])
+    if report.paper:
+        pdf.paragraph([("", paper_text(report))])
     pdf.paragraph([("", _(
         "%(shown)d người có kết quả; %(hidden)d người được ít hơn %(min)d người đánh giá nên "
         "không ghi số liệu.", shown=result.shown, hidden=result.suppressed,

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_document_numbers"
-down_revision = "0008_purge"
+down_revision = "0008_paper_sheets"
 branch_labels = None
 depends_on = None
 
