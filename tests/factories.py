@@ -318,8 +318,9 @@ def flashed(client, response):
 def entries(session, round_id):
     session.rollback()
     return session.execute(
-        select(PaperEntry.serial, PaperEntry.number).where(PaperEntry.round_id == round_id)
-        .order_by(PaperEntry.serial, PaperEntry.number)
+        select(PaperEntry.counting_number, PaperEntry.number)
+        .where(PaperEntry.round_id == round_id)
+        .order_by(PaperEntry.counting_number, PaperEntry.number)
     ).all()
 
 

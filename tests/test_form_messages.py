@@ -28,7 +28,7 @@ from wtforms import fields
 import survey
 from survey.ballots.forms import VoteForm
 from survey.ballots.operations import create_cards, issue_cards
-from survey.paper.slots import create_paper_ballots, issue_paper_ballots
+from survey.paper.slots import record_paper_issued
 from survey.procedures.operations import create_procedure
 from survey.procedures.planning import add_entry
 from survey.schema import create_all
@@ -221,8 +221,7 @@ def world(session, make_user, make_round, make_closed, make_appraisal):
     make_user("admin", "admin")
     draft = make_round(cards=3, issue=False)
     open_ = make_round(cards=3, open_=True)
-    create_paper_ballots(session, open_, 2)
-    issue_paper_ballots(session, open_, [4, 5])
+    record_paper_issued(session, open_, 2)
     session.commit()
     closed = make_closed(n=6)
     appraisal = make_appraisal(open_=False)
@@ -263,11 +262,11 @@ def _pages(w: dict) -> list[tuple[str, str, str, bool]]:
         ("SerialForm", f"/rounds/{d}/cards/void", "", True),
         ("SerialForm", f"/rounds/{d}/cards/replace", "", True),
         ("CardsPdfForm", f"/rounds/{d}/cards/pdf", "", True),
-        ("CreatePaperForm", f"/rounds/{o}/paper/create", "", True),
-        ("PaperSerialsForm", f"/rounds/{a}/paper/create", "members", True),
-        ("PaperSerialsForm", f"/rounds/{o}/paper/issue", "issue", True),
-        ("PaperSerialsForm", f"/rounds/{d}/paper/pdf", "print", True),
+        ("IssuedForm", f"/rounds/{o}/paper/issue", "issued", True),
+        ("PaperVotersForm", f"/rounds/{a}/paper/voters", "voters", True),
+        ("PrintForm", f"/rounds/{d}/paper/pdf", "print", True),
         ("EntryForm", f"/rounds/{o}/paper/entry", "", True),
+        ("WithdrawForm", f"/rounds/{o}/paper/withdraw", "", True),
         ("SettingsForm", f"/rounds/{a}/appraisal", "", True),
         ("PositionForm", f"/rounds/{n}/positions", "", True),
         ("CandidateForm", f"/rounds/{n}/positions/{p}/candidates", f"p{p}", True),

@@ -244,14 +244,14 @@ def test_minutes_pdf_carries_every_field_and_the_tally(logged_in, session, close
     assert hashlib.sha256(ballots).hexdigest() in text
     _fresh(session)
     assert audit.head(session) in text
-    # signature blocks: the head at the top right, then the members; the end of the minutes
-    # is on the page where they sign
+    # signature blocks: the head at the top right, then the members side by side under their
+    # common title; the end of the minutes is on the page where they sign
     last = pages[-1]
     assert "Việc kiểm phiếu kết thúc vào lúc" in last and "cùng ký tên dưới đây." in last
     assert hashlib.sha256(ballots).hexdigest() in last
     signatures = last[last.index("cùng ký tên dưới đây."):]
-    assert ("ỦY VIÊN (Ký, ghi rõ họ tên) Nguyễn Thị Hồng Nhung TRƯỞNG BAN KIỂM PHIẾU (Ký, ghi "
-            "rõ họ tên) Trần Văn Quyết ỦY VIÊN (Ký, ghi rõ họ tên) Lò Thị Mai") in signatures
+    assert ("TRƯỞNG BAN KIỂM PHIẾU (Ký, ghi rõ họ tên) Trần Văn Quyết CÁC ỦY VIÊN BAN KIỂM "
+            "PHIẾU (Ký, ghi rõ họ tên) Nguyễn Thị Hồng Nhung Lò Thị Mai") in signatures
 
 
 def test_minutes_table_repeats_its_heading_on_every_page(logged_in, session, closed):
@@ -277,7 +277,10 @@ def test_minutes_of_a_state_body_and_without_committee(logged_in, session, make_
     assert "HỘI ĐỒNG NHÂN DÂN THÀNH PHỐ" in text
     # no committee entered: lines to fill in by hand, blank signature blocks
     assert "1. …………………………… – Trưởng ban." in text
-    assert text.count("(Ký, ghi rõ họ tên)") == 3
+    assert text.count("(Ký, ghi rõ họ tên)") == 2  # the head's block, the members' title
+    blank = "……………………………"
+    assert (f"TRƯỞNG BAN KIỂM PHIẾU (Ký, ghi rõ họ tên) {blank} CÁC ỦY VIÊN BAN KIỂM PHIẾU "
+            f"(Ký, ghi rõ họ tên) {blank} {blank}") in text
     assert "Không có người nào có trên 1/2 số phiếu tín nhiệm thấp." in text
 
 

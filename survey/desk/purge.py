@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from flask import Flask
 from sqlalchemy import Engine, Table, select, update
 
-from survey.ballots.models import Ballot, Card
+from survey.ballots.models import Ballot, Card, CountedPaper
 from survey.ballots.purge import Outcome, purge
 from survey.db import make_engine
 from survey.i18n import _l
@@ -35,9 +35,10 @@ PURGE_PENDING = _l(
 )
 
 
-#: What every kind of round writes: the cards, the ballot rows, the paper ballots' entries.
+#: What every kind of round writes: the cards, the ballot rows, the paper ballots' entries and
+#: the counting numbers counted (each written by the transaction that stored its ballot).
 BASE_TABLES: tuple[Table, ...] = (Card.__table__, Ballot.__table__,
-                                   PaperEntry.__table__)
+                                   PaperEntry.__table__, CountedPaper.__table__)
 
 
 def purge_tables(kinds: Iterable[str] | None = None) -> list[Table]:

@@ -191,7 +191,7 @@ def dossier_pdf(session: Session, dossier: Dossier, *, tz: tzinfo) -> bytes:
                                  published_only=False)
             with bound_into(pdf):
                 kind.minutes_pdf(report)
-    return bytes(pdf.output())
+    return pdf.finished()
 
 
 __all__ = ["dossier_pdf"]

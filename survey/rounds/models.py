@@ -85,6 +85,10 @@ class Round(Base):
     parent_body: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: The place name before the date in the header ("Điện Biên Phủ, ngày … tháng … năm …").
     locality: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: The minutes' number after "Số: " (e.g. "05-BB/ĐU"); empty: a blank to fill by hand.
+    minutes_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: The summary's (report's) number after "Số: " (e.g. "06-BC/ĐU"); empty: a blank.
+    report_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
     #: Who chaired the conference, as the minutes name them.
     chair: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: When the conference began (local time, on ``held_on``).
@@ -94,6 +98,9 @@ class Round(Base):
     #: Paper ballots counted as wholly invalid (survey.paper): a counter, so that no stored
     #: ballot says where it came from.
     paper_invalid: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Paper ballots handed out, as the officer recorded them: identical sheets, counted, never
+    #: numbered (an appraisal round records its paper voters by name instead, survey.paper).
+    paper_issued: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # -- appraisal rounds (survey.appraisal); frozen at open like every rule --
     #: Fewer raters than this and a subject gets no figure and no comment anywhere.

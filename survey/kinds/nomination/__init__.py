@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from survey.ballots.forms import CardOnPage
 from survey.ballots.operations import CardCheck, reject
 from survey.documents.frame import Frame
-from survey.documents.pdf import Document
 from survey.documents.text import number
 from survey.i18n import _l
 from survey.kinds.base import BallotIds, ListImport
@@ -38,7 +37,7 @@ from survey.kinds.nomination.results import (
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.kinds.nomination.views import bp
 from survey.kinds.paper import NOMINATION as NOMINATION_FORM
-from survey.kinds.paper import PaperLayout, PaperLevel, Reading
+from survey.kinds.paper import PaperLayout, PaperLevel, PaperTable, Reading
 from survey.rounds.models import Round, Subject
 from survey.security.audit import head as audit_head
 from survey.tally.confidence import Denominator
@@ -147,9 +146,9 @@ class Nomination(LinesKind):
                     reading: Reading) -> None:
         paper.store(session, round_, ballot_id, reading)
 
-    def paper_table(self, pdf: Document, round_: Round, subjects: Sequence[Subject]) -> None:
+    def paper_table(self, round_: Round, subjects: Sequence[Subject]) -> PaperTable:
         assert self.paper is not None
-        paper.nomination_tables(pdf, round_, self.paper)
+        return paper.nomination_table(round_, self.paper, subjects)
 
     def paper_differences(self, round_: Round, readings: Sequence[Reading],
                           whole: str) -> list[tuple[int, str, tuple[str, ...]]]:
