@@ -1,7 +1,7 @@
 """procedures of linked conferences, planning lists, the head's decisions; derived lists locked
 
 Revision ID: 0009_procedures
-Revises: 0008_purge
+Revises: 0010_document_numbers
 
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_procedures"
-down_revision = "0008_purge"
+down_revision = "0010_document_numbers"
 branch_labels = None
 depends_on = None
 
