@@ -29,7 +29,10 @@ from tests.liveserver import LiveServer
 #: Tables that hold nothing of a ballot or of a card's use (a reviewed decision, as the
 #: pinned columns of tests/test_anonymity.py: a new table goes in one list or the other).
 NO_BALLOT_CONTENT = {"rounds", "subjects", "counting_members", "members", "positions", "users",
-                     "login_sessions", "failed_attempts", "audit_log"}
+                     "login_sessions", "failed_attempts", "audit_log", "head_decisions",
+                     "procedures", "procedure_posts", "procedure_steps", "step_people",
+                     "step_changes", "planning_entries", "planning_reviews",
+                     "planning_proposals"}
 BALLOT_CONTENT = {"cards", "ballots", "marks", "paper_entries", "paper_counted",
                   "appraisal_marks", "comments", "write_ins", "invalid_lines"}
 
@@ -48,6 +51,8 @@ def test_every_table_that_holds_a_ballot_is_purged(app):
     assert {t.name for t in purge_tables({"nomination"})} == {"cards", "ballots", "marks",
                                                              *paper, "write_ins",
                                                              "invalid_lines"}
+    for kind in ("approval", "collective_vote"):
+        assert {t.name for t in purge_tables({kind})} == {"cards", "ballots", "marks", *paper}
 
 
 @contextmanager

@@ -8,7 +8,9 @@ signature blocks carry "(Ký, ghi rõ họ tên)".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 from fpdf.enums import XPos, YPos
@@ -33,6 +35,21 @@ SIGNATURE_H = 38.0
 
 #: A part of a document a kind draws: the results of its round.
 Section = Callable[[Document], None]
+
+#: The document the minutes are bound into, while a dossier gathers several rounds' minutes in
+#: one file (:func:`bound_into`); ``None``: each minutes is a file of its own.
+_binding: ContextVar[Document | None] = ContextVar("survey_minutes_binding", default=None)
+
+
+@contextmanager
+def bound_into(pdf: Document) -> Iterator[Document]:
+    """Inside the block, every minutes of the count (whatever the round's kind) is drawn into
+    ``pdf``, from a new page, and :func:`minutes_pdf` returns no bytes of its own."""
+    token = _binding.set(pdf)
+    try:
+        yield pdf
+    finally:
+        _binding.reset(token)
 
 
 class Heading(Protocol):
@@ -283,7 +300,12 @@ def minutes_pdf(frame: Frame, *, ballots: Section, results_title: str,
     """The minutes of the count (biên bản kiểm phiếu): the round's frame around the kind's
     ``ballots`` section (part II, after the ballots issued and collected) and its ``results``
     (part III, headed ``results_title``)."""
-    pdf = document(frame, _("Biên bản kiểm phiếu – %(title)s"), _("Biên bản kiểm phiếu"))
+    pdf = _binding.get()
+    bound = pdf is not None
+    if pdf is None:
+        pdf = document(frame, _("Biên bản kiểm phiếu – %(title)s"), _("Biên bản kiểm phiếu"))
+    else:
+        pdf.add_page()
     draw_heading(pdf, frame, frame.minutes_number_text())
     pdf.title_block(_("BIÊN BẢN KIỂM PHIẾU"), printed(frame.title))
 
@@ -311,7 +333,7 @@ def minutes_pdf(frame: Frame, *, ballots: Section, results_title: str,
     fingerprints(pdf, frame)
     pdf.paragraph([("", _adopted_text())])
     signatures(pdf, frame)
-    return pdf.finished()
+    return b"" if bound else pdf.finished()
 
 
 def summary_document(frame: Frame, title: str, subject: str,
@@ -350,7 +372,7 @@ def situation(pdf: Document, frame: Frame) -> None:
 
 
 __all__ = [
-    "SIGNATURE_H", "Heading", "Section", "attendance", "document", "draw_heading",
+    "SIGNATURE_H", "Heading", "Section", "attendance", "bound_into", "document", "draw_heading",
     "fingerprints", "issued_and_collected", "method_section", "minutes_pdf",
     "recipients_and_signature", "signatures", "signatures_height", "situation",
     "summary_close", "summary_document",

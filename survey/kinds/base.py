@@ -28,6 +28,7 @@ from survey.kinds.paper import PaperGroup, PaperLayout, PaperTable, Reading, lin
 from survey.rounds.importing import RowError, SubjectRow, parse_subjects
 from survey.rounds.models import Round, Subject
 from survey.rounds.operations import replace_subjects
+from survey.tally.procedure import Nominee, Post, Shares, Standing
 
 
 class Label(Protocol):
@@ -294,6 +295,41 @@ class Kind:
     def recount_text(self, document: dict[str, Any]) -> str:
         """A recount (:meth:`recount`) as plain text, for reading on screen."""
         raise NotImplementedError
+
+    # -- a step of a procedure (survey.procedures) -----------------------------------------------
+    #
+    # A procedure links rounds: each step's list is taken from the previous step's result. A kind
+    # that can be such a step lists its ballot as nominees (each with the post they stand for),
+    # makes a list of nominees its ballot, and reads its closed result as standings.
+
+    def nominees(self, round_: Round) -> list[Nominee]:
+        """The round's list, each person with the post they stand for, in ballot order.
+
+        :raises InvalidInput: for a kind that is never a step of a procedure.
+        """
+        raise InvalidInput(_l("Loại đợt này không là một bước của quy trình."))
+
+    def set_nominees(self, session: Session, round_: Round, posts: Sequence[Post],
+                     nominees: Sequence[Nominee], *, write_ins: bool) -> None:
+        """Make ``nominees`` the draft round's ballot, for ``posts`` (with their seats);
+        ``write_ins``: the ballot offers write-in names where the kind has them.
+
+        :raises InvalidInput: for a kind that is never a step of a procedure.
+        """
+        raise InvalidInput(_l("Loại đợt này không là một bước của quy trình."))
+
+    def standings(self, session: Session, round_: Round) -> list[Standing] | None:
+        """Who the closed round chose, with which share, in ballot order; ``None`` while its
+        figures are withheld (too few ballots).
+
+        :raises InvalidInput: for a kind that is never a step of a procedure.
+        """
+        raise InvalidInput(_l("Loại đợt này không là một bước của quy trình."))
+
+    def shares_by_name(self, session: Session, round_: Round) -> dict[str, Shares]:
+        """Each person's key figures in the closed round, by name key, for the trend a later
+        procedure's dossier shows (a name found twice is left out); empty: none to show."""
+        return {}
 
     def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
         """The lines of the round's ballot file (formats in survey.tally, docs/formats.md).

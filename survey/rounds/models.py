@@ -111,6 +111,9 @@ class Round(Base):
     quota_group: Mapped[str] = mapped_column(String(8), default="round", server_default="round")
     #: Raters see and rate only the subjects of their own unit.
     same_unit_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The list was taken from an earlier step's result (survey.procedures): names are added or
+    #: removed only there, each with a recorded reason.
+    list_locked: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="round", order_by="Subject.order", cascade="all, delete-orphan"
@@ -149,6 +152,15 @@ class Round(Base):
             raise RoundStateError(
                 _l("Đợt lấy phiếu đã mở: danh sách và quy tắc không thể thay đổi nữa.")
             )
+
+    def require_list_editable(self) -> None:
+        """:raises RoundStateError: once the round is open, or if its list was derived."""
+        self.require_draft()
+        if self.list_locked:
+            raise RoundStateError(_l(
+                "Danh sách của đợt này được lập từ kết quả bước trước của quy trình: chỉ thêm "
+                "hoặc bớt người ở trang quy trình, kèm lý do."
+            ))
 
     def open(self, now: datetime) -> None:
         """Open voting; needs subjects and a quorum of those summoned."""

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from survey.tally import approval as ap
 from survey.tally import no_confidence as nc
 from survey.tally.confidence import (
     Denominator,
@@ -58,10 +59,11 @@ from survey.tally.recount_kinds import (
     recount_nomination,
 )
 
-KINDS = ("confidence", "no_confidence", "nomination")
+KINDS = ("confidence", "no_confidence", "nomination", "approval", "collective_vote")
 LEVELS = tuple(level.value for level in Level)
 #: The levels a ballot file of each kind with subjects must list, in ballot order.
-KIND_LEVELS = {"confidence": LEVELS, "no_confidence": NO_CONFIDENCE_LEVELS}
+KIND_LEVELS = {"confidence": LEVELS, "no_confidence": NO_CONFIDENCE_LEVELS,
+               "approval": ap.LEVELS, "collective_vote": ap.LEVELS}
 
 @dataclass(frozen=True)
 class SubjectEntry:

@@ -33,6 +33,7 @@ from survey.kinds.paper import PaperLayout, paper_levels
 from survey.rounds.models import Round
 from survey.security import audit
 from survey.tally.confidence import Level
+from survey.tally.procedure import Shares, unique_shares
 
 
 def poll_context(report: RoundReport, order: str) -> dict[str, Any]:
@@ -102,6 +103,17 @@ class Confidence(LinesKind):
 
     def recount_text(self, document: dict[str, Any]) -> str:
         return recount_text(document)
+
+    def shares_by_name(self, session: Session, round_: Round) -> dict[str, Shares]:
+        """The three levels' shares of each official (none when figures are withheld)."""
+        result = confidence_result(session, round_)
+        if result.suppressed:
+            return {}
+        return unique_shares(
+            (subject.name, tuple((str(LEVEL_LABELS[level]), line.percent[level.value])
+                                 for level in Level))
+            for subject, line in zip(round_.subjects, result.subjects, strict=True)
+        )
 
 
 CONFIDENCE = Confidence()

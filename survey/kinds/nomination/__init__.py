@@ -27,7 +27,7 @@ from survey.kinds.nomination.documents import (
     nomination_workbook,
 )
 from survey.kinds.nomination.file import nomination_ballot_file
-from survey.kinds.nomination.models import InvalidLine, WriteIn
+from survey.kinds.nomination.models import InvalidLine, WriteIn, positions_of
 from survey.kinds.nomination.results import (
     nomination_csv,
     nomination_json,
@@ -43,6 +43,7 @@ from survey.security.audit import head as audit_head
 from survey.tally.confidence import Denominator
 from survey.tally.files import whole_ballots
 from survey.tally.nomination_file import decode, recount_document
+from survey.tally.procedure import Nominee, Post, Shares, Standing, unique_shares
 from survey.tally.recount import decode as decode_v1
 from survey.tally.recount import recount_document as recount_v1
 
@@ -197,6 +198,36 @@ class Nomination(LinesKind):
 
     def recount_text(self, document: dict[str, Any]) -> str:
         return recount_text(document)
+
+    # -- a step of a procedure -------------------------------------------------------------------
+
+    def nominees(self, round_: Round) -> list[Nominee]:
+        titles = {p.id: p.title for p in positions_of(round_)}
+        return [Nominee(titles[s.position_id], s.name, s.position) for s in round_.subjects
+                if s.position_id in titles]
+
+    def set_nominees(self, session: Session, round_: Round, posts: Sequence[Post],
+                     nominees: Sequence[Nominee], *, write_ins: bool) -> None:
+        positions.replace_with_nominees(session, round_, posts, nominees, write_ins=write_ins)
+
+    def standings(self, session: Session, round_: Round) -> list[Standing] | None:
+        """Everyone who stood or was written in; those nominated (the most votes among those
+        with more than half of those summoned) pass, those tied at the last seat are marked."""
+        result = nomination_result(session, round_)
+        if result.suppressed:
+            return None
+        return [
+            Standing(post=position.title, name=entry.name, current=entry.current_position,
+                     votes=entry.votes, base=result.base, percent=entry.percent,
+                     passed=entry.nominated, tied=entry.tied, written_in=not entry.listed)
+            for position in result.positions for entry in position.entries
+        ]
+
+    def shares_by_name(self, session: Session, round_: Round) -> dict[str, Shares]:
+        label = str(_l("Giới thiệu"))
+        return unique_shares((s.name, ((label, s.percent),))
+                             for s in self.standings(session, round_) or []
+                             if s.percent is not None)
 
 
 NOMINATION = Nomination()
