@@ -29,6 +29,7 @@ import survey
 from survey.ballots.forms import VoteForm
 from survey.ballots.operations import create_cards, issue_cards
 from survey.paper.slots import create_paper_ballots, issue_paper_ballots
+from survey.rounds.operations import record_attendance
 from survey.schema import create_all
 from survey.web.forms import FORM_MESSAGES, MESSAGES, PLURALS, EmptyForm, Form, SubForm
 from tests.conftest import PASSWORD, make_test_app
@@ -225,6 +226,7 @@ def world(session, make_user, make_round, make_closed, make_appraisal):
     appraisal = make_appraisal(open_=False)
     nomination = draft_nomination(session)
     position = nomination.positions[0].id
+    record_attendance(session, nomination, summoned=1, present=1)  # one card may be issued
     create_cards(session, nomination, 1)
     issue_cards(session, nomination)
     session.commit()
@@ -253,6 +255,7 @@ def _pages(w: dict) -> list[tuple[str, str, str, bool]]:
         ("SerialForm", f"/rounds/{d}/cards/void", "", True),
         ("SerialForm", f"/rounds/{d}/cards/replace", "", True),
         ("CardsPdfForm", f"/rounds/{d}/cards/pdf", "", True),
+        ("OnceForm", f"/rounds/{a}/cards/named", "", True),
         ("CreatePaperForm", f"/rounds/{o}/paper/create", "", True),
         ("PaperSerialsForm", f"/rounds/{a}/paper/create", "members", True),
         ("PaperSerialsForm", f"/rounds/{o}/paper/issue", "issue", True),

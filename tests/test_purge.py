@@ -29,7 +29,7 @@ from tests.liveserver import LiveServer
 #: Tables that hold nothing of a ballot or of a card's use (a reviewed decision, as the
 #: pinned columns of tests/test_anonymity.py: a new table goes in one list or the other).
 NO_BALLOT_CONTENT = {"rounds", "subjects", "counting_members", "members", "positions", "users",
-                     "login_sessions", "failed_attempts", "audit_log"}
+                     "login_sessions", "failed_attempts", "audit_log", "form_tokens"}
 BALLOT_CONTENT = {"cards", "ballots", "marks", "paper_entries", "appraisal_marks", "comments",
                   "write_ins", "invalid_lines"}
 
