@@ -1,5 +1,5 @@
-"""What the organizing officer's heavy jobs cost, in-process (the app and its test client, no
-server): creating 600 cards through the web form and the page that answers, the PDF of those
+"""What the organizing officer's heavy jobs cost, in-process (the app and its test client,
+no server): creating 600 cards through the web form and the page that answers, the PDF of those
 cards, importing an appraisal roster (a file of 500 rows, the most one import takes, and the store of
 1,200 people), and the close of a 480 x 45 round with
 its minutes and summary PDFs. Each job runs ``repeats`` times on a fresh round; the figures
@@ -101,7 +101,8 @@ def officer_costs(engine: str = "sqlite", pg_url: str | None = None, *, repeats:
                                          kind="appraisal")
                 session.commit()
 
-                def imported(session: Any = session, appraisal: Round = appraisal) -> int:
+                def imported(session: Any = session, appraisal: Round = appraisal,
+                             data: bytes = data) -> int:
                     kind = kind_named("appraisal")
                     parsed = kind.read_list(data, "roster.csv")
                     assert not parsed.errors, parsed.errors[:3]
