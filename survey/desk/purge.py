@@ -46,7 +46,8 @@ def purge_tables(kinds: Iterable[str] | None = None) -> list[Table]:
     kinds by default): a close rewrites only those its round's kind writes, since each table
     rewritten is locked against every round's casts while it is (docs/performance.md)."""
     tables = list(BASE_TABLES)
-    for kind in (KINDS[k] for k in (KINDS if kinds is None else kinds)):
+    chosen = [KINDS[name] for name in (KINDS if kinds is None else kinds)]
+    for kind in chosen:
         tables.extend(t for t in (*kind.ballot_tables, *kind.stored_tables) if t not in tables)
     return tables
 

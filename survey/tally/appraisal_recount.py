@@ -10,8 +10,7 @@ holder's own line, so a whole ballot that rates everyone but one person would na
 Each line therefore stands alone, as it is stored, in the order of the lines' own random ids
 given afresh at the close, which scatters the lines of one ballot through the file. Comments are
 never in the file: they would tie words to scores. A subject rated by fewer than the minimum has
-no line at all, and the header says only that it is below the minimum (``"raters": null``), as
-the tally shows no figure of it, not even how many rated it.
+no line at all, and the header gives not even how many rated it (``"raters": null``).
 
 Pure code: standard library and :mod:`survey.tally` only.
 """

@@ -103,7 +103,8 @@ def test_wizard_from_new_round_to_ready_to_open(laptop, server, session, make_us
         page.get_by_role("button", name="Tải tệp PDF để in").click()
     printed = pdf_qr_urls(download.value.path().read_bytes())
     assert len(printed) == 3 and on_screen == printed[:1]
-    assert all(re.fullmatch(re.escape(server) + r"/v#[A-Z0-9-]{24}", url) for url in printed)
+    code = r"/v#[A-Z0-9]{4}(-[A-Z0-9]{4}){6}"  # 28 symbols in 7 groups
+    assert all(re.fullmatch(re.escape(server) + code, url) for url in printed)
 
     page.get_by_role("link", name="Về bước Thẻ bỏ phiếu").click()
     page.get_by_role("button", name="Kích hoạt thẻ đã phát").click()
