@@ -13,7 +13,6 @@ from tests.browser.conftest import (
     LAPTOP,
     PHONE,
     axe_check,
-    decode_qr,
     no_horizontal_scroll,
     pdf_qr_urls,
     screenshot,
