@@ -1,9 +1,9 @@
 """What the organizing officer's heavy jobs cost, in-process (the app and its test client,
 no server): creating 600 cards through the web form and the page that answers, the PDF of
-those cards, importing an appraisal roster (a file of 500 rows, the most one import takes, and the store of
-1,200 people), and the close of a 480 x 45 round with
-its minutes and summary PDFs. Each job runs ``repeats`` times on a fresh round; the figures
-are wall-clock seconds (median and range) and the CPU seconds of this process.
+those cards, importing an appraisal roster (a file of 500 rows, the most one import takes,
+and the store of 1,200 people), and the close of a 480 x 45 round with its minutes and
+summary PDFs. Each job runs ``repeats`` times on a fresh round; the figures are wall-clock
+seconds (median and range) and the CPU seconds of this process.
 """
 
 from __future__ import annotations
