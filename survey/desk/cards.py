@@ -14,7 +14,7 @@ from survey.db import get_session
 from survey.desk import operations as desk
 from survey.desk.operations import card_holders, void_card
 from survey.errors import SurveyError
-from survey.i18n import _
+from survey.i18n import _, _l
 from survey.rounds.lookup import round_or_404
 from survey.rounds.models import Round
 from survey.web import audit, flash_error, organizer_required, write
@@ -75,8 +75,9 @@ def cards_pdf_view(round_id: int) -> ResponseReturnValue:
     round_ = round_or_404(round_id)
     batch = batch_of(round_id)
     if not CardsPdfForm().validate_on_submit() or batch is None:
-        flash_error(_("Tệp PDF của các thẻ này đã được tải (chỉ tải được một lần). Nếu thẻ bị "
-                      "mất, hãy hủy chúng và tạo thẻ mới."))
+        # lazy: translated for the page it is shown on, not in the documents' language
+        flash_error(_l("Tệp PDF của các thẻ này đã được tải (chỉ tải được một lần). Nếu thẻ "
+                       "bị mất, hãy hủy chúng và tạo thẻ mới."))
         return _back(round_id)
     try:
         cards = operations.batch_cards(get_session(), round_, batch.seed, batch.first, batch.last)
