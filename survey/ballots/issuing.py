@@ -6,9 +6,8 @@ Every function takes the session first, flushes at most and never commits.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -76,11 +75,14 @@ def spend_form_token(session: Session, round_id: int, token: str) -> None:
     """
     digest = hashlib.sha256(token.encode()).hexdigest()
     dialect = session.connection().dialect.name
-    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(FormToken)
-    done = cast(CursorResult[Any], session.execute(
+    table = FormToken.__table__
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    # RETURNING: a row comes back only if this statement inserted it
+    done = session.execute(
         statement.values(token_hash=digest, round_id=round_id).on_conflict_do_nothing()
-    ))
-    if done.rowcount != 1:
+        .returning(table.c.token_hash)
+    ).scalar()
+    if done is None:
         raise InvalidInput(_l("Biểu mẫu này đã được gửi một lần và các thẻ của nó đã được tạo: "
                               "không tạo thêm lần nữa. Muốn tạo thêm thẻ, hãy dùng biểu mẫu "
                               "trên trang của đợt."))
