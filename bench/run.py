@@ -387,7 +387,18 @@ def _pg_skipped(pg_url: str) -> bool:
     return reason is not None
 
 
-COMMANDS = ("vote", "scale", "tally", "steps", "officer")
+def cmd_documents(args: argparse.Namespace) -> int:
+    from bench.documents import documents_table, run_documents_bench
+
+    results = [run_documents_bench(engine, subjects=args.subjects, ballots=args.ballots,
+                                   repeats=args.repeats, pg_url=args.pg_url)
+               for engine in _engines(args.engines, args.pg_url)]
+    print(documents_table(results))
+    _write_json(args.json, results)
+    return 0 if results and all(r["ok"] for r in results) else 1
+
+
+COMMANDS = ("vote", "scale", "tally", "steps", "officer", "documents")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -459,6 +470,14 @@ def main(argv: list[str] | None = None) -> None:
     officer.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"],
                          choices=["sqlite", "postgresql"])
     officer.set_defaults(func=cmd_officer)
+    documents = sub.add_parser("documents", parents=[common],
+                               help="the minutes and the summary PDFs of a 50-subject round")
+    documents.add_argument("--subjects", type=int, default=50)
+    documents.add_argument("--ballots", type=int, default=500)
+    documents.add_argument("--repeats", type=int, default=5)
+    documents.add_argument("--engines", nargs="+", default=["sqlite"],
+                           choices=["sqlite", "postgresql"])
+    documents.set_defaults(func=cmd_documents)
 
     argv = sys.argv[1:] if argv is None else list(argv)
     if not any(a in (*COMMANDS, "-h", "--help") for a in argv):

@@ -56,11 +56,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from survey.desk.rounds import bp as rounds_bp
     from survey.kinds import blueprints, kind_of
     from survey.paper.views import bp as paper_bp
+    from survey.procedures.planning_views import bp as planning_bp
+    from survey.procedures.views import bp as procedures_bp
     from survey.reports.views import bp as reports_bp
     from survey.voting.views import bp as voting_bp
 
     sessions.init_app(app)  # after web's: the account is loaded through its session record
-    for bp in (auth_bp, rounds_bp, cards_bp, voting_bp, paper_bp, reports_bp):
+    for bp in (auth_bp, rounds_bp, cards_bp, voting_bp, paper_bp, reports_bp, procedures_bp,
+               planning_bp):
         app.register_blueprint(bp)
     for bp in blueprints():  # the kinds' own pages
         app.register_blueprint(bp)

@@ -232,11 +232,14 @@ def main() -> None:
     from survey.db import init_command
     from survey.desk.cli import cards_cli, round_cli
     from survey.kinds import commands
+    from survey.procedures.cli import procedure_cli
+    from survey.procedures.planning_cli import planning_cli
     from survey.reports.cli import recount_command, report_command, tally_command
     from survey.security.cli import audit_cli
 
     for command in (init_command, user_cli, round_cli, cards_cli, tally_command, report_command,
-                    recount_command, audit_cli, backup_command, restore_command, cert_command):
+                    recount_command, audit_cli, backup_command, restore_command, cert_command,
+                    procedure_cli, planning_cli):
         cli.add_command(command)
     for group in commands():  # the kinds' own commands
         cli.add_command(group)

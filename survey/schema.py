@@ -14,6 +14,7 @@ def import_models() -> None:
     import survey.ballots.models  # noqa: F401
     import survey.kinds  # noqa: F401  (each kind imports the tables it declares)
     import survey.paper.models  # noqa: F401
+    import survey.procedures.models  # noqa: F401
     import survey.rounds.models  # noqa: F401
     import survey.security.models  # noqa: F401
 

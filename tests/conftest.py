@@ -82,6 +82,8 @@ def app(database_url, tmp_path):
     with app.app_context():
         create_all()
     yield app
+    if "survey.purge_stop" in app.extensions:  # a retry thread the test started
+        app.extensions["survey.purge_stop"].set()
     app.extensions["survey.engine"].dispose()
 
 

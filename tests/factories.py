@@ -318,8 +318,9 @@ def flashed(client, response):
 def entries(session, round_id):
     session.rollback()
     return session.execute(
-        select(PaperEntry.serial, PaperEntry.number).where(PaperEntry.round_id == round_id)
-        .order_by(PaperEntry.serial, PaperEntry.number)
+        select(PaperEntry.counting_number, PaperEntry.number)
+        .where(PaperEntry.round_id == round_id)
+        .order_by(PaperEntry.counting_number, PaperEntry.number)
     ).all()
 
 
@@ -416,3 +417,36 @@ def web_cards(client, round_id: int, count: int | None = None, *,
     pdf = client.post(f"/rounds/{round_id}/cards/pdf", **request)
     assert pdf.mimetype == "application/pdf", pdf.status_code
     return pdf, pdf_codes(pdf.data)
+
+
+# -- procedures: a round run over HTTP from attendance to close ----------------------------------
+
+
+def sheet_codes(html: str) -> list[str]:
+    """The card codes printed on the card sheet page."""
+    return re.findall(r'<div class="card-code">([A-Z2-9-]+)</div>', html)
+
+
+def run_round_over_http(client, round_id: int, *, summoned: int, present: int,
+                        ballots: list[dict[str, str | list[str]]]) -> list[str]:
+    """Record attendance, make and issue one card per ballot, open, cast each ballot on the
+    voter's pages (``s<subject id>`` / ``w<position id>`` fields), close: all over HTTP.
+    Returns the cards' codes."""
+    response = client.post(f"/rounds/{round_id}/attendance",
+                           data={"summoned": summoned, "present": present})
+    assert response.status_code == 302, response.text
+    sheet = client.post(f"/rounds/{round_id}/cards", data={"count": str(len(ballots))})
+    codes = sheet_codes(sheet.text)
+    assert len(codes) == len(ballots), sheet.text
+    assert client.post(f"/rounds/{round_id}/cards/issue", data={"serials": ""}).status_code == 302
+    opened = client.post(f"/rounds/{round_id}/open", data={"password": PASSWORD})
+    assert opened.status_code == 302, opened.text
+    for code, ballot in zip(codes, ballots, strict=True):
+        assert client.post("/v", data={"code": code}).status_code == 200
+        form = {"code": code, **ballot}
+        assert client.post("/v/review", data=form).status_code == 200
+        cast = client.post("/v/cast", data=form)
+        assert cast.status_code == 303, cast.text
+    closed = client.post(f"/rounds/{round_id}/close", data={"password": PASSWORD})
+    assert closed.status_code == 302, closed.text
+    return codes

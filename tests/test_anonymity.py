@@ -27,9 +27,12 @@ def test_ballot_tables_have_exactly_these_columns(app):
     assert columns["appraisal_marks"] == {"id", "round_id", "subject_id", "level", "score_general",
                                           "score_tasks"}
     assert columns["comments"] == {"id", "round_id", "subject_id", "text"}
-    # paper entries link a serial to choices until their ballot is counted (survey.paper)
-    assert columns["paper_entries"] == {"id", "round_id", "serial", "number", "user_id",
-                                        "invalid", "lines"}
+    # paper entries link a counting number (written on a ballot once out of the box, after
+    # mixing) to choices until their ballot is counted (survey.paper); nothing printed on a
+    # paper ballot, and nothing stored, names a person
+    assert columns["paper_entries"] == {"id", "round_id", "counting_number", "number",
+                                        "user_id", "invalid", "lines"}
+    assert columns["paper_counted"] == {"round_id", "counting_number"}
 
 
 def test_nothing_links_cards_and_ballots(app):
@@ -47,6 +50,9 @@ def test_nothing_links_cards_and_ballots(app):
     assert {fk.column.table.name for fk in entries.foreign_keys} == {"rounds", "users"}
     assert not any(isinstance(c.type, DateTime) for c in entries.columns)
     assert entries.dialect_options["sqlite"]["with_rowid"] is False  # no insertion order
+    counted = tables["paper_counted"]
+    assert {fk.column.table.name for fk in counted.foreign_keys} == {"rounds"}
+    assert counted.dialect_options["sqlite"]["with_rowid"] is False
 
 
 def test_database_schema_matches_the_pinned_columns(app, session):

@@ -529,7 +529,13 @@ def test_danh_gia_phong_ban_end_to_end(app, client, logged_in, runner, session, 
     for url in ("summary?order=failed", "summary.pdf?order=excellent", "results.xlsx"):
         assert client.get(f"/rounds/{round_id}/{url}").status_code == 200, url
     ballots = client.get(f"/rounds/{round_id}/ballots.jsonl").data
-    assert len(ballots.splitlines()) == 1 + sum(item["raters"] for item in data["subjects"])
+    records = [json.loads(line) for line in ballots.splitlines()[1:]]
+    shown = [item for item in data["subjects"] if not item["suppressed"]]
+    # one record per level and per score given, and one per total: one value each
+    assert sum(1 for r in records if r[1] == "level") == sum(i["raters"] for i in shown)
+    assert len(records) == sum(i["raters"] + i["general"]["count"] + i["tasks"]["count"]
+                               + i["total"]["count"] for i in shown)
+    assert all(len(r) == 3 for r in records)
     path = tmp_path / "phieu.jsonl"
     path.write_bytes(ballots)
     digest = hashlib.sha256(ballots).hexdigest()

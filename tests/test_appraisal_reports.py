@@ -299,19 +299,29 @@ def test_ballot_file_is_stable_has_no_comment_and_no_hidden_subject(app, logged_
     assert out.read_bytes() == first.data
     text = first.data.decode("utf-8")
     assert SECRET not in text and COMMENT not in text
-    header, *lines = [json.loads(line) for line in text.splitlines()]
+    header, *records = [json.loads(line) for line in text.splitlines()]
     assert header["kind"] == "appraisal" and header["collected"] == 4
+    assert header["version"] == 2
     assert header["rules"] == {"min_raters": 3, "quota_percent": 20, "quota_group": "round",
                                "same_unit_only": False}
     ha = header["subjects"][6]
     assert (ha["name"], ha["raters"], ha["suppressed"]) == ("Hà", None, True)  # not even 2
-    assert header["lines"] == len(lines) == 16  # 4 raters × Bình, Chi, Dũng, Giang
-    assert {line[0] for line in lines} == {2, 3, 4, 6}  # no line of Hà's
-    assert sorted(line for line in lines if line[0] == 3) == [
-        [3, "excellent", 27, 64], [3, "excellent", 28, 65], [3, "excellent", 29, 66],
-        [3, "good", 25, 60]]
-    # the lines of one ballot are not kept together: not all in runs of four by subject
-    assert [line[0] for line in lines] != sorted(line[0] for line in lines)
+    assert header["records"] == len(records)
+    levels = [r for r in records if r[1] == "level"]
+    assert len(levels) == 16  # 4 raters × Bình, Chi, Dũng, Giang
+    assert {r[0] for r in records} == {2, 3, 4, 6}  # nothing of Hà's
+    # each record one value: a level is never written beside the scores of its line
+    assert all(len(r) == 3 for r in records)
+    assert [r[1:] for r in records if r[0] == 3] == [
+        ["level", "excellent"], ["level", "excellent"], ["level", "excellent"],
+        ["level", "good"], ["general", 25], ["general", 27], ["general", 28], ["general", 29],
+        ["tasks", 60], ["tasks", 64], ["tasks", 65], ["tasks", 66],
+        ["total", 85], ["total", 91], ["total", 93], ["total", 95]]
+    # in the file's one order, whatever the order the forms were cast in
+    fields = ("level", "general", "tasks", "total")
+    rank = {"excellent": 0, "good": 1, "completed": 2, "failed": 3}
+    assert records == sorted(records, key=lambda r: (
+        r[0], fields.index(r[1]), rank[r[2]] if r[1] == "level" else r[2]))
 
 
 def test_minutes_print_the_fingerprint_of_the_ballot_file(logged_in, rated):
@@ -368,9 +378,9 @@ def test_a_tampered_ballot_file_fails(runner, rated, tmp_path):
     result = cli.invoke(SURVEY, ["recount", str(path)])
     assert result.exit_code == 1 and "không đúng định dạng tệp phiếu" in result.stderr
     # a line of the hidden subject added: refused
-    path.write_bytes(original + b'[7,"failed",0,0]\n')
+    path.write_bytes(original + b'[7,"level","failed"]\n')
     result = cli.invoke(SURVEY, ["recount", str(path)])
-    assert result.exit_code == 1 and "không phải một phiếu của đợt này" in result.stderr
+    assert result.exit_code == 1 and "không phải một dòng phiếu của đợt này" in result.stderr
 
 
 # -- the command line's documents --------------------------------------------------------------

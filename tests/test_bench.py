@@ -12,6 +12,7 @@ import pytest
 pytest.importorskip("aiohttp", reason="the bench extra is not installed: pip install -e .[bench]")
 pytest.importorskip("psutil", reason="the bench extra is not installed: pip install -e .[bench]")
 
+from bench.documents import documents_table, run_documents_bench  # noqa: E402
 from bench.load import percentile  # noqa: E402
 from bench.run import main  # noqa: E402
 from bench.steps import step_costs  # noqa: E402
@@ -81,3 +82,14 @@ def test_officer_jobs_run_and_answer_short_pages():
     assert all(result[k]["median"] > 0 for k in ("create_cards", "cards_pdf", "roster_import",
                                                  "roster_store", "close", "close_documents"))
     assert "create 9 cards" in officer_table(result)
+
+
+def test_documents_benchmark_draws_both_pdfs():
+    result = run_documents_bench(ENGINE, subjects=3, ballots=10, repeats=1,
+                                 **({"pg_url": PG_URL} if PG_URL else {}))
+    assert result["ok"] and result["subjects"] == 3
+    for document in ("minutes", "summary"):
+        figures = result[document]
+        assert figures["pdf_bytes"] > 10_000 and figures["seconds"] > 0
+        assert figures["cpu_seconds"] > 0
+    assert "minutes s" in documents_table([result])

@@ -28,12 +28,15 @@ from wtforms import fields
 import survey
 from survey.ballots.forms import VoteForm
 from survey.ballots.operations import create_cards, issue_cards
-from survey.paper.slots import create_paper_ballots, issue_paper_ballots
+from survey.paper.slots import record_paper_issued
+from survey.procedures.operations import create_procedure
+from survey.procedures.planning import add_entry
 from survey.rounds.operations import record_attendance
 from survey.schema import create_all
+from survey.tally.procedure import Nominee, Post
 from survey.web.forms import FORM_MESSAGES, MESSAGES, PLURALS, EmptyForm, Form, SubForm
 from tests.conftest import PASSWORD, make_test_app
-from tests.factories import draft_nomination
+from tests.factories import NOW, draft_nomination
 
 VIETNAMESE = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệịỉĩọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùýÝ"
                  "ĂÂĐÊÔƠƯ")
@@ -219,8 +222,7 @@ def world(session, make_user, make_round, make_closed, make_appraisal):
     make_user("admin", "admin")
     draft = make_round(cards=3, issue=False)
     open_ = make_round(cards=3, open_=True)
-    create_paper_ballots(session, open_, 2)
-    issue_paper_ballots(session, open_, [4, 5])
+    record_paper_issued(session, open_, 2)
     session.commit()
     closed = make_closed(n=6)
     appraisal = make_appraisal(open_=False)
@@ -229,15 +231,22 @@ def world(session, make_user, make_round, make_closed, make_appraisal):
     record_attendance(session, nomination, summoned=1, present=1)  # one card may be issued
     create_cards(session, nomination, 1)
     issue_cards(session, nomination)
+    procedure = create_procedure(session, title="Bổ nhiệm Phó Giám đốc Sở", purpose="appointment",
+                                 variant="internal", body="Đảng ủy Sở", members=6,
+                                 posts=[Post("Phó Giám đốc Sở", 1)], now=NOW)
+    entry = add_entry(session, body="Đảng ủy Sở", source="Danh sách năm 2025", now=NOW,
+                      person=Nominee("Phó Giám đốc Sở", "Lò Văn Minh", "Trưởng phòng"))
     session.commit()
     return {"draft": draft.id, "open": open_.id, "closed": closed.id,
-            "appraisal": appraisal.id, "nomination": nomination.id, "position": position}
+            "appraisal": appraisal.id, "nomination": nomination.id, "position": position,
+            "procedure": procedure.id, "entry": entry.id, "subject": closed.subjects[0].id}
 
 
 def _pages(w: dict) -> list[tuple[str, str, str, bool]]:
     """``(form class name, path, field prefix, empty post shows an error)`` for each page."""
     d, o, c, a, n, p = (w[k] for k in ("draft", "open", "closed", "appraisal", "nomination",
                                         "position"))
+    pr, e, s = w["procedure"], w["entry"], w["subject"]
     return [
         ("LoginForm", "/login", "", True),
         ("PasswordForm", "/account/password", "", True),
@@ -256,11 +265,11 @@ def _pages(w: dict) -> list[tuple[str, str, str, bool]]:
         ("SerialForm", f"/rounds/{d}/cards/replace", "", True),
         ("CardsPdfForm", f"/rounds/{d}/cards/pdf", "", True),
         ("OnceForm", f"/rounds/{a}/cards/named", "", True),
-        ("CreatePaperForm", f"/rounds/{o}/paper/create", "", True),
-        ("PaperSerialsForm", f"/rounds/{a}/paper/create", "members", True),
-        ("PaperSerialsForm", f"/rounds/{o}/paper/issue", "issue", True),
-        ("PaperSerialsForm", f"/rounds/{d}/paper/pdf", "print", True),
+        ("IssuedForm", f"/rounds/{o}/paper/issue", "issued", True),
+        ("PaperVotersForm", f"/rounds/{a}/paper/voters", "voters", True),
+        ("PrintForm", f"/rounds/{d}/paper/pdf", "print", True),
         ("EntryForm", f"/rounds/{o}/paper/entry", "", True),
+        ("WithdrawForm", f"/rounds/{o}/paper/withdraw", "", True),
         ("SettingsForm", f"/rounds/{a}/appraisal", "", True),
         ("PositionForm", f"/rounds/{n}/positions", "", True),
         ("CandidateForm", f"/rounds/{n}/positions/{p}/candidates", f"p{p}", True),
@@ -268,6 +277,13 @@ def _pages(w: dict) -> list[tuple[str, str, str, bool]]:
         ("NominationImportForm", f"/rounds/{n}/positions/import", "", True),
         ("MinutesForm", f"/rounds/{c}/committee", "", False),
         ("ClaimForm", "/v", "", True),
+        ("HeadDecisionForm", f"/rounds/{c}/head-decisions/{s}", f"d{s}", True),
+        ("NewProcedureForm", "/procedures", "", True),
+        ("MeetingForm", f"/procedures/{pr}/steps/1/meeting", "", True),
+        ("NameForm", f"/procedures/{pr}/steps/2/names", "", True),
+        ("PlanningEntryForm", "/planning/entries", "", True),
+        ("ReasonForm", f"/planning/entries/{e}/remove", f"r{e}", True),
+        ("ReviewForm", "/planning/reviews", "", True),
     ]
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import func, select, update
 
 from survey.ballots.models import Ballot, Card
 from survey.desk.operations import create_round
-from survey.paper.slots import create_paper_ballots
 from survey.rounds.models import Round, RoundState
 from survey.rounds.operations import record_attendance
 from tests.conftest import NOW, PASSWORD
@@ -91,9 +90,8 @@ def test_issuing_needs_the_attendance_first(client, logged_in, runner, session, 
     assert counts(session, round_.id) == (None, 0, 0)
 
 
-def test_named_cards_and_paper_forms_never_outnumber_the_present(client, logged_in, session):
-    """An appraisal's named cards: one per member, but issued only to those present; a paper
-    form given instead of a card counts the same."""
+def test_named_cards_never_outnumber_the_present(client, logged_in, session):
+    """An appraisal's named cards: one per member, but issued only to those present."""
     round_ = create_round(session, title="Đánh giá", kind="appraisal", subjects=small_roster(),
                           now=NOW)
     record_attendance(session, round_, summoned=8, present=6)
@@ -102,34 +100,24 @@ def test_named_cards_and_paper_forms_never_outnumber_the_present(client, logged_
     assert len(codes) == 8
     assert "Không thể phát thêm 8 thẻ" in issue_web(client, round_.id)
     assert "Đã kích hoạt 6 thẻ." in issue_web(client, round_.id, "1-6")
-    client.post(f"/rounds/{round_.id}/cards/void", data={"serial": "7"})  # lost: paper instead
-    client.post(f"/rounds/{round_.id}/paper/create", data={"members-serials": "7"})
-    paper = session.scalar(select(Card.serial).where(Card.round_id == round_.id,
-                                                     Card.medium == "paper"))
-    assert paper == 9
-    response = client.post(f"/rounds/{round_.id}/paper/issue",
-                           data={"issue-serials": str(paper)}, follow_redirects=True)
-    assert TOO_MANY in response.text
+    assert TOO_MANY in issue_web(client, round_.id, "7")
     assert counts(session, round_.id) == (6, 6, 0)
     client.post(f"/rounds/{round_.id}/attendance", data={"summoned": "8", "present": "7"})
-    response = client.post(f"/rounds/{round_.id}/paper/issue",
-                           data={"issue-serials": str(paper)}, follow_redirects=True)
-    assert "Đã ghi 1 phiếu giấy là đã phát." in response.text
+    assert "Đã kích hoạt 1 thẻ." in issue_web(client, round_.id, "7")
     assert counts(session, round_.id) == (7, 7, 0)
 
 
-def test_paper_ballots_never_outnumber_the_present(client, logged_in, session, make_round):
-    round_ = make_round(summoned=10, present=7, cards=6, open_=True)
-    serials = create_paper_ballots(session, round_, 3)
-    session.commit()
-    response = client.post(f"/rounds/{round_.id}/paper/issue",
-                           data={"issue-serials": f"{serials[0]}-{serials[-1]}"},
-                           follow_redirects=True)
-    assert "Không thể phát thêm 3 thẻ" in response.text
-    response = client.post(f"/rounds/{round_.id}/paper/issue",
-                           data={"issue-serials": str(serials[0])}, follow_redirects=True)
-    assert "Đã ghi 1 phiếu giấy là đã phát." in response.text
-    assert counts(session, round_.id) == (7, 7, 0)
+def test_paper_sheets_count_as_issued(session, make_round):
+    """The sheets recorded as handed out are part of issued: the check counts them too."""
+    from survey.ballots.issuing import check_room, issued_count
+    from survey.errors import InvalidInput
+
+    round_ = make_round(summoned=10, present=7, cards=5)
+    round_.paper_issued = 2
+    session.flush()
+    assert issued_count(session, round_.id) == 7
+    with pytest.raises(InvalidInput, match=TOO_MANY):
+        check_room(session, round_, 1)
 
 
 def test_a_replacement_leaves_issued_as_it_was(client, logged_in, session, make_round):

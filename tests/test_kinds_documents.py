@@ -442,7 +442,7 @@ def test_recount_of_the_exported_file_gives_the_tally(kind, runner, request, tmp
 
 @pytest.mark.parametrize(("kind", "old", "new"), [
     ("no_confidence", b'"no_confidence"', b'"confidence"'),
-    ("nomination", b"[[1,3],[]]", b"[[2,3],[]]"),
+    ("nomination", b"[1,1]\n[1,2]", b"[1,2]\n[1,2]"),  # Ánh's last agree given to Hải
 ])
 def test_a_changed_ballot_fails_the_fingerprint(kind, old, new, runner, request, tmp_path):
     round_ = request.getfixturevalue("closed_vote" if kind == "no_confidence"
@@ -463,27 +463,38 @@ def test_a_changed_ballot_fails_the_fingerprint(kind, old, new, runner, request,
     assert json.loads(other.stdout) != json.loads(invoke(runner, "tally", round_.id).stdout)
 
 
-NOMINATION_LINES = [
-    (b"[[1,3],[]]", b"[[1,3],[\"X\"]]"),  # over the seats, yet stored as a valid line
-    (b"[[1,3],[]]", b"[[3,1],[]]"),  # not ascending
-    (b"[[1,3],[]]", b"[[1,4],[]]"),  # no candidate 4 in that position
-    (b"[[1,3],[]]", b"[[1,1],[]]"),  # the same candidate twice
-    (b"[[1,3],[]]", b"[[1,3]]"),  # not [agreed, written]
-    (b"[[1,3],[]]", b"[[true],[]]"),
+NOMINATION_RECORDS = [
+    b"[1,4]",  # Bí thư has three candidates
+    b"[3,1]",  # two positions
+    b"[0,1]",
+    b"[1,1,1]",
+    b"[1]",
+    b'[1,"T\xc3\xb2ng Minh \xc3\x81nh"]',  # a candidate is named by place, never by name
+    b"[[1,3],[]]",  # a version 1 ballot's line
+    b"[true,1]",
 ]
 
 
-@pytest.mark.parametrize(("old", "new"), NOMINATION_LINES)
-def test_a_nomination_file_with_an_impossible_line_is_refused(old, new, runner,
-                                                              closed_nomination, tmp_path):
+@pytest.mark.parametrize("new", NOMINATION_RECORDS)
+def test_a_nomination_file_with_an_impossible_record_is_refused(new, runner,
+                                                                closed_nomination, tmp_path):
     path, _digest = _export(runner, closed_nomination, tmp_path)
     data = path.read_bytes()
-    at = data.index(old, data.index(b"\n"))
-    path.write_bytes(data[:at] + new + data[at + len(old):])
-    line = data[:at].count(b"\n") + 1
+    at = data.index(b"[1,1]\n", data.index(b"\n"))  # the first record, line 2
+    path.write_bytes(data[:at] + new + data[at + len(b"[1,1]"):])
     result = invoke(runner, "recount", path)
     assert result.exit_code == 1
-    assert f"Dòng {line} không phải một phiếu của đợt này." in result.stderr
+    assert "Dòng 2 không phải một dòng phiếu của đợt này." in result.stderr
+
+
+def test_a_nomination_file_out_of_its_order_is_refused(runner, closed_nomination, tmp_path):
+    path, _digest = _export(runner, closed_nomination, tmp_path)
+    data = path.read_bytes()
+    at = data.index(b"[1,1]\n", data.index(b"\n"))
+    path.write_bytes(data[:at] + b"[1,3]" + data[at + len(b"[1,1]"):])
+    result = invoke(runner, "recount", path)
+    assert result.exit_code == 1
+    assert "Dòng 3 không đúng thứ tự" in result.stderr
 
 
 def test_a_write_in_where_none_was_offered_is_refused(runner, closed_nomination, tmp_path):
@@ -491,9 +502,10 @@ def test_a_write_in_where_none_was_offered_is_refused(runner, closed_nomination,
     data = path.read_bytes()
     header, rest = data.split(b"\n", 1)
     assert header.count(b'"write_ins":true') == 2
+    assert b'"written":[{"name":"Nguy\xe1\xbb\x85n V\xc4\x83n A","votes":1}]' in header
     path.write_bytes(header.replace(b'"write_ins":true', b'"write_ins":false') + b"\n" + rest)
     result = invoke(runner, "recount", path)
-    assert result.exit_code == 1 and "không phải một phiếu của đợt này" in result.stderr
+    assert result.exit_code == 1 and "Phần đầu tệp sai ở mục “positions”." in result.stderr
     path.write_bytes(header.replace(b'"seats":2', b'"seats":0') + b"\n" + rest)
     result = invoke(runner, "recount", path)
     assert result.exit_code == 1 and "Phần đầu tệp sai ở mục “positions”." in result.stderr

@@ -101,6 +101,7 @@ LAYERS: list[set[str]] = [
     {"paper"},
     {"reports"},
     {"desk", "voting"},
+    {"procedures"},
     {"__init__", "__main__", "cli", "server", "schema", "migrations", "backup",
      "certificates"},
 ]
@@ -252,7 +253,8 @@ def test_no_view_is_over_25_lines():
 
 #: What asks which kind a round is: a comparison of a ``kind`` with a kind's name.
 _KIND_BRANCH = re.compile(
-    r"""\bkind\s*(==|!=)\s*["'](confidence|no_confidence|appraisal|nomination)["']"""
+    r"""\bkind\s*(==|!=)\s*["'](confidence|no_confidence|appraisal|nomination|approval"""
+    r"""|collective_vote)["']"""
     r"""|\bkind\s+(not\s+)?in\s*[({\[]|RoundKind\.""")
 
 

@@ -106,6 +106,10 @@ def test_installed_package_carries_templates_translations_fonts_static_and_migra
     assert files(package / "templates") == files(ROOT / "templates")
     assert files(package / "static") == files(ROOT / "survey" / "static")
     assert {"fonts/DejaVuSans.ttf", "fonts/DejaVuSerif-Bold.ttf"} <= files(package / "static")
+    # the documents' face, its licence beside it
+    assert {f"fonts/LiberationSerif-{style}.ttf" for style in
+            ("Regular", "Bold", "Italic", "BoldItalic")} <= files(package / "static")
+    assert "fonts/LICENSE-Liberation.txt" in files(package / "static")
     assert files(package / "migrations", "*.py") == files(ROOT / "survey" / "migrations", "*.py")
     assert (package / "migrations" / "script.py.mako").is_file()
     assert files(package / "translations", "*.po") == {"en/LC_MESSAGES/messages.po"}
@@ -290,6 +294,19 @@ def test_windows_scripts_are_windows_files_that_install_offline(bundle_folder):
     text = ps1.decode("utf-8-sig")
     assert "--no-index" in text and '"survey==0.1.0"' in text and "--constraint" in text
     assert "install.ps1" in (bundle_folder / "install.bat").read_text()
+
+
+@engine_independent
+def test_project_wheel_carries_the_documents_face_and_its_licence(bundle_folder):
+    """The PDFs are set in Liberation Serif: the wheel of the offline bundle carries its four
+    files and the licence, the same bytes as the repository's."""
+    [wheel] = (bundle_folder / "wheels").glob("survey-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        for name in ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf",
+                     "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf",
+                     "LICENSE-Liberation.txt", "DejaVuSerif.ttf", "LICENSE-DejaVu.txt"):
+            shipped = archive.read(f"survey/static/fonts/{name}")
+            assert shipped == (ROOT / "survey" / "static" / "fonts" / name).read_bytes(), name
 
 
 @engine_independent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections import Counter
 from types import SimpleNamespace
 
@@ -11,8 +12,8 @@ import pypdf
 import pytest
 from sqlalchemy import func, select, text
 
-from survey.ballots.models import Ballot, Card, Mark
-from survey.ballots.operations import create_cards, issue_cards, replace_card
+from survey.ballots.models import Ballot, Card, CountedPaper, Mark
+from survey.ballots.operations import create_cards, issue_cards
 from survey.db import Base
 from survey.desk.operations import close_round, create_round, open_round
 from survey.errors import InvalidInput, RoundStateError
@@ -22,11 +23,11 @@ from survey.kinds.confidence import confidence_result
 from survey.kinds.counts import ballot_sources, issued
 from survey.kinds.no_confidence import NoConfidence
 from survey.paper.models import PaperEntry
-from survey.paper.slots import create_paper_ballots, issue_paper_ballots, layout_for
+from survey.paper.slots import layout_for, record_paper_issued
 from survey.reports.ballot_file import ballot_file
 from survey.rounds.operations import record_attendance
 from survey.security.models import AuditEntry
-from survey.tally.recount import decode, recount_document
+from survey.tally.marks_file import decode, recount_document
 from tests.conftest import NOW, PASSWORD, btv_rows
 from tests.factories import assert_accessible_basics, close_web, entries, flashed, refused, run
 
@@ -52,12 +53,13 @@ def clerk(app, make_user):
 
 @pytest.fixture
 def paper_round(session, make_round):
-    """An open round of 12 subjects with ``phones`` cards and ``paper`` paper ballots issued."""
+    """An open round of 12 subjects with ``phones`` cards and ``paper`` paper ballots handed
+    out; ``round_.paper`` holds the counting numbers the committee will write on them."""
 
     def _paper_round(phones=3, paper=3, summoned=40, present=40):
         round_ = make_round(cards=phones, summoned=summoned, present=present, min_ballots=1)
-        round_.paper = create_paper_ballots(session, round_, paper)
-        issue_paper_ballots(session, round_, round_.paper)
+        record_paper_issued(session, round_, paper)
+        round_.paper = list(range(1, paper + 1))
         open_round(session, round_, NOW)
         session.commit()
         return round_
@@ -65,10 +67,10 @@ def paper_round(session, make_round):
     return _paper_round
 
 
-def form_data(round_, serial, marks=None, *, invalid=False, correct=False):
+def form_data(round_, number, marks=None, *, invalid=False, correct=False):
     """The entry form: ``marks`` maps a line's number (STT) to its mark; others are blank."""
     marks = marks or {}
-    data = {"serial": str(serial)}
+    data = {"number": str(number)}
     if invalid:
         data["invalid"] = "y"
     else:
@@ -78,9 +80,9 @@ def form_data(round_, serial, marks=None, *, invalid=False, correct=False):
     return data
 
 
-def enter(client, round_, serial, marks=None, **kwargs):
+def enter(client, round_, number, marks=None, **kwargs):
     return client.post(f"/rounds/{round_.id}/paper/entry",
-                       data=form_data(round_, serial, marks, **kwargs))
+                       data=form_data(round_, number, marks, **kwargs))
 
 
 def audit_rows(session, round_id, prefix="paper."):
@@ -117,7 +119,7 @@ def test_mixed_round_of_phones_and_paper_gives_the_right_tally(session, paper_ro
 
     # 10 paper ballots, each entered by two people: 8 ordinary ones (one line over-marked, one
     # left blank), one wholly invalid, one with every line over-marked
-    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    first, second, third = clerk("kiemphieu1"), clerk("kiemphieu2"), clerk("kiemphieu3")
     papers = []
     for k in range(8):
         marks = {s.order: LEVELS[k % 3] if s.order % 2 else "low" for s in subjects}
@@ -126,17 +128,31 @@ def test_mixed_round_of_phones_and_paper_gives_the_right_tally(session, paper_ro
         papers.append(marks)
     papers.append(None)  # wholly invalid
     papers.append(dict.fromkeys(range(1, width + 1), "invalid"))
+    last = round_.paper[-1]
     for serial, marks in zip(round_.paper, papers, strict=True):
         for client in (first, second):
-            response = enter(client, round_, serial, marks, invalid=marks is None)
+            if serial == last and client is second:  # the second clerk misreads line 3
+                misread = (marks or {}) | {3: "high" if marks[3] != "high" else "low"}
+                response = enter(client, round_, serial, misread)
+            else:
+                response = enter(client, round_, serial, marks, invalid=marks is None)
             assert response.status_code == 303, response.text
         for j, s in enumerate(subjects):
             mark = (marks or {}).get(s.order)
             if mark in LEVELS:
                 expected[j][mark] += 1
 
-    assert entries(session, round_.id) == []  # every pair agreed: nothing left entered
+    # the disagreement blocks the close, naming the ballot; nothing is closed
+    assert entries(session, round_.id) == [(last, 1), (last, 2)]
     session.refresh(round_)  # the entries were stored by other requests
+    with pytest.raises(RoundStateError, match=f"hai lần nhập khác nhau: số {last}"):
+        close_round(session, round_, NOW)
+    session.rollback()
+    assert session.get(type(round_), round_.id).closed_at is None
+    # a third clerk reads the paper again and agrees with the first: counted
+    assert enter(third, round_, last, papers[-1]).status_code == 303
+    assert entries(session, round_.id) == []  # every ballot agreed: nothing left entered
+    session.refresh(round_)
     close_round(session, round_, NOW)
     session.commit()
 
@@ -149,6 +165,37 @@ def test_mixed_round_of_phones_and_paper_gives_the_right_tally(session, paper_ro
         assert line.invalid == 40 - sum(expected[j].values())
     assert ballot_sources(session, round_).as_dict() == {"phone": 30, "paper": 10,
                                                          "paper_invalid": 1}
+    # no card row stands for a paper ballot: the sheets were counted, not numbered
+    assert session.scalar(select(func.count()).select_from(Card)
+                          .where(Card.medium == "paper")) == 0
+    assert sorted(session.scalars(select(CountedPaper.counting_number))) == round_.paper
+
+
+def test_the_minutes_give_issued_and_collected_with_paper(session, paper_round, clerk,
+                                                         logged_in):
+    """30 phones and 10 paper ballots: cards and sheets handed out make the issued figure."""
+    round_ = paper_round(phones=30, paper=10)
+    for code in round_.codes[:28]:  # two cards handed out but never used
+        cast_ballot(session, code, {round_.subjects[0].id: "high"})
+        session.commit()
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    for number in round_.paper[:9]:  # one paper ballot never came back
+        for client in (first, second):
+            assert enter(client, round_, number, {1: "low"}).status_code == 303
+    assert close_web(logged_in, round_).status_code == 302
+
+    minutes = " ".join(logged_in.get(f"/rounds/{round_.id}/minutes").text.split())
+    assert "Số phiếu phát ra: <strong>40 phiếu</strong>" in minutes
+    assert ("Số phiếu thu về: <strong>37 phiếu</strong> (28 phiếu bỏ bằng điện thoại, "
+            "9 phiếu giấy)") in minutes
+    pdf = logged_in.get(f"/rounds/{round_.id}/minutes.pdf")
+    words = " ".join(" ".join(p.extract_text() for p in
+                              pypdf.PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert "Số phiếu phát ra: 40 phiếu" in words
+    assert "Số phiếu thu về: 37 phiếu (28 phiếu bỏ bằng điện thoại, 9 phiếu giấy)" in words
+    data = logged_in.get(f"/rounds/{round_.id}/results.json").get_json()
+    assert (data["issued"], data["collected"]) == (40, 37)
+    assert data["subjects"][0]["counts"] == {"high": 28, "confidence": 0, "low": 9}
 
 
 def test_results_json_minutes_and_ballot_file_show_the_sources(session, paper_round, clerk,
@@ -188,6 +235,8 @@ def test_results_json_minutes_and_ballot_file_show_the_sources(session, paper_ro
     # the ballot file says it too, and the recount from the file alone gives the same JSON
     parsed = decode(ballot_file(session, round_))
     assert parsed.sources is not None and parsed.sources.as_dict() == data["sources"]
+    # the wholly invalid paper ballot is among the ballots with no line marked, a count
+    assert parsed.invalid_ballots == data["invalid_ballots"] == 1
     assert recount_document(parsed) == data | {"round": recount_document(parsed)["round"]}
 
 
@@ -262,7 +311,7 @@ def test_first_entry_flashes_and_waits_for_a_second_person(session, paper_round,
     serial = round_.paper[0]
     page = flashed(first, enter(first, round_, serial, {1: "high"}))
     assert f"Đã nhập phiếu số {serial} (lần 1/2)." in page
-    assert 'autofocus' in page and 'name="serial"' in page
+    assert 'autofocus' in page and 'name="number"' in page
     assert entries(session, round_.id) == [(serial, 1)]
     assert session.scalar(select(func.count()).select_from(Ballot)) == 0  # not counted yet
 
@@ -270,8 +319,7 @@ def test_first_entry_flashes_and_waits_for_a_second_person(session, paper_round,
     assert f"Đã nhập phiếu số {serial} (lần 2/2): hai lần nhập khớp nhau" in page
     assert entries(session, round_.id) == []
     assert session.scalar(select(func.count()).select_from(Ballot)) == 1
-    slot = session.scalar(select(Card).where(Card.round_id == round_.id, Card.serial == serial))
-    assert slot.used and slot.medium == "paper" and slot.code_hash is None
+    assert session.scalars(select(CountedPaper.counting_number)).all() == [serial]
 
     # counted: a further entry of that serial is refused, nothing changes
     third = clerk("kiemphieu3")
@@ -343,8 +391,8 @@ def test_a_difference_blocks_the_close_until_a_third_entry(session, paper_round,
         "paper.entry", "paper.count",  # the third entry of a
         "paper.entry", "paper.count",  # the second entry of b
     ]
-    assert steps[2][1] == {"serial": a, "number": 2, "others": [1], "lines": [2, 5]}
-    assert steps[5][1] == {"serial": a}
+    assert steps[2][1] == {"counting_number": a, "number": 2, "others": [1], "lines": [2, 5]}
+    assert steps[5][1] == {"counting_number": a}
     refused = audit_rows(session, round_.id, "round.close")
     assert [action for action, _ in refused] == ["round.close"]
     session.rollback()
@@ -366,7 +414,7 @@ def test_a_correction_resolves_a_difference(session, paper_round, clerk):
     assert f"Sửa lần nhập của tôi (phiếu số {serial})" in page
     assert "Cả phiếu không hợp lệ" in page  # how entry 1 read line 1
     correcting = first.get(
-        f"/rounds/{round_.id}/paper/entry?correct=1&serial={serial}").text
+        f"/rounds/{round_.id}/paper/entry?correct=1&number={serial}").text
     assert f'value="{serial}"' in correcting and 'name="correct" type="hidden" value="1"' in \
         correcting
 
@@ -386,7 +434,7 @@ def test_a_correction_resolves_a_difference(session, paper_round, clerk):
     assert session.get(type(round_), round_.id).paper_invalid == 0
 
 
-def test_the_stored_paper_ballot_carries_no_serial(session, paper_round, clerk):
+def test_the_stored_paper_ballot_carries_no_counting_number(session, paper_round, clerk):
     round_ = paper_round(phones=0, paper=2)
     first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
     a, b = round_.paper
@@ -422,77 +470,83 @@ def test_the_stored_paper_ballot_carries_no_serial(session, paper_round, clerk):
     assert choices == ["high", "low", "low"]
 
 
-def test_a_paper_serial_is_never_a_card_and_a_card_is_never_paper(session, paper_round, clerk,
-                                                                   logged_in):
+def test_paper_ballots_are_counted_not_numbered(session, paper_round, clerk, logged_in):
+    """A paper ballot takes no serial and no card row: the counting number is whatever the
+    committee wrote on it; a number counted once is refused, and never more paper ballots are
+    counted than were handed out."""
     round_ = paper_round(phones=2, paper=2)
     rows = session.execute(
-        select(Card.serial, Card.medium, Card.code_hash).where(Card.round_id == round_.id)
-        .order_by(Card.serial)
+        select(Card.serial, Card.medium).where(Card.round_id == round_.id).order_by(Card.serial)
     ).all()
-    assert [(s, m) for s, m, _ in rows] == [(1, "phone"), (2, "phone"), (3, "paper"),
-                                            (4, "paper")]
-    assert all(h is None for _, m, h in rows if m == "paper")  # no code: no phone can use it
+    assert rows == [(1, "phone"), (2, "phone")]  # the two sheets are no card
 
-    first = clerk("kiemphieu1")
-    response = enter(first, round_, 1, {1: "high"})  # a phone card's serial
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    # a counting number may equal a card's serial: it is only the order out of the box
+    for client in (first, second):
+        assert enter(client, round_, 1, {1: "high"}).status_code == 303
+    response = enter(clerk("kiemphieu3"), round_, 1, {1: "high"})
     assert response.status_code == 422
-    assert "Số 1 là thẻ điện thoại, không phải phiếu giấy." in response.text
-    response = logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issue-serials": "2-3"})
-    assert "Số 2 là thẻ điện thoại, không phải phiếu giấy." in logged_in.get(
-        response.headers["Location"]).text
-    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-serials": "1"})
-    assert response.status_code == 302
-    with pytest.raises(InvalidInput):
-        replace_card(session, round_, 3)
-    session.rollback()
-    response = enter(first, round_, 99, {})
-    assert "Không có phiếu số 99." in response.text
+    assert "Phiếu giấy số 1 đã được tính" in response.text
+    for client in (first, second):
+        assert enter(client, round_, 7, {1: "low"}).status_code == 303
+    # both sheets handed out are counted: a third paper ballot is refused before any entry
+    response = enter(first, round_, 8, {1: "low"})
+    assert response.status_code == 422
+    assert "Đã tính đủ 2 phiếu giấy đã phát" in response.text
+    assert entries(session, round_.id) == []
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 2
 
-    # a card used on a phone is never counted again as paper, and the serials keep going
+    # the phone cards still vote, and new cards keep their own serials
     cast_ballot(session, round_.codes[0], {})
     session.commit()
-    new = create_cards(session, round_, 1)
-    more = create_paper_ballots(session, round_, 1)
+    assert [c.serial for c in create_cards(session, round_, 1)] == [3]
     session.commit()
-    assert (new[0].serial, more[0]) == (5, 6)
 
 
-def test_entry_needs_an_issued_paper_ballot_of_an_open_round(session, make_round, clerk):
+def test_entry_needs_an_open_round_and_paper_ballots_handed_out(session, make_round, clerk):
     round_ = make_round(cards=2)
-    serials = create_paper_ballots(session, round_, 2)
-    issue_paper_ballots(session, round_, serials[:1])
+    record_paper_issued(session, round_, 1)
     session.commit()
     first = clerk("kiemphieu1")
-    response = enter(first, round_, serials[0], {})
+    response = enter(first, round_, 1, {})
     assert response.status_code == 409
     assert "Chỉ nhập phiếu giấy khi đợt đang bỏ phiếu." in response.text
+    record_paper_issued(session, round_, 0)
     open_round(session, round_, NOW)
     session.commit()
-    response = enter(first, round_, serials[1], {})
+    response = enter(first, round_, 1, {})
     assert response.status_code == 422
-    assert f"Phiếu giấy số {serials[1]} chưa được phát" in response.text
-    # a voided paper ballot is refused too
-    first.post(f"/rounds/{round_.id}/cards/void", data={"serial": serials[0]})
-    response = enter(first, round_, serials[0], {})
-    assert "đã bị hủy" in response.text
+    assert "Đã tính đủ 0 phiếu giấy đã phát" in response.text
     assert entries(session, round_.id) == []
 
 
-def test_issued_paper_ballots_count_as_issued(session, make_round, logged_in):
+def test_paper_ballots_handed_out_count_as_issued(session, make_round, logged_in, clerk):
     round_ = make_round(cards=4)  # all four cards issued
-    response = logged_in.post(f"/rounds/{round_.id}/paper/create", data={"count": "3"})
+    response = logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issued-count": "3"})
     assert response.status_code == 302
     page = logged_in.get(response.headers["Location"]).text
-    assert "Đã tạo 3 phiếu giấy, số 5–7." in page
-    logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issue-serials": "5-6"})
+    assert "Đã ghi: 3 phiếu giấy đã phát." in page
     session.rollback()
-    from survey.kinds.counts import issued
+    assert issued(session, round_.id) == 7
+    # a correction replaces the figure
+    logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issued-count": "2"})
+    session.rollback()
     assert issued(session, round_.id) == 6
     page = logged_in.get(f"/rounds/{round_.id}/paper").text
-    assert "Đã phát" in page
-    steps = audit_rows(session, round_.id)
-    assert steps == [("paper.create", {"count": 3, "serials": "5-7"}),
-                     ("paper.issue", {"serials": "5-6", "issued": 2})]
+    assert re.search(r'<input id="issued-count"[^>]* value="2">', page)  # the figure to correct
+    # never below the paper ballots already counted
+    open_round(session, session.get(type(round_), round_.id), NOW)
+    session.commit()
+    for client in (clerk("kiemphieu1"), clerk("kiemphieu2")):
+        assert enter(client, round_, 1, {}).status_code == 303
+    response = logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issued-count": "0"})
+    assert "Đã tính 1 phiếu giấy: số phiếu giấy đã phát không thể ít hơn." in logged_in.get(
+        response.headers["Location"]).text
+    session.rollback()
+    assert issued(session, round_.id) == 6
+    steps = audit_rows(session, round_.id, "paper.issue")
+    assert steps == [("paper.issue", {"issued": 3, "before": 0}),
+                     ("paper.issue", {"issued": 2, "before": 3})]
 
 
 # -- printing ------------------------------------------------------------------------------------
@@ -500,31 +554,32 @@ def test_issued_paper_ballots_count_as_issued(session, make_round, logged_in):
 
 def test_printed_paper_ballots(session, make_round, logged_in):
     round_ = make_round(cards=2)
-    create_paper_ballots(session, round_, 3)
-    session.commit()
-    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-serials": "3-4"})
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-copies": "2"})
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert "phieu-giay-" in response.headers["Content-Disposition"]
     reader = pypdf.PdfReader(io.BytesIO(response.data))
-    assert len(reader.pages) == 2  # one A4 page per ballot
-    for page, serial in zip(reader.pages, (3, 4), strict=True):
-        assert abs(float(page.mediabox.width) - 595.28) < 1
-        words = " ".join(page.extract_text().split())
-        assert "PHIẾU TÍN NHIỆM" in words
-        assert "ĐẢNG CỘNG SẢN VIỆT NAM" in words
-        assert round_.title in words
-        assert f"Phiếu số {serial}" in words
-        for subject in round_.subjects:
-            assert subject.name in words
-        for label in ("Tín nhiệm cao", "Tín nhiệm thấp", "STT", "Họ và tên", "Chức vụ",
-                      "Dấu của Ban kiểm phiếu", "Đánh dấu X vào một ô ở mỗi dòng"):
-            assert label in words
-    # all of them when no serial is given; the print is audited
-    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-serials": ""})
-    assert len(pypdf.PdfReader(io.BytesIO(response.data)).pages) == 3
+    assert len(reader.pages) == 2  # the 12 lines fit one side: one A4 page per ballot
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert texts[0] == texts[1]  # identical sheets
+    words = texts[0]
+    assert abs(float(reader.pages[0].mediabox.width) - 595.28) < 1
+    assert "PHIẾU TÍN NHIỆM" in words
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in words
+    assert round_.title in words
+    assert "Phiếu số" not in words and "Số phiếu" not in words  # no number on a sheet
+    for subject in round_.subjects:
+        assert subject.name in words
+    for label in ("Tín nhiệm cao", "Tín nhiệm thấp", "STT", "Họ và tên", "Chức vụ",
+                  "Dấu của Ban kiểm phiếu", "Đánh dấu X vào một ô ở mỗi dòng"):
+        assert label in words
+    # one copy by default; the print is audited, with no number of any sheet
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-copies": "1"})
+    assert len(pypdf.PdfReader(io.BytesIO(response.data)).pages) == 1
     assert [d for a, d in audit_rows(session, round_.id) if a == "paper.print"] == [
-        {"serials": "3-4", "count": 2}, {"serials": "all", "count": 3}]
+        {"copies": 2, "groups": 1}, {"copies": 1, "groups": 1}]
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-copies": "0"})
+    assert response.status_code == 302
 
 
 def test_state_body_prints_the_national_heading(session, logged_in):
@@ -532,9 +587,8 @@ def test_state_body_prints_the_national_heading(session, logged_in):
                           body="Hội đồng nhân dân tỉnh", body_kind="state",
                           subjects=btv_rows()[:3])
     record_attendance(session, round_, summoned=10, present=10)
-    create_paper_ballots(session, round_, 1)
     session.commit()
-    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={})
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-copies": "1"})
     words = " ".join(pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words and "ĐẢNG CỘNG SẢN" not in words
 
@@ -559,12 +613,15 @@ def test_a_kind_without_paper_ballot_is_refused(session, logged_in, monkeypatch)
     session.commit()
     page = logged_in.get(f"/rounds/{round_.id}/paper")
     assert page.status_code == 200 and "Loại đợt này chưa có phiếu giấy." in page.text
-    assert f'action="/rounds/{round_.id}/paper/create"' not in page.text
-    response = logged_in.post(f"/rounds/{round_.id}/paper/create", data={"count": "2"})
+    assert f'action="/rounds/{round_.id}/paper/issue"' not in page.text
+    response = logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issued-count": "2"})
+    assert "Loại đợt này chưa có phiếu giấy." in logged_in.get(response.headers["Location"]).text
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-copies": "1"})
+    assert response.status_code == 302
     assert "Loại đợt này chưa có phiếu giấy." in logged_in.get(response.headers["Location"]).text
     assert logged_in.get(f"/rounds/{round_.id}/paper/entry").status_code == 409
     session.rollback()
-    assert session.scalar(select(func.count()).select_from(Card)) == 0
+    assert session.get(type(round_), round_.id).paper_issued == 0
 
 
 # -- the entry page ------------------------------------------------------------------------------
@@ -575,9 +632,10 @@ def test_entry_page_is_made_for_the_keyboard(session, paper_round, logged_in):
     response = logged_in.get(f"/rounds/{round_.id}/paper/entry")
     assert response.status_code == 200
     html = response.text
-    assert html.index('name="serial"') < html.index('type="radio"')  # the serial field first
-    assert "autofocus" in html.split('name="serial"')[0].rsplit("<input", 1)[1] + html.split(
-        'name="serial"')[1].split(">", 1)[0]
+    assert html.index('name="number"') < html.index('type="radio"')  # the number field first
+    assert "autofocus" in html.split('name="number"')[0].rsplit("<input", 1)[1] + html.split(
+        'name="number"')[1].split(">", 1)[0]
+    assert "Số thứ tự kiểm phiếu" in html
     assert "/static/js/paper_entry.js" in html and "<script>" not in html
     for key, label in (("1", "Tín nhiệm cao"), ("2", "Tín nhiệm"), ("3", "Tín nhiệm thấp"),
                        ("0", "Để trống"), ("x", "Không hợp lệ (nhiều dấu)")):
@@ -604,14 +662,14 @@ def test_counting_a_paper_ballot_is_refused_after_the_close(session, paper_round
     assert entries(session, round_.id) == []
 
 
-def test_cards_issue_all_leaves_paper_ballots_to_be_handed_out(session, make_round):
-    """"Activate all" on the cards step issues the phone cards: a printed paper ballot counts
-    as issued only when it is handed out, by its serial."""
+def test_cards_issue_all_leaves_the_paper_count_alone(session, make_round):
+    """"Activate all" on the cards step issues the phone cards; the paper ballots handed out
+    are the officer's own figure, added to them."""
     round_ = make_round(cards=2, issue=False)
-    paper = create_paper_ballots(session, round_, 2)
+    record_paper_issued(session, round_, 2)
     assert issue_cards(session, round_) == 2
-    assert issued(session, round_.id) == 2
-    issue_paper_ballots(session, round_, paper[:1])
+    assert issued(session, round_.id) == 4
+    record_paper_issued(session, round_, 1)
     assert issued(session, round_.id) == 3
     session.commit()
 
@@ -622,7 +680,7 @@ def test_paper_pages_label_every_control(session, paper_round, clerk):
     enter(first, round_, round_.paper[0], {1: "high"})
     enter(second, round_, round_.paper[0], {1: "low"})  # a difference, listed with its table
     for path in (f"/rounds/{round_.id}/paper", f"/rounds/{round_.id}/paper/entry",
-                 f"/rounds/{round_.id}/paper/entry?correct=1&serial={round_.paper[0]}"):
+                 f"/rounds/{round_.id}/paper/entry?correct=1&number={round_.paper[0]}"):
         response = first.get(path)
         assert response.status_code == 200, path
         assert_accessible_basics(response.text, path)
@@ -676,8 +734,8 @@ def test_the_close_command_is_refused_too(runner, session, paper_round, clerk):
 
 
 def test_postgres_close_leaves_no_counting_transaction_ids(session, paper_round, clerk):
-    """Counting a paper ballot stamps its slot and its ballot with one transaction id; the close
-    rewrites the ballots, so no stored ballot shares a slot's xmin afterwards."""
+    """Counting a paper ballot stamps its counting number and its ballot with one transaction
+    id; the close rewrites the ballots, so no stored ballot shares such an xmin afterwards."""
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("xmin is PostgreSQL's")
     round_ = paper_round(phones=0, paper=3)
@@ -691,26 +749,35 @@ def test_postgres_close_leaves_no_counting_transaction_ids(session, paper_round,
         return {x for (x,) in session.execute(
             text(f"SELECT xmin::text FROM {table} WHERE round_id = :r"), {"r": round_.id})}
 
-    slots = xmins("cards")
-    assert xmins("ballots") & slots  # before the close the link is there...
+    counted = xmins("paper_counted")
+    assert xmins("ballots") & counted  # before the close the link is there...
     session.rollback()
     close_round(session, round_, NOW)
     session.commit()
-    assert not xmins("ballots") & slots  # ...and after it, gone
+    assert not xmins("ballots") & counted  # ...and after it, gone
 
 
-def test_voiding_a_paper_ballot_discards_its_entries_and_frees_the_close(
+def test_a_mistyped_counting_number_is_withdrawn_and_frees_the_close(
         session, paper_round, clerk, logged_in):
     round_ = paper_round(phones=1, paper=2)
-    first = clerk("kiemphieu1")
-    lost, kept = round_.paper
-    flashed(first, enter(first, round_, lost, {1: "high"}))
-    assert entries(session, round_.id) == [(lost, 1)]
-    response = logged_in.post(f"/rounds/{round_.id}/cards/void", data={"serial": str(lost)})
-    assert response.status_code == 302
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    flashed(first, enter(first, round_, 61, {1: "high"}))  # meant 16
+    assert entries(session, round_.id) == [(61, 1)]
+    page = first.get(f"/rounds/{round_.id}/paper").text
+    assert "Xóa lần nhập của tôi (phiếu số 61)" in page
+    assert close_web(logged_in, round_).status_code == 409  # it waits for a second entry
+    # only one's own entry can be withdrawn
+    response = second.post(f"/rounds/{round_.id}/paper/withdraw", data={"number": "61"})
+    assert "Bạn không có lần nhập nào của phiếu số 61" in second.get(
+        response.headers["Location"]).text
+    assert entries(session, round_.id) == [(61, 1)]
+    response = first.post(f"/rounds/{round_.id}/paper/withdraw", data={"number": "61"})
+    assert "Đã xóa lần nhập phiếu số 61 của bạn." in first.get(response.headers["Location"]).text
     assert entries(session, round_.id) == []
-    assert audit_rows(session, round_.id, "cards.void") == [
-        ("cards.void", {"serial": lost, "paper_entries_discarded": 1})]
-    assert close_web(logged_in, round_).status_code == 302  # nothing waits for a second entry
+    assert audit_rows(session, round_.id, "paper.withdraw") == [
+        ("paper.withdraw", {"counting_number": 61, "number": 1})]
+    for client in (first, second):
+        assert enter(client, round_, 16, {1: "high"}).status_code == 303
+    assert close_web(logged_in, round_).status_code == 302
     session.rollback()
-    assert session.scalar(select(func.count()).select_from(Ballot)) == 0
+    assert session.scalar(select(func.count()).select_from(Ballot)) == 1

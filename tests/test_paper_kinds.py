@@ -13,21 +13,21 @@ from sqlalchemy import func, select, text, update
 from survey.ballots.models import Ballot, Card, Mark
 from survey.ballots.operations import create_cards, issue_cards
 from survey.desk.operations import close_round, create_round, open_round
-from survey.errors import InvalidInput, RoundStateError
+from survey.errors import CardRejected, InvalidInput, RoundStateError
 from survey.kinds import KINDS
 from survey.kinds.appraisal.models import AppraisalMark, Comment, Member
-from survey.kinds.appraisal.paper import create_paper_forms
+from survey.kinds.appraisal.paper import record_paper_voters
 from survey.kinds.appraisal.results import subject_inputs
-from survey.kinds.appraisal.roster import create_named_cards
+from survey.kinds.appraisal.roster import Settings, create_named_cards, update_settings
 from survey.kinds.casting import cast, cast_ballot
-from survey.kinds.counts import ballot_sources
+from survey.kinds.counts import ballot_sources, issued
 from survey.kinds.no_confidence.results import no_confidence_result
 from survey.kinds.nomination.models import InvalidLine, WriteIn
 from survey.kinds.nomination.positions import replace_nominations
 from survey.kinds.nomination.results import nomination_counts, nomination_result
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.paper.models import PaperEntry
-from survey.paper.slots import create_paper_ballots, issue_paper_ballots
+from survey.paper.slots import record_paper_issued
 from survey.rounds.operations import record_attendance
 from tests.conftest import NOW, PASSWORD, btv_rows
 from tests.factories import (
@@ -54,8 +54,10 @@ def clerk(app, make_user):
     return _clerk
 
 
-def post_entry(client, round_, serial, data=None, *, invalid=False):
-    form = {"serial": str(serial), **(data or {})}
+def post_entry(client, round_, number, data=None, *, invalid=False, group=None):
+    form = {"number": str(number), **(data or {})}
+    if group is not None:
+        form["group"] = str(group)
     if invalid:
         form["invalid"] = "y"
     return client.post(f"/rounds/{round_.id}/paper/entry", data=form)
@@ -100,8 +102,8 @@ def vote_round(session):
         record_attendance(session, round_, summoned=20, present=20)
         round_.codes = [c.code for c in create_cards(session, round_, phones)] if phones else []
         issue_cards(session, round_)
-        round_.paper = create_paper_ballots(session, round_, paper)
-        issue_paper_ballots(session, round_, round_.paper)
+        record_paper_issued(session, round_, paper)
+        round_.paper = list(range(1, paper + 1))
         open_round(session, round_, NOW)
         session.commit()
         return round_
@@ -116,10 +118,10 @@ def vote_marks(round_, marks):
 
 def test_no_confidence_paper_ballot_prints(session, vote_round, logged_in):
     round_ = vote_round(phones=1, paper=2)
-    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-serials": ""})
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-copies": "2"})
     words, pages = pdf_words(response, 1)
-    assert pages == 2
-    assert "PHIẾU BỎ PHIẾU TÍN NHIỆM" in words and "Phiếu số 3" in words
+    assert pages == 2 and pdf_words(response, 0)[0] == words
+    assert "PHIẾU BỎ PHIẾU TÍN NHIỆM" in words and "Phiếu số" not in words
     assert "Không tín nhiệm" in words and "Tín nhiệm thấp" not in words
     for subject in round_.subjects:
         assert subject.name in words
@@ -196,8 +198,8 @@ def nomination_round(session):
         record_attendance(session, round_, summoned=summoned, present=summoned)
         round_.codes = [c.code for c in create_cards(session, round_, phones)] if phones else []
         issue_cards(session, round_)
-        round_.paper = create_paper_ballots(session, round_, paper)
-        issue_paper_ballots(session, round_, round_.paper)
+        record_paper_issued(session, round_, paper)
+        round_.paper = list(range(1, paper + 1))
         open_round(session, round_, NOW)
         session.commit()
         return round_
@@ -220,8 +222,8 @@ def nomination_form(round_, agrees=(), invalid=(), write_ins=None):
 def test_nomination_paper_ballot_prints(session, nomination_round, logged_in):
     round_ = nomination_round(phones=0, paper=1)
     words, _pages = pdf_words(
-        logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-serials": ""}))
-    assert "PHIẾU GIỚI THIỆU QUY HOẠCH" in words and "Phiếu số 1" in words
+        logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-copies": "1"}))
+    assert "PHIẾU GIỚI THIỆU QUY HOẠCH" in words and "Phiếu số" not in words
     assert "Bí thư Thành ủy (quy hoạch 2 người)" in words
     assert "Chủ tịch UBND thành phố (quy hoạch 1 người)" in words
     assert "Đồng ý" in words and "Không đồng ý" in words
@@ -355,20 +357,22 @@ def test_nomination_paper_ballot_is_stored_like_a_phone_ballot(session, nominati
 
 @pytest.fixture
 def appraisal_round(session):
-    """The small roster; paper forms for ``paper`` (names), named cards for everyone else."""
+    """The small roster; ``paper`` (names) vote on paper, everyone else on a named card.
+    ``round_.paper`` maps each paper voter to the counting number their form will get."""
 
-    def _make(paper=("An", "Giang")):
+    def _make(paper=("An", "Giang"), same_unit=False):
         round_ = create_round(session, title="Đánh giá, xếp loại năm 2026", kind="appraisal",
                               subjects=small_roster(), now=NOW, body="Ủy ban nhân dân huyện")
         record_attendance(session, round_, summoned=8, present=8)
+        if same_unit:
+            update_settings(session, round_, Settings(same_unit_only=True))
         session.flush()
         orders = {m.name: m.order for m in session.scalars(select(Member))}
-        round_.paper = dict(zip(paper, create_paper_forms(
-            session, round_, [orders[name] for name in paper]), strict=True))
+        record_paper_voters(session, round_, [orders[name] for name in paper])
+        round_.paper = {name: number for number, name in enumerate(paper, start=1)}
         round_.codes = {named.holder: named.card.code
                         for named in create_named_cards(session, round_)}
         issue_cards(session, round_)
-        issue_paper_ballots(session, round_, round_.paper.values())
         open_round(session, round_, NOW)
         session.commit()
         return round_
@@ -376,11 +380,12 @@ def appraisal_round(session):
     return _make
 
 
-def appraisal_form(round_, lines, *, own=None):
-    """``lines``: name → (level, general, tasks); others skipped (blank); ``own`` not posted."""
+def appraisal_form(round_, lines, *, unit=None):
+    """``lines``: name → (level, general, tasks); others skipped (blank). Every line of the
+    form is posted: the round's, or ``unit``'s only."""
     data = {}
     for s in round_.subjects:
-        if s.name == own:
+        if unit is not None and s.unit != unit:
             continue
         level, general, tasks = lines.get(s.name, ("blank", None, None))
         data[f"s{s.id}"] = level
@@ -393,85 +398,157 @@ def test_a_member_gets_a_card_or_a_paper_form_never_both(session, appraisal_roun
     round_ = appraisal_round(paper=("An",))
     session.rollback()
     rows = session.execute(
-        select(Member.name, Card.medium, Card.code_hash.is_(None))
+        select(Member.name, Card.medium, Card.code_hash.is_(None), Card.issued)
         .join(Card, Card.member_id == Member.id).order_by(Member.order)
     ).all()
     assert len(rows) == 8 and len({name for name, *_ in rows}) == 8
-    assert rows[0] == ("An", "paper", True)
-    assert all(medium == "phone" for _name, medium, _none in rows[1:])
+    assert rows[0] == ("An", "paper", True, True)  # recorded: handed their group's form
+    assert all(medium == "phone" for _name, medium, *_ in rows[1:])
+    assert issued(session, round_.id) == 8  # seven cards and one paper form
     with pytest.raises(InvalidInput, match="đã có thẻ hoặc phiếu giấy"):
-        create_paper_forms(session, round_, [1])
+        record_paper_voters(session, round_, [1])
     with pytest.raises(InvalidInput, match="đã có thẻ hoặc phiếu giấy"):
-        create_paper_forms(session, round_, [2])
+        record_paper_voters(session, round_, [2])
     with pytest.raises(InvalidInput, match="từng người"):
-        create_paper_ballots(session, round_, 1)  # no anonymous paper in a named round
+        record_paper_issued(session, round_, 1)  # no anonymous count in a named round
     session.rollback()
-    # a lost form, voided: its member may be given a new one (and still no card)
+    # a voided record: its member may be recorded again (and still gets no card)
     session.execute(update(Card).where(Card.serial == 1).values(voided=True))
-    assert create_paper_forms(session, round_, [1]) == [9]
+    assert record_paper_voters(session, round_, [1]) == [9]
     with pytest.raises(InvalidInput, match="đã có thẻ hoặc phiếu giấy"):
-        create_paper_forms(session, round_, [1])
+        record_paper_voters(session, round_, [1])
     with pytest.raises(InvalidInput, match="đều đã có thẻ"):
         create_named_cards(session, round_)
     session.rollback()
 
 
-def test_appraisal_paper_form_prints_without_the_members_own_line(session, appraisal_round,
-                                                                  logged_in):
+def test_the_paper_page_records_paper_voters_by_roster_number(session, logged_in):
+    round_ = create_round(session, title="Đánh giá, xếp loại năm 2026", kind="appraisal",
+                          subjects=small_roster(), now=NOW, body="Ủy ban nhân dân huyện")
+    session.commit()
+    response = logged_in.post(f"/rounds/{round_.id}/paper/voters", data={"voters-orders": "2-3"})
+    page = logged_in.get(response.headers["Location"]).text
+    assert "Đã ghi 2 người bỏ phiếu bằng giấy." in page
+    listing = page.split('id="paper-voters"')[1].split("</table>")[0]
+    assert "Bình" in listing and "Chi" in listing and "An" not in listing
+    session.rollback()
+    assert issued(session, round_.id) == 2
+    response = logged_in.post(f"/rounds/{round_.id}/paper/issue", data={"issued-count": "5"})
+    assert "từng người" in logged_in.get(response.headers["Location"]).text
+
+
+def test_every_paper_form_of_a_group_is_identical_and_lists_everyone(session, appraisal_round,
+                                                                    logged_in):
     round_ = appraisal_round(paper=("An", "Giang"))
-    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-serials": ""})
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-copies": "3"})
     assert response.status_code == 200
-    reader = pypdf.PdfReader(io.BytesIO(response.data))
-    assert len(reader.pages) == 2
-    for page, (holder, serial) in zip(reader.pages, round_.paper.items(), strict=True):
-        words = " ".join(page.extract_text().split())
-        assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG" in words
-        assert f"Phiếu số {serial}" in words
-        for label in ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ",
-                      "Không hoàn thành nhiệm vụ", "Điểm tiêu chí chung (0–30)",
-                      "Điểm kết quả nhiệm vụ (0–70)"):
-            assert label in words
-        names = {s.name for s in round_.subjects}
-        for name in names - {holder}:
-            assert f" {name} " in words
-        assert f" {holder} " not in words  # the form's own member is not on it
-    listing = logged_in.get(f"/rounds/{round_.id}/paper").text
-    assert 'id="named-forms"' in listing and "Giang" in listing
+    texts = [" ".join(page.extract_text().split())
+             for page in pypdf.PdfReader(io.BytesIO(response.data)).pages]
+    assert len(texts) == 3 and len(set(texts)) == 1  # three identical forms, one side each
+    words = texts[0]
+    assert "PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG" in words and "Phiếu số" not in words
+    for label in ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ",
+                  "Không hoàn thành nhiệm vụ", "Điểm tiêu chí chung (0–30)",
+                  "Điểm kết quả nhiệm vụ (0–70)", "để trống dòng có tên của chính mình"):
+        assert label in words
+    for subject in round_.subjects:  # the paper voters' own lines too: nobody's form
+        assert f" {subject.name} " in words
 
 
-def test_appraisal_own_line_on_paper_is_refused(session, appraisal_round, clerk):
+def test_forms_of_each_unit_are_identical_with_same_unit_only(session, appraisal_round,
+                                                              logged_in):
+    round_ = appraisal_round(paper=("An", "Giang"), same_unit=True)
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf", data={"print-copies": "2"})
+    texts = [" ".join(page.extract_text().split())
+             for page in pypdf.PdfReader(io.BytesIO(response.data)).pages]
+    assert len(texts) == 4
+    assert texts[0] == texts[1] and texts[2] == texts[3] and texts[0] != texts[2]
+    units = {s.name: s.unit for s in round_.subjects}
+    for page_text, unit in ((texts[0], "Phòng A"), (texts[2], "Phòng B")):
+        assert f"Đơn vị: {unit}" in page_text
+        for name, own in units.items():
+            assert (f" {name} " in page_text) == (own == unit)
+    # one unit's forms alone
+    response = logged_in.post(f"/rounds/{round_.id}/paper/pdf",
+                              data={"print-copies": "1", "print-group": "2"})
+    (only,) = pypdf.PdfReader(io.BytesIO(response.data)).pages
+    assert " ".join(only.extract_text().split()) == texts[2]
+
+
+def test_a_mark_on_ones_own_line_on_paper_is_counted_like_any_other(
+        session, appraisal_round, clerk, logged_in):
+    """Nobody can tell whose form it is, so nobody can tell the holder's own line: a mark
+    there is entered and counted. The documents say so, beside how the phone differs."""
     round_ = appraisal_round(paper=("An",))
-    first = clerk("kiemphieu1")
-    serial = round_.paper["An"]
-    own = appraisal_form(round_, {"An": ("good", None, None)})
-    response = post_entry(first, round_, serial, own)
-    assert response.status_code == 422 and "Có lựa chọn không thuộc phiếu này." in response.text
-    # a line missing from the form (Bình's) is named; the own line may be left out or blank
-    partial = appraisal_form(round_, {}, own="An")
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    page = first.get(f"/rounds/{round_.id}/paper/entry").text
+    for subject in round_.subjects:  # every line is on the entry page, An's too
+        assert f'name="s{subject.id}"' in page
+    # a line of the form left unchosen is named
+    partial = appraisal_form(round_, {})
     del partial[f"s{round_.subjects[1].id}"]
-    response = post_entry(first, round_, serial, partial)
+    response = post_entry(first, round_, 1, partial)
     assert response.status_code == 422 and "Chưa chọn ở dòng 2" in response.text
-    blank_own = appraisal_form(round_, {})  # the own line posted blank: as if not there
-    assert blank_own[f"s{round_.subjects[0].id}"] == "blank"
-    assert post_entry(first, round_, serial, blank_own).status_code == 303
-    assert entries(session, round_.id) == [(serial, 1)]
-    second = clerk("kiemphieu2")
-    assert post_entry(second, round_, serial,
-                      appraisal_form(round_, {}, own="An")).status_code == 303
-    assert entries(session, round_.id) == []  # both agree: counted
+    # An's form: An rated themselves excellent (against the instruction), Bình good
+    form = appraisal_form(round_, {"An": ("excellent", 30, 70), "Bình": ("good", None, None)})
+    for client in (first, second):
+        assert post_entry(client, round_, round_.paper["An"], form).status_code == 303
+    assert entries(session, round_.id) == []
+    ids = {s.name: s.id for s in round_.subjects}
+    rows = dump(session, "appraisal_marks")["appraisal_marks"]
+    assert (round_.id, ids["An"], "excellent", 30, 70) in rows  # counted, like any mark
+    # a phone card still cannot rate its own holder
+    with pytest.raises(CardRejected):
+        cast(session, round_.codes["Bình"], path="a", form={f"l{ids['Bình']}": ["good"]})
+    session.rollback()
+    for name in ("Bình", "Chi", "Dũng"):
+        cast(session, round_.codes[name], path="a", form={f"l{ids['An']}": ["good"]})
+        session.commit()
+    assert close_web(logged_in, round_).status_code == 302
+
+    difference = ("Trong số phiếu thu về có 1 phiếu giấy. Phiếu giấy của mỗi nhóm giống hệt nhau "
+                  "và có đủ tên trong nhóm, kể cả người điền phiếu")
+    on_phone = "Trên điện thoại, dòng của chính người đánh giá không có trên phiếu."
+    for path in ("minutes", "summary"):
+        text_ = " ".join(logged_in.get(f"/rounds/{round_.id}/{path}").text.split())
+        assert difference in text_ and on_phone in text_, path
+        pdf = logged_in.get(f"/rounds/{round_.id}/{path}.pdf")
+        words = " ".join(" ".join(p.extract_text() for p in
+                                  pypdf.PdfReader(io.BytesIO(pdf.data)).pages).split())
+        assert difference in words and on_phone in words, path
 
 
 def test_appraisal_entry_checks_scores_like_the_phone(session, appraisal_round, clerk):
     round_ = appraisal_round(paper=("An",))
     first = clerk("kiemphieu1")
-    serial = round_.paper["An"]
-    response = post_entry(first, round_, serial,
-                          appraisal_form(round_, {"Bình": ("good", 31, None)}, own="An"))
+    response = post_entry(first, round_, 1, appraisal_form(round_, {"Bình": ("good", 31, None)}))
     assert response.status_code == 422 and "Dòng 2: Điểm tiêu chí chung" in response.text
-    response = post_entry(first, round_, serial,
-                          appraisal_form(round_, {"Bình": ("blank", 20, 50)}, own="An"))
+    response = post_entry(first, round_, 1, appraisal_form(round_, {"Bình": ("blank", 20, 50)}))
     assert response.status_code == 422 and "Hãy chọn mức xếp loại" in response.text
     assert entries(session, round_.id) == []
+
+
+def test_a_units_form_is_entered_as_that_unit(session, appraisal_round, clerk):
+    round_ = appraisal_round(paper=("An", "Giang"), same_unit=True)
+    first, second = clerk("kiemphieu1"), clerk("kiemphieu2")
+    page = first.get(f"/rounds/{round_.id}/paper/entry").text
+    assert "Chọn mẫu phiếu" in page and 'id="paper-entry"' not in page
+    assert f"/rounds/{round_.id}/paper/entry?group=2" in page
+    page = first.get(f"/rounds/{round_.id}/paper/entry?group=2").text
+    ids = {s.name: s.id for s in round_.subjects}
+    assert "Đơn vị: Phòng B" in page and 'name="group" type="hidden" value="2"' in page
+    assert f'name="s{ids["Giang"]}"' in page and f'name="s{ids["An"]}"' not in page
+    # a mark on another unit's line is not on this form
+    wrong = appraisal_form(round_, {"Hà": ("good", None, None)}, unit="Phòng B") | {
+        f"s{ids['An']}": "good"}
+    response = post_entry(first, round_, 4, wrong, group=2)
+    assert response.status_code == 422 and "Có lựa chọn không thuộc phiếu này." in response.text
+    form = appraisal_form(round_, {"Hà": ("good", None, None)}, unit="Phòng B")
+    for client in (first, second):
+        assert post_entry(client, round_, 4, form, group=2).status_code == 303
+    assert entries(session, round_.id) == []
+    rows = dump(session, "appraisal_marks")["appraisal_marks"]
+    assert rows == [(round_.id, ids["Hà"], "good", None, None)]
 
 
 def test_appraisal_mixed_round_a_difference_and_storage(session, appraisal_round, clerk,
@@ -488,7 +565,7 @@ def test_appraisal_mixed_round_a_difference_and_storage(session, appraisal_round
     # An's form, the same as Bình's phone ballot
     for client_ in (first, second):
         response = post_entry(client_, round_, round_.paper["An"], appraisal_form(
-            round_, {"Chi": ("good", 25, 60)}, own="An"))
+            round_, {"Chi": ("good", 25, 60)}))
         assert response.status_code == 303
     both = dump(session, "ballots", "appraisal_marks")
     assert both["appraisal_marks"] == sorted(phone["appraisal_marks"] + [
@@ -496,7 +573,7 @@ def test_appraisal_mixed_round_a_difference_and_storage(session, appraisal_round
     assert len(both["ballots"]) == 3 and set(both["ballots"]) == {(round_.id,)}
     # Giang's form: the two entries differ in one score; the close waits for a third
     right = appraisal_form(round_, {"Chi": ("completed", 20, 40), "An": ("failed", None, None),
-                                    "Hà": ("invalid", None, None)}, own="Giang")
+                                    "Hà": ("invalid", None, None)})
     assert post_entry(first, round_, round_.paper["Giang"], right).status_code == 303
     page = flashed(second, post_entry(second, round_, round_.paper["Giang"],
                                       right | {f"t{ids['Chi']}": "45"}))
@@ -521,7 +598,7 @@ def test_appraisal_mixed_round_a_difference_and_storage(session, appraisal_round
     assert ballot_sources(session, round_).as_dict() == {"phone": 2, "paper": 2,
                                                          "paper_invalid": 0}
     with pytest.raises(RoundStateError):
-        create_paper_forms(session, round_, [3])
+        record_paper_voters(session, round_, [3])
     session.rollback()
 
 
@@ -530,8 +607,8 @@ def test_appraisal_mixed_round_a_difference_and_storage(session, appraisal_round
 
 def test_summary_and_xlsx_show_phones_and_paper(session, make_round, clerk, logged_in):
     round_ = make_round(cards=4, summoned=40, present=40, min_ballots=1)
-    paper = create_paper_ballots(session, round_, 2)
-    issue_paper_ballots(session, round_, paper)
+    record_paper_issued(session, round_, 2)
+    paper = [1, 2]
     open_round(session, round_, NOW)
     session.commit()
     for code in round_.codes:

@@ -10,9 +10,12 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy import func, select
 
+from survey.ballots.models import Ballot, Mark
 from survey.reports.cli import recount_command, report_command, tally_command
-from survey.tally.recount import decode, sha256_hex
+from survey.tally import marks_file
+from survey.tally.recount import sha256_hex
 from tests.factories import BTV_EXPECTED, confidence_file
 
 SURVEY = click.Group("survey", commands=[tally_command, report_command, recount_command])
@@ -57,17 +60,23 @@ def test_export_recount_gives_the_identical_tally(runner, session, make_closed, 
     assert "two_thirds_low" in text.stdout
 
 
-def test_the_file_read_in_chunks_is_the_same_file(session, make_closed, monkeypatch):
-    from survey.kinds import ballot_file as lines_file
+def test_the_file_written_in_pieces_is_the_same_file(session, make_closed):
+    from survey.kinds import kind_of
     from survey.reports import ballot_file
 
     round_ = make_closed()
     whole = ballot_file.ballot_file(session, round_)
-    monkeypatch.setattr(lines_file, "CHUNK", 5)  # 37 ballots: 8 queries, the last short
-    assert ballot_file.ballot_file(session, round_) == whole
+    pieces = list(kind_of(round_).ballot_lines(session, round_))
+    assert b"".join(pieces) == whole
+    # the header, then a piece per run of equal records (a line and a level), never a ballot
+    assert len(pieces) <= 1 + 12 * 3 < whole.count(b"\n")
     assert ballot_file.fingerprint(session, round_) == sha256_hex(whole)
-    parsed = decode(whole)
-    assert len(parsed.ballots) == 37 and len(set(parsed.ballots)) > 1
+    parsed = marks_file.decode(whole)
+    # one record per stored mark, and nothing else
+    marks = session.scalar(select(func.count()).select_from(Mark).join(Ballot)
+                           .where(Ballot.round_id == round_.id))
+    assert sum(sum(c.values()) for c in parsed.counts) == marks == whole.count(b"\n") - 1
+    assert (parsed.collected, parsed.invalid_ballots) == (37, 1)
 
 
 def test_one_byte_changed_fails_the_check(runner, session, make_closed, tmp_path):
@@ -150,6 +159,59 @@ def test_report_command_refusals(runner, session, make_round, tmp_path):
                    "--out", tmp_path / "x.xlsx")
     assert wrong.exit_code == 2 and "không dùng cho minutes" in wrong.stderr
     assert invoke(runner, "report", 9999, "--format", "csv").exit_code == 1
+
+
+def _version_1_file(session, round_) -> bytes:
+    """The file of ``round_`` as version 1 wrote it before: whole ballots, in the order of
+    their ids (as the minutes of rounds counted then printed its fingerprint)."""
+    from survey.kinds.counts import issued
+    from survey.kinds.info import file_round_info, subject_entries
+    from survey.tally.recount import encode
+
+    ids = sorted(session.scalars(select(Ballot.id).where(Ballot.round_id == round_.id)))
+    subject_ids = [s.id for s in round_.subjects]
+    ballots = []
+    for ballot_id in ids:
+        marks = dict(session.execute(select(Mark.subject_id, Mark.choice)
+                                     .where(Mark.ballot_id == ballot_id)).all())
+        ballots.append([marks.get(s) for s in subject_ids])
+    return encode(round_info=file_round_info(round_), kind=round_.kind,
+                  summoned=round_.summoned, present=round_.present,
+                  issued=issued(session, round_.id), denominator=round_.denominator,
+                  min_ballots=round_.min_ballots, subjects=subject_entries(round_),
+                  ballots=ballots)
+
+
+def test_a_version_1_file_is_still_recounted(runner, session, make_closed, tmp_path):
+    """A file written before version 2 (whole ballots), whose fingerprint earlier minutes
+    printed, is still checked and counted: the same tally as the round's file of today."""
+    round_ = make_closed()
+    old = tmp_path / "phieu-cu.jsonl"
+    old.write_bytes(_version_1_file(session, round_))
+    assert json.loads(old.read_bytes().split(b"\n", 1)[0])["version"] == 1
+    new = tmp_path / "phieu.jsonl"
+    assert invoke(runner, "report", round_.id, "--format", "jsonl", "--out", new).exit_code == 0
+    assert sha256_hex(old.read_bytes()) != sha256_hex(new.read_bytes())
+
+    tally = json.loads(invoke(runner, "tally", round_.id, "--format", "json").stdout)
+    done = invoke(runner, "recount", old, "--expect", sha256_hex(old.read_bytes()))
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout) == tally == json.loads(invoke(runner, "recount", new).stdout)
+    assert tally["invalid_ballots"] == 1
+    assert "KẾT LUẬN: KHỚP." in done.stderr
+    # and its fingerprint is checked like any other
+    wrong = invoke(runner, "recount", old, "--expect", sha256_hex(new.read_bytes()))
+    assert wrong.exit_code == 1 and "KẾT LUẬN: KHÔNG KHỚP." in wrong.stderr
+
+
+def test_a_file_of_an_unknown_version_is_refused(runner, session, make_closed, tmp_path):
+    round_ = make_closed()
+    path = tmp_path / "phieu.jsonl"
+    assert invoke(runner, "report", round_.id, "--format", "jsonl", "--out", path).exit_code == 0
+    path.write_bytes(path.read_bytes().replace(b'"version":2', b'"version":3', 1))
+    result = invoke(runner, "recount", path)
+    assert result.exit_code == 1
+    assert "Phiên bản tệp phiếu không được hỗ trợ: 3." in result.stderr
 
 
 # -- on another computer -------------------------------------------------------------------------

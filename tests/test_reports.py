@@ -19,7 +19,7 @@ from html import unescape
 import openpyxl
 import pypdf
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from survey.ballots.models import Ballot, Mark
 from survey.desk.operations import close_round, publish_round
@@ -244,14 +244,14 @@ def test_minutes_pdf_carries_every_field_and_the_tally(logged_in, session, close
     assert hashlib.sha256(ballots).hexdigest() in text
     _fresh(session)
     assert audit.head(session) in text
-    # signature blocks: the head at the top right, then the members; the end of the minutes
-    # is on the page where they sign
+    # signature blocks: the head at the top right, then the members side by side under their
+    # common title; the end of the minutes is on the page where they sign
     last = pages[-1]
     assert "Việc kiểm phiếu kết thúc vào lúc" in last and "cùng ký tên dưới đây." in last
     assert hashlib.sha256(ballots).hexdigest() in last
     signatures = last[last.index("cùng ký tên dưới đây."):]
-    assert ("ỦY VIÊN (Ký, ghi rõ họ tên) Nguyễn Thị Hồng Nhung TRƯỞNG BAN KIỂM PHIẾU (Ký, ghi "
-            "rõ họ tên) Trần Văn Quyết ỦY VIÊN (Ký, ghi rõ họ tên) Lò Thị Mai") in signatures
+    assert ("TRƯỞNG BAN KIỂM PHIẾU (Ký, ghi rõ họ tên) Trần Văn Quyết CÁC ỦY VIÊN BAN KIỂM "
+            "PHIẾU (Ký, ghi rõ họ tên) Nguyễn Thị Hồng Nhung Lò Thị Mai") in signatures
 
 
 def test_minutes_table_repeats_its_heading_on_every_page(logged_in, session, closed):
@@ -277,7 +277,10 @@ def test_minutes_of_a_state_body_and_without_committee(logged_in, session, make_
     assert "HỘI ĐỒNG NHÂN DÂN THÀNH PHỐ" in text
     # no committee entered: lines to fill in by hand, blank signature blocks
     assert "1. …………………………… – Trưởng ban." in text
-    assert text.count("(Ký, ghi rõ họ tên)") == 3
+    assert text.count("(Ký, ghi rõ họ tên)") == 2  # the head's block, the members' title
+    blank = "……………………………"
+    assert (f"TRƯỞNG BAN KIỂM PHIẾU (Ký, ghi rõ họ tên) {blank} CÁC ỦY VIÊN BAN KIỂM PHIẾU "
+            f"(Ký, ghi rõ họ tên) {blank} {blank}") in text
     assert "Không có người nào có trên 1/2 số phiếu tín nhiệm thấp." in text
 
 
@@ -451,6 +454,9 @@ def test_csv_opens_in_excel_and_matches_the_tally(logged_in, session, closed):
 # -- the ballot file -----------------------------------------------------------------------------
 
 
+LEVELS = ("high", "confidence", "low")
+
+
 def test_ballot_file_is_anonymous_deterministic_and_complete(logged_in, session, closed):
     response = logged_in.get(f"/rounds/{closed.id}/ballots.jsonl")
     assert response.status_code == 200
@@ -460,34 +466,32 @@ def test_ballot_file_is_anonymous_deterministic_and_complete(logged_in, session,
     assert logged_in.get(f"/rounds/{closed.id}/ballots.jsonl").data == data  # same bytes
     lines = data.decode("utf-8").splitlines()
     header = json.loads(lines[0])
-    assert header["format"] == "survey-ballots" and header["version"] == 1
+    assert header["format"] == "survey-ballots" and header["version"] == 2
     assert header["round"] == {"id": closed.id, "title": closed.title, "body": BODY,
                                "place": "Hội trường Thành ủy", "date": "2026-11-02"}
     assert (header["summoned"], header["present"], header["issued"], header["collected"]) == (
         40, 38, 38, 37)
+    assert header["invalid_ballots"] == 1  # the wholly blank ballot, as a count
     assert [s["name"] for s in header["subjects"]] == BTV
-    ballots = [json.loads(line) for line in lines[1:]]
-    assert len(ballots) == 37 and ballots.count([None] * 12) == 1
-    # nothing but the choices: no ballot id, no card, no time
+    records = [json.loads(line) for line in lines[1:]]
+    assert header["records"] == len(records)
+    # nothing but one line's mark per record: no ballot, no ballot id, no card, no time
+    assert all(len(r) == 2 and isinstance(r[0], int) and r[1] in LEVELS for r in records)
+    assert header["levels"] == list(LEVELS)
     _fresh(session)
     ids = sorted(session.scalars(select(Ballot.id).where(Ballot.round_id == closed.id)))
     for ballot_id in ids:
         assert ballot_id.encode() not in data
     assert not re.search(rb"\d{4}-\d\d-\d\dT", data)
-    # the same ballots as were cast ...
-    def key(ballot_: list[str | None]) -> list[str]:
-        return [mark or "" for mark in ballot_]
-
-    subject_ids = [s.id for s in session.get(Round, closed.id).subjects]
-    cast = [[btv_ballot(list(range(12)), i).get(s) for s in range(12)] for i in range(37)]
-    assert sorted(ballots, key=key) == sorted(cast, key=key)
-    # ... in the order of their random ids, which the close rewrote
-    stored = []
-    for ballot_id in ids:
-        marks = dict(session.execute(select(Mark.subject_id, Mark.choice)
-                                     .where(Mark.ballot_id == ballot_id)).all())
-        stored.append([marks.get(s) for s in subject_ids])
-    assert ballots == stored
+    # exactly the marks that were cast, in the file's one order (by line, then by level)
+    cast = [[n, level] for i in range(37)
+            for n, level in ((n, btv_ballot(list(range(12)), i).get(n - 1))
+                             for n in range(1, 13)) if level]
+    rank = {level: index for index, level in enumerate(LEVELS)}
+    assert records == sorted(cast, key=lambda r: (r[0], rank[r[1]]))
+    stored = session.scalar(select(func.count()).select_from(Mark).join(Ballot)
+                            .where(Ballot.round_id == closed.id))
+    assert len(records) == stored
 
 
 def test_ballot_file_of_a_tiny_round_is_refused(logged_in, session, make_closed):

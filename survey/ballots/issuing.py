@@ -27,12 +27,15 @@ def lock_counts(session: Session, round_id: int) -> None:
 
 
 def issued_count(session: Session, round_id: int) -> int:
-    """Cards and paper ballots handed out: issued and not voided, whatever their medium."""
-    return session.scalar(
+    """Cards and named paper forms handed out (issued, not voided), plus the paper sheets the
+    officer recorded as handed out (``rounds.paper_issued``)."""
+    cards = session.scalar(
         select(func.count()).where(
             Card.round_id == round_id, Card.issued.is_(True), Card.voided.is_(False)
         )
     ) or 0
+    sheets = session.scalar(select(Round.paper_issued).where(Round.id == round_id)) or 0
+    return cards + sheets
 
 
 def collected_count(session: Session, round_id: int) -> int:

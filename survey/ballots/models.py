@@ -26,11 +26,11 @@ class Card(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     #: The number printed on the card, for issuing and voiding by hand.
     serial: Mapped[int]
-    #: SHA-256 of the secret in the QR link; the secret itself is never stored. A paper
-    #: ballot has no code (``None``): its slot can never vote from a phone.
+    #: SHA-256 of the secret in the QR link; the secret itself is never stored. A paper row
+    #: has no code (``None``): it can never vote from a phone.
     code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    #: ``"phone"`` (a QR card) or ``"paper"`` (a printed ballot, see ``survey.paper``): a serial
-    #: is issued as one or the other, never both.
+    #: ``"phone"`` (a QR card) or ``"paper"``: an appraisal round's record that a member votes
+    #: on paper (``survey.paper``); a member has one or the other, never both.
     medium: Mapped[str] = mapped_column(String(8), default="phone", server_default="phone")
     #: Activated by the organizer when handed out; only issued cards vote.
     issued: Mapped[bool] = mapped_column(default=False)
@@ -38,9 +38,25 @@ class Card(Base):
     voided: Mapped[bool] = mapped_column(default=False)
     #: A flag, not a timestamp: a time could be matched against a ballot.
     used: Mapped[bool] = mapped_column(default=False)
-    #: Named cards (appraisal rounds): the roster member it was printed for. The link is
+    #: Named cards (appraisal rounds): the roster member it was printed for; a paper row names
+    #: a member who votes on paper (their form is the group's, like everyone's). The link is
     #: card → member, never card → ballot.
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+
+
+class CountedPaper(Base):
+    """A paper ballot counted, by the number the counting committee wrote on it as it came out
+    of the box (survey.paper): entering that number again is refused, so that no paper ballot
+    is counted twice. It says nothing about the ballot stored; paper ballots counted are the
+    count of these rows."""
+
+    __tablename__ = "paper_counted"
+    __table_args__ = {"sqlite_with_rowid": False}  # no insertion order
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    counting_number: Mapped[int] = mapped_column(primary_key=True)
 
 
 class Ballot(Base):

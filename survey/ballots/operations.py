@@ -98,13 +98,14 @@ def batch_cards(session: Session, round_: Round, seed: bytes, first: int,
 
 
 def card_counts(session: Session, round_id: int) -> CardCounts:
+    """The round's phone cards (an appraisal round's record of a paper voter is no card)."""
     row = session.execute(
         select(
             func.count(),
             func.count().filter(Card.issued.is_(True), Card.voided.is_(False)),
             func.count().filter(Card.voided.is_(True)),
             func.count().filter(Card.used.is_(True)),
-        ).where(Card.round_id == round_id)
+        ).where(Card.round_id == round_id, Card.medium == "phone")
     ).one()
     return CardCounts(*row)
 
@@ -137,8 +138,7 @@ def parse_serials(text: str) -> list[int]:
 def issue_cards(session: Session, round_: Round, serials: Iterable[int] | None = None) -> int:
     """Activate the cards handed out: all of the round's phone cards, or those ``serials``.
 
-    "All" leaves paper ballots alone: a printed paper ballot counts as issued only once it is
-    handed out, by its serial (survey.paper).
+    "All" leaves the records of paper voters alone (survey.paper).
 
     :returns: how many cards were newly issued.
     :raises NotFound: if a serial does not exist in this round.
@@ -175,8 +175,8 @@ def _card_by_serial(session: Session, round_: Round, serial: int) -> Card:
 def void_card(session: Session, round_: Round, serial: int) -> Card:
     """Withdraw a lost card; a card that has voted cannot be voided (its ballot stays).
 
-    A voided paper ballot can no longer be counted: the caller discards the entries already
-    made of it (:func:`survey.desk.operations.void_card`).
+    Voiding an appraisal round's record of a paper voter takes their form out of the sheets
+    handed out (it never votes: paper ballots are counted by the counting committee's numbers).
 
     :returns: the voided card.
     """
@@ -200,8 +200,8 @@ def replace_card(session: Session, round_: Round, serial: int, *,
                  seed: bytes | None = None) -> NewCard:
     """Void a lost card and create an issued replacement with the next serial.
 
-    A named card's replacement is named for the same member. A paper ballot is not replaced
-    here: it is voided, and a new paper ballot printed.
+    A named card's replacement is named for the same member. A paper voter's record is not
+    replaced by a card here: it is voided first.
     """
     lost = _card_by_serial(session, round_, serial)
     if lost.medium != "phone":
@@ -349,8 +349,15 @@ _SPEND = (
 _NEW_BALLOT = insert(Ballot.__table__)
 
 
+def new_ballot(session: Session, round_id: int) -> str:
+    """Store a ballot's row (a random id, its round, nothing else); return its id."""
+    ballot_id = new_ballot_id()
+    session.connection().execute(_NEW_BALLOT, {"id": ballot_id, "round_id": round_id})
+    return ballot_id
+
+
 def spend_card(session: Session, card_id: int, round_id: int) -> str | None:
-    """Mark the card (or paper slot) used, by compare-and-set, and store its ballot's row.
+    """Mark the card used, by compare-and-set, and store its ballot's row.
 
     :returns: the new ballot's random id; ``None`` if the card was spent, voided or never
         issued meanwhile (a second tab, a replay) or the round closed, and then nothing was

@@ -122,9 +122,8 @@ def void(round_id: int) -> ResponseReturnValue:
         flash_error(_("Hãy ghi số thẻ."))
         return _back(round_id)
     with write() as outcome:
-        discarded = void_card(get_session(), round_, form.serial.data)
-        audit(get_session(), "cards.void", round_.id, serial=form.serial.data,
-              **({"paper_entries_discarded": discarded} if discarded else {}))
+        void_card(get_session(), round_, form.serial.data)
+        audit(get_session(), "cards.void", round_.id, serial=form.serial.data)
     if outcome.done:
         flash(_("Đã hủy thẻ số %(serial)d.", serial=form.serial.data), "info")
     return _back(round_id)

@@ -235,9 +235,8 @@ def issue_command(round_id: int, all_: bool, serials: str | None, as_json: bool)
 def void_command(round_id: int, serial: int, as_json: bool) -> None:
     """Void a lost card."""
     with command_transaction() as session:
-        discarded = operations.void_card(session, rounds.get_round(session, round_id), serial)
-        record_cli(session, "cards.void", round_id, serial=serial,
-                   **({"paper_entries_discarded": discarded} if discarded else {}))
+        operations.void_card(session, rounds.get_round(session, round_id), serial)
+        record_cli(session, "cards.void", round_id, serial=serial)
         counts = cards.card_counts(session, round_id)
     if as_json:
         echo_json({"round": round_id, "voided": serial, "issued": counts.issued})

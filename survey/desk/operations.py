@@ -18,7 +18,7 @@ from survey.ballots.shuffle import shuffle_ballots
 from survey.errors import RoundStateError
 from survey.i18n import _l
 from survey.kinds import KINDS, kind_named, kind_of
-from survey.paper.reconcile import discard_entries, require_reconciled
+from survey.paper.reconcile import require_reconciled
 from survey.rounds import operations as rounds
 from survey.rounds.importing import SubjectRow
 from survey.rounds.models import BodyKind, Round, RoundState
@@ -97,7 +97,7 @@ def close_round(session: Session, round_: Round, now: Moment) -> None:
     check_counts(session, round_)
     round_.purge_pending = True
     session.flush()
-    # no paper ballot may be left entered but uncounted: its entries link a serial to choices
+    # no paper ballot may be left entered but uncounted: the close would lose it
     require_reconciled(session, round_.id)
     kind = kind_of(round_)
     shuffle_ballots(session, round_.id, kind.ballot_tables)
@@ -155,19 +155,11 @@ def create_cards(session: Session, round_: Round, count: int, *,
     return cards.create_cards(session, round_, count, seed=seed)
 
 
-def void_card(session: Session, round_: Round, serial: int) -> int:
-    """Withdraw a lost card or paper ballot (:func:`survey.ballots.operations.void_card`).
-
-    A voided paper ballot can no longer be counted, so the entries already made of it are
-    discarded with it (otherwise they would wait for a second entry forever and keep the
-    round from closing).
-
-    :returns: how many paper entries were discarded.
-    """
-    card = cards.void_card(session, round_, serial)
-    if card.medium == "phone":
-        return 0
-    return discard_entries(session, round_.id, serial)
+def void_card(session: Session, round_: Round, serial: int) -> None:
+    """Withdraw a lost card, or an appraisal round's record of a paper voter
+    (:func:`survey.ballots.operations.void_card`). Paper ballots are counted by the counting
+    committee's numbers, never by a record: voiding one leaves every entry alone."""
+    cards.void_card(session, round_, serial)
 
 
 def card_holders(session: Session, round_: Round, serials: Iterable[int]) -> dict[int, str]:

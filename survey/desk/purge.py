@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Iterable
 
 from flask import Flask
 from sqlalchemy import Engine, Table, select, update
 
-from survey.ballots.models import Ballot, Card
+from survey.ballots.models import Ballot, Card, CountedPaper
 from survey.ballots.purge import Outcome, purge
 from survey.db import make_engine
 from survey.i18n import _l
@@ -36,9 +35,10 @@ PURGE_PENDING = _l(
 )
 
 
-#: What every kind of round writes: the cards, the ballot rows, the paper ballots' entries.
+#: What every kind of round writes: the cards, the ballot rows, the paper ballots' entries and
+#: the counting numbers counted (each written by the transaction that stored its ballot).
 BASE_TABLES: tuple[Table, ...] = (Card.__table__, Ballot.__table__,
-                                   PaperEntry.__table__)
+                                   PaperEntry.__table__, CountedPaper.__table__)
 
 
 def purge_tables(kinds: Iterable[str] | None = None) -> list[Table]:
@@ -111,15 +111,16 @@ _ENGINE_LOCK = threading.Lock()
 
 
 def start_retrying(app: Flask) -> threading.Thread | None:
-    """A daemon thread that purges pending rounds every ``PURGE_RETRY_SECONDS`` (0: none)."""
+    """A daemon thread that purges pending rounds every ``PURGE_RETRY_SECONDS`` (0: none),
+    until the event ``app.extensions["survey.purge_stop"]`` is set."""
     interval = float(app.config.get("PURGE_RETRY_SECONDS") or 0)
     if interval <= 0:
         return None
     engine = purge_engine(app)
+    stop = app.extensions.setdefault("survey.purge_stop", threading.Event())
 
     def retry() -> None:
-        while True:
-            time.sleep(interval)
+        while not stop.wait(interval):
             try:
                 purge_pending(engine, attempts=1)
             except Exception:  # a lost connection, a restart of the database: next time

@@ -57,14 +57,37 @@ def stack(counts: Sequence[tuple[str, int, Decimal | None]], whole: int,
     return parts
 
 
+def label_places(spans: Sequence[tuple[float, float, float]], marks: Sequence[float], *,
+                 gap: float) -> list[float | None]:
+    """Where each part's label starts, from ``(left, right, label width)`` of each part and the
+    marks' positions (all in one unit): centred in its part when that clears every mark and
+    every label placed before it by ``gap``, else the place inside the part nearest the centre
+    that does; ``None`` when no place inside the part does (the tables carry every figure)."""
+    taken: list[tuple[float, float]] = [(m - gap, m + gap) for m in marks]
+    places: list[float | None] = []
+    for left, right, width in spans:
+        lo, hi = left + gap, right - gap - width
+        centre = (left + right - width) / 2
+        candidates = [centre, lo, hi]
+        for a, b in taken:
+            candidates += [a - width, b]
+        fits = [x for x in candidates if lo <= x <= hi
+                and all(x + width <= a or x >= b for a, b in taken)]
+        place = min(fits, key=lambda x: (abs(x - centre), x)) if fits else None
+        if place is not None:
+            taken.append((place - gap, place + width + gap))
+        places.append(place)
+    return places
+
+
 # -- SVG ----------------------------------------------------------------------------------------
 
 SVG_W, SVG_H = 320, 46
 BAR_Y, BAR_H = 14, 20
 PAD = 2
 BAR_W = SVG_W - 2 * PAD
-#: Narrower than this (in viewBox units) and a part carries no label.
-MIN_LABEL_W = 28
+#: A label's width in viewBox units per character (10-unit bold digits), and its clearance.
+LABEL_CHAR_W, LABEL_GAP = 6.0, 2.0
 
 
 def _f(value: Decimal | float) -> str:
@@ -89,25 +112,33 @@ def svg_bar(parts: Sequence[Segment], fills: Mapping[str, Fill], *, label: str,
         f'aria-label={quoteattr(label)} xmlns="http://www.w3.org/2000/svg">',
         f"<defs>{svg_hatch(pattern)}</defs>",
     ]
-    for part in parts:
-        if part.width <= 0:
-            continue
-        fill, _grey, light_text = fills[part.key]
+    shown = [part for part in parts if part.width > 0]
+    labelled = [part for part in shown if part.key != "rest"]
+    places = label_places(
+        [(float(PAD + BAR_W * p.start), float(PAD + BAR_W * (p.start + p.width)),
+          LABEL_CHAR_W * len(p.label)) for p in labelled],
+        [float(PAD + BAR_W * fraction) for _mark, fraction in marks], gap=LABEL_GAP)
+    for part in shown:
         x = PAD + BAR_W * part.start
         w = BAR_W * part.width
+        fill = fills[part.key][0]
         paint = f"url(#{pattern})" if fill == "hatch" else fill
         out.append(
             f'<rect x="{_f(x)}" y="{BAR_Y}" width="{_f(w)}" height="{BAR_H}" fill="{paint}" '
             'stroke="#000" stroke-width="0.6"/>'
         )
-        if part.key != "rest" and w >= MIN_LABEL_W:
-            colour = "#fff" if light_text else "#000"
-            halo = "" if light_text else ' paint-order="stroke" stroke="#fff" stroke-width="3"'
-            out.append(
-                f'<text x="{_f(x + w / 2)}" y="{BAR_Y + BAR_H / 2 + 3.5}" text-anchor="middle" '
-                f'font-size="10" font-weight="bold" fill="{colour}"{halo}>'
-                f"{escape(part.label)}</text>"
-            )
+    for part, place in zip(labelled, places, strict=True):
+        if place is None:
+            continue
+        light_text = fills[part.key][2]
+        colour = "#fff" if light_text else "#000"
+        halo = "" if light_text else ' paint-order="stroke" stroke="#fff" stroke-width="3"'
+        out.append(
+            f'<text x="{_f(place + LABEL_CHAR_W * len(part.label) / 2)}" '
+            f'y="{BAR_Y + BAR_H / 2 + 3.5}" text-anchor="middle" '
+            f'font-size="10" font-weight="bold" fill="{colour}"{halo}>'
+            f"{escape(part.label)}</text>"
+        )
     for mark, fraction in marks:
         x = PAD + BAR_W * fraction
         out.append(
@@ -184,24 +215,30 @@ def draw_bar(pdf: Document, title: str, parts: Sequence[Segment], fills: Mapping
     pdf.cell(WIDTH, label_h - 1, ellipsis(pdf, title, WIDTH))
     y = top + label_h
     x0, width = LEFT, WIDTH
-    for part in parts:
-        if part.width <= 0:
+    shown = [part for part in parts if part.width > 0]
+    for part in shown:
+        fill_box(pdf, fills[part.key], x0 + width * float(part.start), y,
+                 width * float(part.width), bar_h)
+    # labels where they clear the marks and each other (their white halo included)
+    labelled = [part for part in shown if part.key != "rest"]
+    pdf.set_font(SERIF, "B", 8)
+    halo = 0.6
+    places = label_places(
+        [(x0 + width * float(p.start), x0 + width * float(p.start + p.width),
+          pdf.get_string_width(p.label) + 2 * halo) for p in labelled],
+        [x0 + width * float(fraction) for _mark, fraction in marks], gap=1.0)
+    for part, place in zip(labelled, places, strict=True):
+        if place is None:
             continue
-        x = x0 + width * float(part.start)
-        w = width * float(part.width)
-        fill_box(pdf, fills[part.key], x, y, w, bar_h)
-        if part.key != "rest" and w >= 11:
-            light_text = fills[part.key][2]
-            pdf.set_font(SERIF, "B", 8)
-            text = part.label
-            tw = pdf.get_string_width(text)
-            tx, ty = x + (w - tw) / 2, y + bar_h / 2
-            if not light_text:
-                pdf.set_fill_color(255)
-                pdf.rect(tx - 0.6, ty - 1.9, tw + 1.2, 3.8, style=RenderStyle.F)
-            pdf.set_text_color(255 if light_text else 0)
-            pdf.text(tx, ty + 1.1, text)
-            pdf.set_text_color(0)
+        light_text = fills[part.key][2]
+        tx, ty = place + halo, y + bar_h / 2
+        if not light_text:
+            pdf.set_fill_color(255)
+            pdf.rect(place, ty - 1.9, pdf.get_string_width(part.label) + 2 * halo, 3.8,
+                     style=RenderStyle.F)
+        pdf.set_text_color(255 if light_text else 0)
+        pdf.text(tx, ty + 1.1, part.label)
+        pdf.set_text_color(0)
     scale_y = y + bar_h + 3.6
     pdf.set_font(SERIF, "", 7)
     for label, fraction in marks:
@@ -247,5 +284,5 @@ def draw_legend(pdf: Document, items: Sequence[tuple[str, str]], fills: Mapping[
 
 __all__ = [
     "HALF", "HALF_AND_TWO_THIRDS", "Fill", "Segment", "draw_bar", "draw_legend", "fill_box",
-    "hatch", "stack", "svg_bar", "svg_hatch", "swatches",
+    "hatch", "label_places", "stack", "svg_bar", "svg_hatch", "swatches",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 #: What a spreadsheet takes for the start of a formula (CSV injection): a name typed by a voter
@@ -31,4 +32,28 @@ def csv_text(rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-__all__ = ["FORMULA_START", "cell", "csv_text"]
+#: The separators a download offers: ``comma`` (a decimal point, the default: what
+#: docs/formats.md describes) and ``semicolon`` (a decimal comma: what Excel expects under the
+#: Vietnamese regional settings of Windows).
+SEPARATORS = ("comma", "semicolon")
+
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+def with_separator(text: str, separator: str) -> str:
+    """CSV ``text`` (as :func:`csv_text` writes it) for ``separator``: for ``semicolon``,
+    cells separated by ";" and every decimal number written with a decimal comma ("54,05");
+    text cells, their formula protection included, are kept as they are."""
+    if separator == "comma":
+        return text
+    if separator != "semicolon":
+        raise ValueError(separator)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([value.replace(".", ",") if _DECIMAL.fullmatch(value) else value
+                         for value in row])
+    return out.getvalue()
+
+
+__all__ = ["FORMULA_START", "SEPARATORS", "cell", "csv_text", "with_separator"]

@@ -37,6 +37,23 @@ class Member:
         return str(ROLE_LABELS.get(self.role, self.role))
 
 
+@dataclass(frozen=True)
+class Signatures:
+    """Where the counting committee signs the minutes, as the convention lays it out: the
+    secretary (left) and the head (right) on the first row, then the members side by side
+    under their common title. A blank name is a place to fill in by hand."""
+
+    secretary: Member | None
+    head: Member
+    members: tuple[Member, ...]
+
+    @property
+    def members_title(self) -> str:
+        if len(self.members) == 1:
+            return _("ỦY VIÊN BAN KIỂM PHIẾU")
+        return _("CÁC ỦY VIÊN BAN KIỂM PHIẾU")
+
+
 def local_time(moment: datetime, tz: tzinfo) -> datetime:
     """A stored UTC timestamp as local wall-clock time (naive)."""
     if moment.tzinfo is None:
@@ -70,6 +87,9 @@ class Frame:
     audit_head: str | None
     #: How many ballots came from phones and from paper (survey.paper).
     sources: BallotSources | None = None
+    #: The minutes' and the summary's numbers after "Số: "; empty: a blank to fill by hand.
+    minutes_number: str = ""
+    report_number: str = ""
 
     @property
     def is_party(self) -> bool:
@@ -111,6 +131,17 @@ class Frame:
         head = self.head
         return tuple([head] if head else []) + tuple(m for m in self.committee if m is not head)
 
+    @property
+    def signatures(self) -> Signatures:
+        """The signature blocks of the minutes; without a committee entered, a head and two
+        members to fill in by hand."""
+        if not self.committee:
+            return Signatures(None, Member("", HEAD), (Member("", MEMBER), Member("", MEMBER)))
+        head = self.head or Member("", HEAD)
+        secretary = next((m for m in self.committee if m.role == SECRETARY), None)
+        others = tuple(m for m in self.committee if m is not self.head and m is not secretary)
+        return Signatures(secretary, head, others)
+
     # -- text the documents share ------------------------------------------------------------
 
     def sources_sentence(self) -> str:
@@ -122,6 +153,14 @@ class Frame:
                  "phiếu giấy (%(invalid)d phiếu giấy không hợp lệ cả phiếu).",
                  phone=self.sources.phone, paper=self.sources.paper,
                  invalid=self.sources.paper_invalid)
+
+    def minutes_number_text(self) -> str:
+        """The minutes' "Số: 05-BB/ĐU" line, or its blank ("Số: ……-BB/……")."""
+        return _("Số: %(number)s", number=self.minutes_number or "……-BB/……")
+
+    def report_number_text(self) -> str:
+        """The summary's "Số: 06-BC/ĐU" line, or its blank ("Số: ……-BC/……")."""
+        return _("Số: %(number)s", number=self.report_number or "……-BC/……")
 
     def date_text(self) -> str:
         d = self.date
@@ -160,4 +199,5 @@ class Frame:
         )
 
 
-__all__ = ["HEAD", "MEMBER", "ROLE_LABELS", "SECRETARY", "Frame", "Member", "local_time"]
+__all__ = ["HEAD", "MEMBER", "ROLE_LABELS", "SECRETARY", "Frame", "Member", "Signatures",
+           "local_time"]

@@ -2,27 +2,34 @@
 
 The look follows Vietnamese administrative documents (Decree 30/2020/NĐ-CP; Party documents
 alike): 30 mm left margin, a centred bold title in capitals, justified paragraphs with an
-indented first line, ruled tables whose heading repeats on every page. The face is DejaVu Serif,
-bundled in ``survey/static/fonts``, which covers every Vietnamese letter; hashes are set in
-DejaVu Sans Mono. Everything prints in black and white.
+indented first line, ruled tables whose heading repeats on every page. The face is Liberation
+Serif, metric-compatible with Times New Roman (the face official documents are set in), bundled in
+``survey/static/fonts`` with its licence and covering every Vietnamese letter; DejaVu Serif stands
+in only for a character it lacks. Hashes are set in DejaVu Sans Mono. Everything prints in black
+and white.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import copy
+import io
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.enums import PDFResourceType, XPos, YPos
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from fpdf.table import Table
 
 from survey.i18n import _
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
-SERIF, MONO = "DejaVuSerif", "DejaVuSansMono"
+SERIF, MONO = "LiberationSerif", "DejaVuSansMono"
+#: The face used for a character the serif lacks (a symbol, a rare letter).
+FALLBACK = "DejaVuSerif"
 
 PAGE_W = 210.0
 LEFT, RIGHT, TOP, BOTTOM = 30.0, 15.0, 20.0, 20.0
@@ -33,6 +40,21 @@ PT = 25.4 / 72
 BODY_SIZE = 11.5
 LEADING = 1.35  # line height, in multiples of the font size
 TABLE_SIZE = 9.0
+#: Every face a document may use: ``(family, style, file)``.
+FACES = (
+    (SERIF, "", "LiberationSerif-Regular.ttf"),
+    (SERIF, "B", "LiberationSerif-Bold.ttf"),
+    (SERIF, "I", "LiberationSerif-Italic.ttf"),
+    (SERIF, "BI", "LiberationSerif-BoldItalic.ttf"),
+    (FALLBACK, "", "DejaVuSerif.ttf"),
+    (FALLBACK, "B", "DejaVuSerif-Bold.ttf"),
+    (FALLBACK, "I", "DejaVuSerif-Italic.ttf"),
+    (MONO, "", "DejaVuSansMono.ttf"),
+)
+#: The faces parsed once per process (:meth:`Document._add_face`).
+_PARSED: dict[str, tuple[TTFFont, bytes]] = {}
+_PARSED_LOCK = threading.Lock()
+
 #: Light grey: a shaded row (a threshold band, a breach) is visible in black and white.
 BAND_FILL = 225
 HEADING_FILL = 238
@@ -46,10 +68,9 @@ class Document(FPDF):
 
     def __init__(self, *, title: str, subject: str, author: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font(SERIF, "", FONT_DIR / "DejaVuSerif.ttf")
-        self.add_font(SERIF, "B", FONT_DIR / "DejaVuSerif-Bold.ttf")
-        self.add_font(SERIF, "I", FONT_DIR / "DejaVuSerif-Italic.ttf")
-        self.add_font(MONO, "", FONT_DIR / "DejaVuSansMono.ttf")
+        for family, style, file in FACES:
+            self._add_face(family, style, FONT_DIR / file)
+        self.set_fallback_fonts([FALLBACK], exact_match=False)
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, BOTTOM)
         self.set_title(title)
@@ -60,6 +81,37 @@ class Document(FPDF):
         self.set_lang("vi")
         self.c_margin = 0.5
         self.add_page()
+
+    def _add_face(self, family: str, style: str, path: Path) -> None:
+        """``add_font``, with the font file parsed once per process: each document gets a
+        copy with its own glyph subset and its own file handle (the subset is cut from it when
+        the document is written)."""
+        key = f"{family.lower()}{style}"
+        with _PARSED_LOCK:
+            if key not in _PARSED:
+                _PARSED[key] = (TTFFont(self, path, key, style), path.read_bytes())
+            template, data = _PARSED[key]
+        font = copy.copy(template)
+        font.i = len(self.fonts) + 1
+        # fontTools' TTFont, read lazily from bytes as fpdf2 reads it from the file
+        font.ttfont = type(template.ttfont)(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+        font.glyph_ids = dict(template.glyph_ids)
+        font.missing_glyphs = []
+        font._hbfont = None
+        font.subset = SubsetMap(font)
+        self.fonts[key] = font
+
+    def finished(self) -> bytes:
+        """The document's bytes, without the faces no page uses (the fallback, most of the
+        time): writing the file would cut and embed a subset of each."""
+        used = {str(index) for page in range(1, self.pages_count + 1)
+                for index in self._resource_catalog.get_resources_per_page(
+                    page, PDFResourceType.FONT)}
+        footer = SERIF.lower()  # the page numbers are set when the file is written
+        for key, font in list(self.fonts.items()):
+            if str(font.i) not in used and key != footer:
+                del self.fonts[key]
+        return bytes(self.output())
 
     def footer(self) -> None:
         self.set_y(-13)
@@ -149,6 +201,32 @@ def ellipsis(pdf: Document, text: str, width: float) -> str:
     return text.rstrip(" ,–") + "…"
 
 
+def fitted_widths(pdf: Document, widths: Sequence[float], columns: Mapping[int, Iterable[str]],
+                  headings: Mapping[int, str] | None = None, *, flexible: int = 1,
+                  size: float = TABLE_SIZE, heading_size: float = 8.5,
+                  padding: float = 1.0) -> list[float]:
+    """Column widths that come from the content: each column of ``columns`` as wide as its
+    widest text on one line (set bold, the worst case; each line of a cell measured apart) and
+    as the longest word of its heading in ``headings``, so that no figure ever breaks across
+    lines; the ``flexible`` column (the names) gets what the others leave of ``sum(widths)``.
+    The other columns keep their width from ``widths``."""
+    out = list(widths)
+    room = 2 * padding + 2 * pdf.c_margin + 0.8  # the cell's padding and a hair of slack
+    for index, texts in columns.items():
+        pdf.font("B", size)
+        needed = max((pdf.get_string_width(line) for text in texts
+                      for line in text.split("\n")), default=0.0)
+        if headings and headings.get(index):
+            pdf.font("B", heading_size)
+            needed = max(needed, *(pdf.get_string_width(word)
+                                   for word in headings[index].split()))
+        out[index] = round(needed + room, 2)
+    out[flexible] = 0.0
+    out[flexible] = sum(widths) - sum(out)
+    pdf.font()
+    return out
+
+
 @contextmanager
 def table(pdf: Document, widths: Sequence[float], *, size: float = TABLE_SIZE,
           heading_size: float = 8.5, heading_rows: int = 1,
@@ -174,10 +252,15 @@ def table(pdf: Document, widths: Sequence[float], *, size: float = TABLE_SIZE,
 
 
 def ruled_table(pdf: Document, widths: Sequence[float], heading: Sequence[str],
-                rows: Sequence[tuple[Sequence[str], bool]]) -> None:
+                rows: Sequence[tuple[Sequence[str], bool]], *, figures: Iterable[int] = ()) -> None:
     """A table of text rows under one heading row; a ``True`` row is shaded, and its second
-    column (the name) is bold in every row."""
+    column (the name) is bold in every row. The ``figures`` columns are as wide as their
+    content on one line (:func:`fitted_widths`); the name column takes the difference."""
     bold = FontFace(emphasis="BOLD")
+    fitted = list(figures)
+    if fitted:
+        widths = fitted_widths(pdf, widths, {i: [cells[i] for cells, _s in rows] for i in fitted},
+                               {i: heading[i] for i in fitted})
     with table(pdf, widths) as made:
         row = made.row()
         for text in heading:
@@ -193,5 +276,6 @@ def ruled_table(pdf: Document, widths: Sequence[float], heading: Sequence[str],
 
 __all__ = [
     "BAND_FILL", "BODY_SIZE", "Document", "HEADING_FILL", "LEFT", "MONO", "PT", "SERIF",
-    "TABLE_SIZE", "WIDTH", "ellipsis", "fit_size", "ruled_table", "table", "wrapped",
+    "TABLE_SIZE", "WIDTH", "ellipsis", "fit_size", "fitted_widths", "ruled_table", "table",
+    "wrapped",
 ]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
-from flask_babel import format_decimal
+import flask_babel
+from babel import Locale
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 
 
 def printed(text: str | None) -> str:
@@ -16,7 +20,16 @@ def printed(text: str | None) -> str:
 
 def number(value: Decimal) -> str:
     """A percentage as the user's language writes it: ``54,05`` in Vietnamese."""
-    return str(format_decimal(value, format="#,##0.00"))
+    locale = get_locale()
+    if locale is None:  # no request or app context: Flask-Babel's own default
+        return str(flask_babel.format_decimal(value, format="#,##0.00"))
+    return _number(value, locale)
+
+
+@lru_cache(maxsize=4096)
+def _number(value: Decimal, locale: Locale) -> str:
+    # a document prints each of a few hundred values many times: the table, the bars, the notes
+    return str(format_decimal(value, format="#,##0.00", locale=locale))
 
 
 def signed(value: Decimal) -> str:

@@ -2,7 +2,8 @@
 
 Everything that differs by kind lives in the kind's module (:mod:`survey.kinds.confidence`,
 :mod:`~survey.kinds.no_confidence`, :mod:`~survey.kinds.appraisal`,
-:mod:`~survey.kinds.nomination`), as a :class:`~survey.kinds.base.Kind`. Code elsewhere calls
+:mod:`~survey.kinds.nomination`, :mod:`~survey.kinds.approval`), as a
+:class:`~survey.kinds.base.Kind`. Code elsewhere calls
 :func:`kind_of` and the kind's methods; it never asks which kind a round is.
 """
 
@@ -17,6 +18,7 @@ from flask import Blueprint
 from survey.errors import InvalidInput
 from survey.i18n import _l
 from survey.kinds.appraisal import APPRAISAL
+from survey.kinds.approval import APPROVAL, COLLECTIVE_VOTE
 from survey.kinds.base import Kind
 from survey.kinds.confidence import CONFIDENCE
 from survey.kinds.no_confidence import NO_CONFIDENCE
@@ -24,7 +26,8 @@ from survey.kinds.nomination import NOMINATION
 
 #: Every kind, by its stored name, in the order the organizer's list offers them.
 KINDS: Mapping[str, Kind] = {
-    kind.name: kind for kind in (CONFIDENCE, NO_CONFIDENCE, APPRAISAL, NOMINATION)
+    kind.name: kind for kind in (CONFIDENCE, NO_CONFIDENCE, APPRAISAL, NOMINATION, APPROVAL,
+                                 COLLECTIVE_VOTE)
 }
 
 

@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 from survey.ballots.models import Mark
 from survey.ballots.operations import CardCheck
 from survey.documents.frame import Frame
-from survey.documents.pdf import Document
 from survey.errors import InvalidInput
 from survey.i18n import _l
-from survey.kinds.paper import PaperLayout, Reading, lines_table
+from survey.kinds.paper import PaperGroup, PaperLayout, PaperTable, Reading, lines_table
 from survey.rounds.importing import RowError, SubjectRow, parse_subjects
 from survey.rounds.models import Round, Subject
 from survey.rounds.operations import replace_subjects
+from survey.tally.procedure import Nominee, Post, Shares, Standing
 
 
 class Label(Protocol):
@@ -175,9 +175,10 @@ class Kind:
 
     # -- paper ballots ----------------------------------------------------------------------------
 
-    def paper_lines(self, session: Session, round_: Round, serial: int | None) -> list[Subject]:
-        """The lines printed on paper ballot ``serial``: the whole ballot by default."""
-        return list(round_.subjects)
+    def paper_groups(self, round_: Round) -> list[PaperGroup]:
+        """Who gets the same paper ballot, and its lines: every sheet of a group is identical.
+        By default the round is one group, whose sheet is the whole ballot."""
+        return [PaperGroup("", tuple(round_.subjects))]
 
     def paper_read(self, round_: Round, reading: Reading, printed: Sequence[Subject],
                    write_ins: Mapping[int, Sequence[str]],
@@ -193,22 +194,24 @@ class Kind:
         """Store an agreed paper ballot as the kind stores a phone's (its row is stored)."""
         raise NotImplementedError
 
-    def paper_table(self, pdf: Document, round_: Round, subjects: Sequence[Subject]) -> None:
-        """The printed ballot's lines: one box per level, in the ballot's order."""
+    def paper_table(self, round_: Round, subjects: Sequence[Subject]) -> PaperTable:
+        """What the printed ballot's table holds for the lines ``subjects`` (a group's): one
+        box per level, in the ballot's order."""
         assert self.paper is not None
-        lines_table(pdf, self.paper, subjects)
+        return lines_table(self.paper, subjects)
 
-    def create_paper_forms(self, session: Session, round_: Round,
-                           orders: Sequence[int]) -> list[int]:
-        """Named kinds: a paper form for each roster member numbered ``orders``.
+    def record_paper_voters(self, session: Session, round_: Round,
+                            orders: Sequence[int]) -> list[int]:
+        """Named kinds: record that the roster members numbered ``orders`` vote on paper (they
+        get their group's form, and no card); returns the numbers of the records.
 
-        :raises InvalidInput: for a kind whose paper ballots are not named.
+        :raises InvalidInput: for a kind whose paper voters are not named.
         """
-        raise InvalidInput(_l("Loại đợt này không in phiếu giấy theo tên."))
+        raise InvalidInput(_l("Loại đợt này không ghi người bỏ phiếu giấy theo tên."))
 
-    def paper_holders(self, session: Session, round_id: int,
-                      serials: Sequence[int]) -> dict[int, Any] | None:
-        """Named kinds: the roster member each paper form is for; ``None`` otherwise."""
+    def paper_voters(self, session: Session, round_id: int) -> dict[int, Any] | None:
+        """Named kinds: the roster members recorded as voting on paper, by their record's
+        number; ``None`` for a kind whose paper ballots are handed out by count."""
         return None
 
     def paper_differences(self, round_: Round, readings: Sequence[Reading],
@@ -292,6 +295,41 @@ class Kind:
     def recount_text(self, document: dict[str, Any]) -> str:
         """A recount (:meth:`recount`) as plain text, for reading on screen."""
         raise NotImplementedError
+
+    # -- a step of a procedure (survey.procedures) -----------------------------------------------
+    #
+    # A procedure links rounds: each step's list is taken from the previous step's result. A kind
+    # that can be such a step lists its ballot as nominees (each with the post they stand for),
+    # makes a list of nominees its ballot, and reads its closed result as standings.
+
+    def nominees(self, round_: Round) -> list[Nominee]:
+        """The round's list, each person with the post they stand for, in ballot order.
+
+        :raises InvalidInput: for a kind that is never a step of a procedure.
+        """
+        raise InvalidInput(_l("Loại đợt này không là một bước của quy trình."))
+
+    def set_nominees(self, session: Session, round_: Round, posts: Sequence[Post],
+                     nominees: Sequence[Nominee], *, write_ins: bool) -> None:
+        """Make ``nominees`` the draft round's ballot, for ``posts`` (with their seats);
+        ``write_ins``: the ballot offers write-in names where the kind has them.
+
+        :raises InvalidInput: for a kind that is never a step of a procedure.
+        """
+        raise InvalidInput(_l("Loại đợt này không là một bước của quy trình."))
+
+    def standings(self, session: Session, round_: Round) -> list[Standing] | None:
+        """Who the closed round chose, with which share, in ballot order; ``None`` while its
+        figures are withheld (too few ballots).
+
+        :raises InvalidInput: for a kind that is never a step of a procedure.
+        """
+        raise InvalidInput(_l("Loại đợt này không là một bước của quy trình."))
+
+    def shares_by_name(self, session: Session, round_: Round) -> dict[str, Shares]:
+        """Each person's key figures in the closed round, by name key, for the trend a later
+        procedure's dossier shows (a name found twice is left out); empty: none to show."""
+        return {}
 
     def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
         """The lines of the round's ballot file (formats in survey.tally, docs/formats.md).

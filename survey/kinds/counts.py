@@ -8,7 +8,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.ballots.models import Ballot, Card, Mark
+from survey.ballots.models import Ballot, Card, CountedPaper, Mark
 from survey.rounds.models import Round, Subject
 from survey.tally.confidence import RoundFigures
 from survey.tally.recount import BallotSources
@@ -19,14 +19,15 @@ def collected(session: Session, round_id: int) -> int:
 
 
 def issued(session: Session, round_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(
-                Card.round_id == round_id, Card.issued.is_(True), Card.voided.is_(False)
-            )
+    """Cards activated (and named paper forms recorded) and not voided, plus the paper sheets
+    the officer recorded as handed out."""
+    cards = session.scalar(
+        select(func.count()).where(
+            Card.round_id == round_id, Card.issued.is_(True), Card.voided.is_(False)
         )
-        or 0
     )
+    sheets = session.scalar(select(Round.paper_issued).where(Round.id == round_id))
+    return (cards or 0) + (sheets or 0)
 
 
 def mark_counts(session: Session, round_id: int) -> dict[int, dict[str, int]]:
@@ -72,13 +73,12 @@ def blank_ballots(session: Session, round_id: int) -> int:
 
 def ballot_sources(session: Session, round_: Round) -> BallotSources:
     """How many ballots came from phones and from paper, and how many paper ones were wholly
-    invalid: counted from the slots spent (a paper slot is spent when its ballot is counted)
-    and the round's counter, never from the ballots themselves."""
+    invalid: counted from the counting numbers counted (one per paper ballot) and the round's
+    counter, never from the ballots themselves."""
     paper = (
         session.scalar(
-            select(func.count()).where(
-                Card.round_id == round_.id, Card.medium == "paper", Card.used.is_(True)
-            )
+            select(func.count()).select_from(CountedPaper)
+            .where(CountedPaper.round_id == round_.id)
         )
         or 0
     )

@@ -41,13 +41,17 @@ def file_round_info(round_: Round) -> dict[str, Any]:
 
 def head_lines(data: dict[str, Any]) -> list[str]:
     """The first lines of a recount read on screen: the round, attendance and ballots."""
-    return [
+    lines = [
         _("Đợt số %(id)s: %(title)s", id=data["round"]["id"], title=data["round"]["title"]),
         _("Triệu tập %(s)s, có mặt %(p)s, phiếu phát ra %(i)s, phiếu thu về %(c)s; tỷ lệ tính "
           "trên %(d)s.", s=data["summoned"], p=data["present"], i=data["issued"],
           c=data["collected"], d=data["denominator_value"]),
-        "",
     ]
+    if data.get("invalid_ballots") is not None:  # kinds whose validity is per ballot
+        lines.append(_("Phiếu hợp lệ %(v)s, phiếu không hợp lệ (không đánh dấu dòng nào) "
+                       "%(n)s.", v=data["collected"] - data["invalid_ballots"],
+                       n=data["invalid_ballots"]))
+    return [*lines, ""]
 
 
 def columns(rows: list[list[str]], *, left: tuple[int, ...]) -> list[str]:

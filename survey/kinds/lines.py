@@ -26,6 +26,8 @@ from survey.kinds.ballot_file import lines_file
 from survey.kinds.base import BallotIds, Form, Kind
 from survey.kinds.paper import Reading
 from survey.rounds.models import Round, RoundState, Subject
+from survey.tally import marks_file
+from survey.tally.files import whole_ballots
 from survey.tally.recount import decode, recount_document
 from survey.web.pages import Kept, voter_page
 
@@ -219,7 +221,9 @@ class LinesKind(Kind):
                                          if mark in self.paper.values})
 
     def recount(self, data: bytes) -> dict[str, Any]:
-        return recount_document(decode(data))
+        if whole_ballots(data):  # version 1: read, never written any more
+            return recount_document(decode(data))
+        return marks_file.recount_document(marks_file.decode(data))
 
     # -- the voter's pages -------------------------------------------------------------------
 

@@ -4,6 +4,11 @@ A layout names the ballot's title, the instruction line, and its levels in ballo
 with the value stored, the column heading printed on paper, and the key that chooses it on the
 entry page. A kind without one has no paper ballot (:func:`survey.paper.slots.layout_for`
 refuses it).
+
+Paper ballots of a group are identical sheets (:class:`PaperGroup`): the round's one ballot, or
+an appraisal round's form of one unit. A kind says what its table holds (:class:`PaperTable`);
+the printing lays it out on one sheet, its type as large as the sheet allows
+(survey.paper.sheet).
 """
 
 from __future__ import annotations
@@ -12,9 +17,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from fpdf.fonts import FontFace
-
-from survey.documents.pdf import WIDTH, Document, table
 from survey.documents.text import printed
 from survey.errors import InvalidInput
 from survey.i18n import _, _l
@@ -144,40 +146,83 @@ class NoPaperBallot(InvalidInput):
     """The round's kind has no paper ballot."""
 
 
-#: The type size of a paper ballot's tables.
-PAPER_TABLE_SIZE = 9.5
+@dataclass(frozen=True)
+class PaperGroup:
+    """Who gets the same paper ballot: every sheet of a group is identical.
+
+    A round has one group (its ballot); an appraisal round whose members rate their own unit
+    only has one per unit (that unit's form).
+    """
+
+    #: Printed under the round's name ("" for the round's one ballot): the unit's name.
+    label: str
+    #: The lines of the sheet, in ballot order.
+    subjects: tuple[Subject, ...]
 
 
-def ballot_table(pdf: Document, widths: Sequence[float]) -> Any:
-    """A table of a paper ballot: larger type and more room than the documents' tables."""
-    return table(pdf, widths, size=PAPER_TABLE_SIZE, heading_size=9.0, padding=(1.2, 1.0))
+#: The width of a paper ballot's table (mm): an A4 sheet less its margins
+#: (survey.paper.sheet), narrower than the documents', which leave room to bind them.
+TABLE_WIDTH = 177.0
 
 
-def lines_table(pdf: Document, layout: PaperLayout, subjects: Sequence[Subject], *,
-                 scores: bool = False) -> None:
+@dataclass(frozen=True)
+class PaperCell:
+    """One cell of a paper ballot's table."""
+
+    text: str = ""
+    #: ``""`` regular, ``"B"`` bold, ``"I"`` italic.
+    style: str = ""
+    #: Aligned left (names, positions); centred otherwise.
+    left: bool = False
+    #: How many columns it spans.
+    span: int = 1
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    cells: tuple[PaperCell, ...]
+    #: A title row (a nomination's position): shaded, kept with the line after it, and
+    #: repeated, marked "(tiếp)", above its lines that go on over the page.
+    title: bool = False
+    #: The least height of the row (mm), whatever the type: a line to write a name on by hand.
+    least: float = 0.0
+
+
+@dataclass(frozen=True)
+class PaperTable:
+    """What a paper ballot's table holds; the printing lays it out on the sheet
+    (survey.paper.sheet), its heading repeated on every side."""
+
+    #: Column widths in mm, adding up to :data:`TABLE_WIDTH`.
+    widths: tuple[float, ...]
+    heading: tuple[PaperCell, ...]
+    rows: tuple[PaperRow, ...]
+
+
+def lines_table(layout: PaperLayout, subjects: Sequence[Subject], *,
+                scores: bool = False) -> PaperTable:
     """STT, Họ và tên, Chức vụ, one box per level (and the two score boxes of an appraisal)."""
     levels = layout.levels
-    level_w = 17.0 if len(levels) <= 3 else (16.0 if scores else 51.0 / len(levels))
-    score_w = 15.0 if scores else 0.0
-    stt_w = 10.5
-    name_w = 30.5 if scores else 44.0
-    rest = WIDTH - stt_w - name_w - level_w * len(levels) - 2 * score_w
-    widths = (stt_w, name_w, rest, *([level_w] * len(levels)),
-              *([score_w] * (2 if scores else 0)))
-    with ballot_table(pdf, widths) as made:
-        row = made.row()
-        row.cell(_("STT"))
-        row.cell(_("Họ và tên"))
-        row.cell(_("Chức vụ"))
-        for level in levels:
-            row.cell(str(level.label))
-        if scores:
-            row.cell(_("Điểm tiêu chí chung (0–30)"))
-            row.cell(_("Điểm kết quả nhiệm vụ (0–70)"))
-        for subject in subjects:
-            row = made.row()
-            row.cell(str(subject.order))
-            row.cell(printed(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
-            row.cell(printed(subject.position), align="LEFT")
-            for _level in range(len(levels) + (2 if scores else 0)):
-                row.cell("")
+    # the boxes only need room for a mark and their heading's longest word: the position,
+    # often two titles long, takes what is left, so that most lines stay one line high
+    level_w = 17.0 if len(levels) <= 2 else (15.0 if len(levels) == 3 else 12.0)
+    score_w = 12.0 if scores else 0.0
+    stt_w = 10.0
+    name_w = 38.0 if scores else 40.0
+    rest = TABLE_WIDTH - stt_w - name_w - level_w * len(levels) - 2 * score_w
+    boxes = len(levels) + (2 if scores else 0)
+    heading = [_("STT"), _("Họ và tên"), _("Chức vụ"), *(str(level.label) for level in levels)]
+    if scores:
+        heading += [_("Điểm tiêu chí chung (0–30)"), _("Điểm kết quả nhiệm vụ (0–70)")]
+    widths = (stt_w, name_w, rest, *([level_w] * len(levels)), *([score_w] * (2 if scores else 0)))
+    return PaperTable(
+        widths=widths,
+        heading=tuple(PaperCell(text) for text in heading),
+        rows=tuple(
+            PaperRow((PaperCell(str(subject.order)),
+                      PaperCell(printed(subject.name), "B", left=True),
+                      PaperCell(printed(subject.position), left=True),
+                      *([PaperCell()] * boxes)))
+            for subject in subjects
+        ),
+    )

@@ -1,5 +1,7 @@
 """Entering paper ballots: each is read twice, by two people, and counted once two entries
-agree, exactly as a phone ballot is stored (docs/paper-ballots.md).
+agree, exactly as a phone ballot is stored (docs/paper-ballots.md). A ballot is known by the
+number the counting committee wrote on it as it came out of the box (its counting number):
+the sheets themselves are identical.
 
 Every function takes the session first, flushes at most and never commits.
 """
@@ -12,14 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.ballots.models import Card
-from survey.ballots.operations import spend_card
+from survey.ballots.models import CountedPaper
+from survey.ballots.operations import new_ballot
 from survey.errors import InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
 from survey.kinds import kind_of
-from survey.kinds.paper import BLANK, INVALID, Reading
+from survey.kinds.paper import BLANK, INVALID, PaperGroup, Reading
 from survey.paper.models import PaperEntry
-from survey.paper.slots import PAPER, layout_for, serial_list
+from survey.paper.slots import counted_paper, layout_for, lock_round, number_list, paper_issued
 from survey.rounds.models import Round, RoundState, Subject
 from survey.tally.nomination import name_key
 
@@ -36,7 +38,7 @@ def read_ballot(
     """Check one entry against the round's paper ballot.
 
     ``subjects`` are the lines printed on this ballot (all the round's by default; an appraisal
-    form leaves out its member's own line). A line not printed may be posted only as blank.
+    form of one unit lists that unit's). A line not printed may be posted only as blank.
 
     :raises InvalidInput: naming the lines (by their number on paper) left unchosen, if any.
     """
@@ -54,16 +56,28 @@ def read_ballot(
     if missing:
         raise InvalidInput(
             _l("Chưa chọn ở dòng %(lines)s: mỗi dòng cần một mức, “để trống” hoặc “không hợp lệ”.",
-               lines=serial_list(missing))
+               lines=number_list(missing))
         )
     return kind_of(round_).paper_read(round_, Reading(False, dict(lines)), printed,
                                       write_ins or {}, scores or {})
 
 
-def form_subjects(session: Session, round_: Round, serial: int | None) -> list[Subject]:
-    """The lines printed on paper ballot ``serial``: the round's subjects, or for a named form
-    its member's ballot (without their own line)."""
-    return kind_of(round_).paper_lines(session, round_, serial)
+def paper_groups(round_: Round) -> list[PaperGroup]:
+    """The round's groups of identical paper ballots (one, or an appraisal form per unit)."""
+    return kind_of(round_).paper_groups(round_)
+
+
+def group_at(round_: Round, index: int | None) -> PaperGroup:
+    """The group numbered ``index`` (from 1, as the pages name it); the only one by default.
+
+    :raises NotFound: if there is no such group, or none was named where several exist.
+    """
+    groups = paper_groups(round_)
+    if index is None and len(groups) == 1:
+        return groups[0]
+    if index is None or not 1 <= index <= len(groups):
+        raise NotFound(_l("Hãy chọn mẫu phiếu giấy (đơn vị ghi trên phiếu)."))
+    return groups[index - 1]
 
 
 def differing_lines(round_: Round, a: Reading, b: Reading) -> list[int]:
@@ -88,8 +102,8 @@ def differing_lines(round_: Round, a: Reading, b: Reading) -> list[int]:
 
 @dataclass(frozen=True)
 class EntryOutcome:
-    serial: int
-    #: Which entry of this serial this one is (a correction keeps its number).
+    counting_number: int
+    #: Which entry of this ballot this one is (a correction keeps its number).
     number: int
     corrected: bool
     #: Two entries agreed and the ballot is now counted.
@@ -100,80 +114,68 @@ class EntryOutcome:
     others: tuple[int, ...] = ()
 
 
-def _locked_open_round(session: Session, round_: Round) -> Round:
-    # An exclusive lock on the round row: paper entries of a round run one at a time (two
-    # people entering the same serial at once cannot both be "the second"), and a close waits
-    # for an entry in flight, then sees what it left.
-    session.execute(
-        select(Round.id).where(Round.id == round_.id).with_for_update()
-    )
-    session.refresh(round_)
+def _open_round(session: Session, round_: Round) -> Round:
+    # the round row's lock: entries of a round run one at a time (see lock_round)
+    lock_round(session, round_)
     if round_.state is not RoundState.open:
         raise RoundStateError(_l("Chỉ nhập phiếu giấy khi đợt đang bỏ phiếu."))
     return round_
 
 
-def _paper_slot(session: Session, round_: Round, serial: int) -> Card:
-    slot = session.scalar(select(Card).where(Card.round_id == round_.id, Card.serial == serial))
-    if slot is None:
-        raise NotFound(_l("Không có phiếu số %(serials)s.", serials=serial))
-    if slot.medium != PAPER:
-        raise InvalidInput(
-            _l("Số %(serials)s là thẻ điện thoại, không phải phiếu giấy.", serials=serial)
-        )
-    if slot.voided:
-        raise InvalidInput(_l("Phiếu giấy số %(serial)d đã bị hủy.", serial=serial))
-    if not slot.issued:
-        raise InvalidInput(
-            _l("Phiếu giấy số %(serial)d chưa được phát: hãy ghi nó vào “Phát phiếu giấy” "
-               "trước.", serial=serial)
-        )
-    if slot.used:
+def _check_number(session: Session, round_: Round, counting_number: int) -> None:
+    """:raises InvalidInput: if that ballot is counted already, or every paper ballot handed
+    out is (a box cannot hold more paper ballots than were handed out)."""
+    done = session.get(CountedPaper, (round_.id, counting_number))
+    if done is not None:
         raise InvalidInput(
             _l("Phiếu giấy số %(serial)d đã được tính (hai lần nhập đã khớp nhau).",
-               serial=serial)
+               serial=counting_number)
         )
-    return slot
+    issued = paper_issued(session, round_)
+    if counted_paper(session, round_.id) >= issued:
+        raise InvalidInput(
+            _l("Đã tính đủ %(n)d phiếu giấy đã phát: không thể tính thêm. Hãy kiểm tra số phiếu "
+               "giấy đã phát.", n=issued)
+        )
 
 
 def enter_paper_ballot(
     session: Session,
     round_: Round,
     *,
-    serial: int,
+    counting_number: int,
     user_id: int,
     reading: Reading,
     correct: bool = False,
 ) -> EntryOutcome:
-    """Record one person's entry of paper ballot ``serial``; count it once two agree.
+    """Record one person's entry of the paper ballot numbered ``counting_number``; count it
+    once two agree.
 
-    With ``correct``, the person replaces their own earlier entry of this serial; otherwise a
+    With ``correct``, the person replaces their own earlier entry of this ballot; otherwise a
     person who already entered it is refused (two entries must be by two people).
 
-    :raises SurveyError: if the round is not open, the serial is not an issued paper ballot
-        still to be counted, or the person may not make this entry; nothing is written then.
+    :raises SurveyError: if the round is not open, the ballot is counted already or no paper
+        ballot handed out is left to count, or the person may not make this entry; nothing is
+        written then.
     """
-    _locked_open_round(session, round_)
-    slot = _paper_slot(session, round_, serial)
-    if not reading.invalid and kind_of(round_).named_cards:
-        printed = {s.id for s in form_subjects(session, round_, serial)}
-        if slot.member_id is None or not set(reading.lines) <= printed:
-            raise InvalidInput(_l("Có lựa chọn không thuộc phiếu này."))
+    _open_round(session, round_)
+    _check_number(session, round_, counting_number)
     entries = list(session.scalars(
         select(PaperEntry)
-        .where(PaperEntry.round_id == round_.id, PaperEntry.serial == serial)
+        .where(PaperEntry.round_id == round_.id, PaperEntry.counting_number == counting_number)
         .order_by(PaperEntry.number)
     ))
     mine = next((e for e in entries if e.user_id == user_id), None)
     if mine is not None and not correct:
         raise InvalidInput(
             _l("Bạn đã nhập phiếu số %(serial)d rồi: lần nhập khác phải do người khác thực "
-               "hiện. Để sửa lần nhập của mình, hãy dùng “Sửa lần nhập của tôi”.", serial=serial)
+               "hiện. Để sửa lần nhập của mình, hãy dùng “Sửa lần nhập của tôi”.",
+               serial=counting_number)
         )
     if mine is None and correct:
         raise InvalidInput(
             _l("Bạn chưa nhập phiếu số %(serial)d nên không có lần nhập nào để sửa.",
-               serial=serial)
+               serial=counting_number)
         )
     if mine is not None:
         mine.invalid, mine.lines = reading.invalid, reading.stored()
@@ -181,8 +183,8 @@ def enter_paper_ballot(
     else:
         number = (entries[-1].number if entries else 0) + 1
         entry = PaperEntry(
-            round_id=round_.id, serial=serial, number=number, user_id=user_id,
-            invalid=reading.invalid, lines=reading.stored(),
+            round_id=round_.id, counting_number=counting_number, number=number,
+            user_id=user_id, invalid=reading.invalid, lines=reading.stored(),
         )
         session.add(entry)
         entries.append(entry)
@@ -192,40 +194,57 @@ def enter_paper_ballot(
     agreeing = next((e for e in others if Reading.of(e).agrees_with(reading)), None)
     if agreeing is not None:
         number = entry.number
-        _count_paper_ballot(session, round_, slot, reading, entries)
-        return EntryOutcome(serial, number, correct, counted=True)
+        _count_paper_ballot(session, round_, counting_number, reading, entries)
+        return EntryOutcome(counting_number, number, correct, counted=True)
     differs: set[int] = set()
     for other in others:
         differs.update(differing_lines(round_, reading, Reading.of(other)))
     return EntryOutcome(
-        serial, entry.number, correct, counted=False, differs=tuple(sorted(differs)),
-        others=tuple(e.number for e in others),
+        counting_number, entry.number, correct, counted=False,
+        differs=tuple(sorted(differs)), others=tuple(e.number for e in others),
     )
 
 
+def withdraw_entry(session: Session, round_: Round, *, counting_number: int,
+                   user_id: int) -> int:
+    """Delete one's own entry of a ballot not yet counted (a counting number typed wrongly).
+
+    :returns: the withdrawn entry's number.
+    :raises SurveyError: if the round is not open or the person has no such entry.
+    """
+    _open_round(session, round_)
+    mine = session.scalar(select(PaperEntry).where(
+        PaperEntry.round_id == round_.id, PaperEntry.counting_number == counting_number,
+        PaperEntry.user_id == user_id,
+    ))
+    if mine is None:
+        raise NotFound(_l("Bạn không có lần nhập nào của phiếu số %(serial)d chưa được tính.",
+                          serial=counting_number))
+    number = mine.number
+    session.delete(mine)
+    session.flush()
+    return number
+
+
 def _count_paper_ballot(
-    session: Session, round_: Round, slot: Card, reading: Reading, entries: list[PaperEntry]
+    session: Session, round_: Round, counting_number: int, reading: Reading,
+    entries: list[PaperEntry],
 ) -> None:
     """Store the agreed ballot exactly like an electronic one and forget its entries.
 
-    The slot is marked used (like a card that voted) in the same transaction, with the same
-    compare-and-set; the ballot gets a random id and no serial. A blank or over-marked line
-    has no mark (invalid for that subject only); a wholly invalid ballot has none at all and
-    is counted in the round's counter of invalid paper ballots.
+    The counting number is recorded as counted in the same transaction (its primary key is
+    the compare-and-set: a ballot is never counted twice); the ballot gets a random id and
+    nothing else. A blank or over-marked line has no mark (invalid for that subject only); a
+    wholly invalid ballot has none at all and is counted in the round's counter of invalid
+    paper ballots.
     """
-    ballot_id = spend_card(session, slot.id, round_.id)
-    if ballot_id is None:  # cannot happen under the round lock; refuse rather than count twice
-        raise InvalidInput(
-            _l("Phiếu giấy số %(serial)d đã được tính (hai lần nhập đã khớp nhau).",
-               serial=slot.serial)
-        )
+    session.add(CountedPaper(round_id=round_.id, counting_number=counting_number))
+    session.flush()  # a second count of this number fails here, before anything is stored
+    ballot_id = new_ballot(session, round_.id)
     if reading.invalid:  # no line at all
         round_.paper_invalid += 1
     else:
         kind_of(round_).paper_store(session, round_, ballot_id, reading)
     for entry in entries:
         session.delete(entry)
-    session.expire(slot)  # spent in SQL above
     session.flush()
-
-

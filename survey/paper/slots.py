@@ -1,5 +1,11 @@
-"""Paper ballots' slots: serials taken for printed ballots (a ``cards`` row with no code, so
-that a phone can never use one), issued when handed out, counted like cards.
+"""Paper ballots handed out and counted: identical sheets, never numbered.
+
+The officer records how many paper ballots were handed out (``rounds.paper_issued``); they
+count as issued like activated cards. A kind whose paper forms are named (appraisal) records
+its paper voters instead, by name (:meth:`survey.kinds.base.Kind.record_paper_voters`): a
+``cards`` row with ``medium="paper"`` and no code, issued, that no phone can use. Either way a
+sheet carries no number: the counting committee numbers the ballots as they come out of the
+box.
 
 Every function takes the session first, flushes at most and never commits.
 """
@@ -9,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey.ballots.models import Card
-from survey.ballots.operations import MAX_CARDS, issue_cards
-from survey.errors import InvalidInput, NotFound, RoundStateError
+from survey.ballots.models import Card, CountedPaper
+from survey.ballots.operations import MAX_CARDS
+from survey.errors import InvalidInput, RoundStateError
 from survey.i18n import _l
 from survey.kinds import kind_of
 from survey.kinds.paper import NoPaperBallot, PaperLayout
@@ -23,7 +29,7 @@ from survey.rounds.models import Round, RoundState
 
 PAPER = "paper"
 
-#: Serials listed in a refusal before "…".
+#: Numbers listed in a refusal before "…".
 LISTED = 20
 
 
@@ -38,96 +44,88 @@ def layout_for(round_: Round) -> PaperLayout:
     return layout
 
 
-def serial_list(serials: Iterable[int]) -> str:
-    serials = sorted(serials)
-    text = ", ".join(map(str, serials[:LISTED]))
-    return text + (", …" if len(serials) > LISTED else "")
+def number_list(numbers: Iterable[int]) -> str:
+    numbers = sorted(numbers)
+    text = ", ".join(map(str, numbers[:LISTED]))
+    return text + (", …" if len(numbers) > LISTED else "")
 
 
-# -- slots ---------------------------------------------------------------------------------------
+def lock_round(session: Session, round_: Round) -> Round:
+    """Take the round row's write lock and read it afresh.
+
+    Paper entries and the record of sheets handed out run one at a time per round (two people
+    entering the same ballot at once cannot both be "the second", and no ballot is counted
+    past the sheets handed out), and a close waits for an entry in flight.
+    """
+    session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+    session.refresh(round_)
+    return round_
 
 
-def create_paper_ballots(session: Session, round_: Round, count: int) -> list[int]:
-    """Take ``count`` new serials for paper ballots (no code: a phone can never use them).
+def record_paper_issued(session: Session, round_: Round, count: int) -> int:
+    """Record that ``count`` paper ballots in all have been handed out (a correction replaces
+    the figure).
 
-    :returns: the new serials, to print.
+    :returns: the figure recorded before.
+    :raises SurveyError: for a named kind (it records its paper voters by name), a closed
+        round, a count out of range, or fewer sheets than paper ballots already counted.
     """
     layout_for(round_)
-    if kind_of(round_).named_cards:  # named forms: create_paper_forms
-        raise InvalidInput(_l("Phiếu giấy của đợt đánh giá được in cho từng người trong danh "
+    if kind_of(round_).named_cards:
+        raise InvalidInput(_l("Phiếu giấy của đợt đánh giá được ghi theo từng người trong danh "
                               "sách: hãy ghi số thứ tự của họ."))
+    lock_round(session, round_)
     if round_.state not in (RoundState.draft, RoundState.open):
-        raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể in thêm phiếu giấy."))
-    if not 1 <= count <= MAX_CARDS:
-        raise InvalidInput(_l("Số phiếu giấy phải từ 1 đến %(max)d.", max=MAX_CARDS))
-    last = session.scalar(select(func.max(Card.serial)).where(Card.round_id == round_.id)) or 0
-    serials = list(range(last + 1, last + count + 1))
-    session.execute(
-        insert(Card),
-        [{"round_id": round_.id, "serial": s, "code_hash": None, "medium": PAPER}
-         for s in serials],
-    )
-    return serials
-
-
-def paper_serials(
-    session: Session, round_: Round, wanted: Iterable[int] | None = None
-) -> list[int]:
-    """The round's paper serials, or those of ``wanted``, checked to be paper ballots.
-
-    :raises InvalidInput: if a serial is a phone card or does not exist.
-    """
-    query = select(Card.serial, Card.medium).where(Card.round_id == round_.id)
-    if wanted is None:
-        return list(session.scalars(
-            select(Card.serial)
-            .where(Card.round_id == round_.id, Card.medium == PAPER)
-            .order_by(Card.serial)
-        ))
-    wanted = set(wanted)
-    found = {s: m for s, m in session.execute(query.where(Card.serial.in_(wanted)))}
-    if missing := wanted - set(found):
-        raise NotFound(_l("Không có phiếu số %(serials)s.", serials=serial_list(missing)))
-    if phones := [s for s, medium in found.items() if medium != PAPER]:
+        raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể ghi thêm phiếu giấy."))
+    if not 0 <= count <= MAX_CARDS:
+        raise InvalidInput(_l("Số phiếu giấy phải từ 0 đến %(max)d.", max=MAX_CARDS))
+    counted = counted_paper(session, round_.id)
+    if count < counted:
         raise InvalidInput(
-            _l("Số %(serials)s là thẻ điện thoại, không phải phiếu giấy.",
-               serials=serial_list(phones))
+            _l("Đã tính %(n)d phiếu giấy: số phiếu giấy đã phát không thể ít hơn.", n=counted)
         )
-    return sorted(wanted)
+    previous = round_.paper_issued
+    round_.paper_issued = count
+    session.flush()
+    return previous
 
 
-def issue_paper_ballots(session: Session, round_: Round, serials: Iterable[int]) -> int:
-    """Count the paper ballots handed out as issued, like activated cards.
+def named_paper_issued(session: Session, round_id: int) -> int:
+    """Named paper forms handed out and not voided (appraisal: one per paper voter)."""
+    return session.scalar(
+        select(func.count()).where(
+            Card.round_id == round_id, Card.medium == PAPER, Card.issued.is_(True),
+            Card.voided.is_(False),
+        )
+    ) or 0
 
-    :returns: how many were newly issued.
-    """
-    layout_for(round_)
-    return issue_cards(session, round_, paper_serials(session, round_, serials))
+
+def paper_issued(session: Session, round_: Round) -> int:
+    """Paper ballots handed out: the sheets the officer recorded, and named forms."""
+    return round_.paper_issued + named_paper_issued(session, round_.id)
+
+
+def counted_paper(session: Session, round_id: int) -> int:
+    """Paper ballots counted (two entries agreed)."""
+    return session.scalar(
+        select(func.count()).select_from(CountedPaper).where(CountedPaper.round_id == round_id)
+    ) or 0
 
 
 @dataclass(frozen=True)
 class PaperCounts:
-    printed: int
+    #: Handed out, as recorded.
     issued: int
-    voided: int
     #: Entered twice alike and counted.
     counted: int
-    #: Serials with an entry still waiting for a second one or for a difference resolved.
+    #: Ballots with an entry still waiting for a second one or for a difference resolved.
     pending: int
 
 
-def paper_counts(session: Session, round_id: int) -> PaperCounts:
-    printed, issued, voided, counted = session.execute(
-        select(
-            func.count(),
-            func.count().filter(Card.issued.is_(True), Card.voided.is_(False)),
-            func.count().filter(Card.voided.is_(True)),
-            func.count().filter(Card.used.is_(True)),
-        ).where(Card.round_id == round_id, Card.medium == PAPER)
-    ).one()
+def paper_counts(session: Session, round_: Round) -> PaperCounts:
     pending = session.scalar(
-        select(func.count(PaperEntry.serial.distinct())).where(PaperEntry.round_id == round_id)
+        select(func.count(PaperEntry.counting_number.distinct()))
+        .where(PaperEntry.round_id == round_.id)
     )
-    return PaperCounts(printed, issued, voided, counted, pending or 0)
-
-
+    return PaperCounts(paper_issued(session, round_), counted_paper(session, round_.id),
+                       pending or 0)

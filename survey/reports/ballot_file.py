@@ -1,17 +1,17 @@
 """The anonymised ballots of a closed round as one file, and its SHA-256 fingerprint.
 
 Each kind writes its own file (:meth:`survey.kinds.base.Kind.ballot_lines`; formats in
-:mod:`survey.tally` and docs/formats.md); every one holds what the ballots say and nothing else:
-no ballot id, card, time or position in the order of voting.
+:mod:`survey.tally` and docs/formats.md); every one holds one record per ballot line, with what
+that line says and nothing else, and what is decided about a whole ballot or a whole line as
+counts: no ballot, no ballot id, card, time or position in the order of voting, so that no
+pattern dictated over several lines of one ballot can be looked for in it.
 
 It must come out byte for byte the same every time, since its fingerprint is printed in the
-minutes. At the close every ballot was rewritten under a fresh random id (see
-``survey.ballots.shuffle.shuffle_ballots``), so listing the ballots sorted by those ids gives
-an order that is stable from then on and random with respect to the order of casting. The ids
-themselves are not written. The sort is done in Python, so that the database's collation
-cannot change it. Only values frozen at the close (title, subjects, attendance, cards issued,
-rules) go into the header; nothing that can change afterwards (publication, the minutes'
-details, the language of the user).
+minutes. The records are in one fixed order that depends on nothing but what they say (by line,
+then by value), so the file is the same whatever order the ballots were cast or stored in, on
+SQLite and PostgreSQL alike. Only values frozen at the close (title, subjects, attendance,
+cards issued, rules, and the counts) go into the header; nothing that can change afterwards
+(publication, the minutes' details, the language of the user).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ def ballot_file(session: Session, round_: Round) -> bytes:
 def fingerprint(session: Session, round_: Round) -> str | None:
     """SHA-256 of the ballot file, or ``None`` when no file can be given (too few ballots).
 
-    The file is hashed line by line as it is read, so a confidence vote's file is never held
-    whole in memory (a million marks make about 40 MB of file).
+    The file is hashed piece by piece as it is written (a run of equal records is one piece),
+    so a large round's file is never held whole in memory (a million marks make about 13 MB).
     """
     digest = hashlib.sha256()
     try:

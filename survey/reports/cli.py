@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from survey.documents.csv import SEPARATORS, with_separator
 from survey.errors import SurveyError
 from survey.i18n import _, _l
 from survey.kinds import KINDS, kind_of
@@ -102,13 +103,13 @@ def _standalone(round_: Round, kind: Kind, report: Any, document: str, order: st
 
 
 def render_document(session: Session, round_: Round, *, fmt: str, document: str,
-                    order: str) -> bytes:
-    """The bytes of one document of a closed round."""
+                    order: str, separator: str = "comma") -> bytes:
+    """The bytes of one document of a closed round (``separator``: the CSV's)."""
     kind = kind_of(round_)
     if document == "ballots":
         return ballot_file(session, round_)
     if fmt == "csv":
-        return ("\ufeff" + kind.tally_csv(session, round_)).encode()
+        return ("\ufeff" + with_separator(kind.tally_csv(session, round_), separator)).encode()
     frame = build_frame(session, round_,
                         tz=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     report = kind.report(session, round_, frame, published_only=False)
@@ -133,11 +134,15 @@ def render_document(session: Session, round_: Round, *, fmt: str, document: str,
 @click.option("--order", type=click.Choice(ORDERS), default="ballot", show_default=True,
               help="The summary's order: ballot; low (a poll), no_confidence (a confidence "
                    "vote), votes (a nomination round), excellent or failed (an appraisal).")
+@click.option("--separator", type=click.Choice(SEPARATORS), default="comma",
+              show_default=True,
+              help="The CSV's: comma (decimal point) or semicolon (decimal comma, as Excel "
+                   "under Vietnamese regional settings expects).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (required for pdf and xlsx).")
 @with_appcontext
 def report_command(round_id: int, fmt: str, document: str | None, order: str,
-                   out: Path | None) -> None:
+                   separator: str, out: Path | None) -> None:
     """Write a document of a closed round: minutes, summary, spreadsheet or ballot file."""
     document = document or FORMATS[fmt][0]
     if document not in FORMATS[fmt]:
@@ -152,7 +157,8 @@ def report_command(round_id: int, fmt: str, document: str | None, order: str,
             raise click.UsageError(_("Thứ tự %(order)s không dùng cho loại đợt này.",
                                      order=order))
         try:
-            data = render_document(session, round_, fmt=fmt, document=document, order=order)
+            data = render_document(session, round_, fmt=fmt, document=document, order=order,
+                                   separator=separator)
         except SurveyError as exc:
             raise click.ClickException(str(exc)) from exc
     _write(data, out)
@@ -184,6 +190,14 @@ RECOUNT_ERRORS = {
     "bad_ballot": _l("Dòng %(line)s không phải một phiếu của đợt này."),
     "count_mismatch": _l(
         "Tệp có %(found)s phiếu nhưng phần đầu tệp ghi %(expected)s phiếu thu về."
+    ),
+    "bad_record": _l("Dòng %(line)s không phải một dòng phiếu của đợt này."),
+    "out_of_order": _l(
+        "Dòng %(line)s không đúng thứ tự: các dòng phiếu phải được xếp theo thứ tự cố định "
+        "của tệp."
+    ),
+    "records_mismatch": _l(
+        "Tệp có %(found)s dòng phiếu nhưng phần đầu tệp ghi %(expected)s dòng."
     ),
 }
 

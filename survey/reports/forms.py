@@ -38,6 +38,10 @@ class MinutesForm(Form):
     )
     locality = StringField(_l("Địa danh (ghi trước ngày tháng)"), validators=[Length(max=100)])
     chair = StringField(_l("Chủ trì hội nghị"), validators=[Length(max=300)])
+    minutes_number = StringField(_l("Số biên bản (sau “Số:”, bỏ trống: để trống viết tay)"),
+                                 validators=[Length(max=40)])
+    report_number = StringField(_l("Số báo cáo (sau “Số:”, bỏ trống: để trống viết tay)"),
+                                validators=[Length(max=40)])
     conference_time = TimeField(_l("Giờ khai mạc hội nghị"), validators=[Optional()])
     count_ended_at = DateTimeLocalField(
         _l("Kiểm phiếu kết thúc lúc (bỏ trống: giờ kết thúc bỏ phiếu)"),

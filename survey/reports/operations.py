@@ -28,6 +28,8 @@ class MinutesDetails:
     parent_body: str = ""
     locality: str = ""
     chair: str = ""
+    minutes_number: str = ""
+    report_number: str = ""
     conference_time: time | None = None
     count_ended_at: datetime | None = None
     #: ``(name, role)`` in the order the minutes list them; blank names are dropped.
@@ -82,6 +84,8 @@ def update_minutes(session: Session, round_: Round, details: MinutesDetails) -> 
     round_.parent_body = _one_line(details.parent_body)
     round_.locality = _one_line(details.locality)
     round_.chair = _one_line(details.chair)
+    round_.minutes_number = _one_line(details.minutes_number)
+    round_.report_number = _one_line(details.report_number)
     round_.conference_time = details.conference_time
     round_.count_ended_at = details.count_ended_at
     current = [(m.name, m.role) for m in round_.counting_committee]
@@ -100,6 +104,8 @@ def _snapshot(round_: Round) -> dict[str, Any]:
         "parent_body": round_.parent_body,
         "locality": round_.locality,
         "chair": round_.chair,
+        "minutes_number": round_.minutes_number,
+        "report_number": round_.report_number,
         "conference_time": round_.conference_time.isoformat(timespec="minutes")
         if round_.conference_time
         else None,

@@ -33,6 +33,8 @@ def build_frame(session: Session, round_: Round, *, tz: tzinfo) -> Frame:
         held_on=round_.held_on,
         conference_time=round_.conference_time,
         chair=round_.chair,
+        minutes_number=round_.minutes_number,
+        report_number=round_.report_number,
         committee=tuple(Member(m.name, m.role) for m in round_.counting_committee),
         figures=round_figures(session, round_),
         count_ended_at=round_.count_ended_at or local_time(round_.closed_at, tz),

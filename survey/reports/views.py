@@ -26,6 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from survey.db import get_session
+from survey.documents.csv import SEPARATORS, with_separator
 from survey.errors import RoundStateError
 from survey.i18n import _, _l
 from survey.kinds import kind_of
@@ -105,13 +106,30 @@ def results_json(round_id: int) -> ResponseReturnValue:
 @bp.get("/rounds/<int:round_id>/results.csv")
 @login_required
 def results_csv(round_id: int) -> ResponseReturnValue:
-    """The results as CSV, UTF-8 with a BOM so that Excel shows Vietnamese correctly."""
+    """The results as CSV, UTF-8 with a BOM so that Excel shows Vietnamese correctly;
+    ``?sep=semicolon`` for Excel under Vietnamese regional settings (";" and a decimal comma)."""
+    separator = request.args.get("sep", "comma")
+    if separator not in SEPARATORS:
+        abort(400)
     round_, kind = _readable_round(round_id)
-    return _download("\ufeff" + kind.tally_csv(get_session(), round_), "text/csv",
-                     f"ket-qua-{round_.id}.csv")
+    text = with_separator(kind.tally_csv(get_session(), round_), separator)
+    return _download("\ufeff" + text, "text/csv", f"ket-qua-{round_.id}.csv")
 
 
 # -- documents: minutes, summary, spreadsheets, ballot file ---------------------------------------
+
+
+@bp.get("/rounds/<int:round_id>/projector")
+@login_required
+def projector(round_id: int) -> ResponseReturnValue:
+    """The published results full-screen, for the hall's projector: the table and the bars in
+    large type. Nothing before publication: 403 for organizers, 404 for readers."""
+    round_, kind = _readable_round(round_id)
+    if round_.state is not RoundState.published:
+        abort(403)
+    return render_template("reports/projector.html", round=round_,
+                           document=kind.documents["summary"],
+                           **kind.page_context(_report(round_, kind), _order(kind)))
 
 
 @bp.get("/rounds/<int:round_id>/minutes")
@@ -196,7 +214,8 @@ def committee(round_id: int) -> ResponseReturnValue:
     form = MinutesForm(
         formdata=None, parent_body=round_.parent_body, locality=round_.locality,
         chair=round_.chair, conference_time=round_.conference_time,
-        count_ended_at=round_.count_ended_at,
+        count_ended_at=round_.count_ended_at, minutes_number=round_.minutes_number,
+        report_number=round_.report_number,
         members=[{"name": m.name, "role": m.role} for m in round_.counting_committee],
     )
     return _committee_page(round_, form)
@@ -207,6 +226,7 @@ def _details(form: MinutesForm) -> MinutesDetails:
         parent_body=form.parent_body.data or "", locality=form.locality.data or "",
         chair=form.chair.data or "", conference_time=form.conference_time.data,
         count_ended_at=form.count_ended_at.data,
+        minutes_number=form.minutes_number.data or "", report_number=form.report_number.data or "",
         members=[(entry.form.name.data or "", entry.form.role.data) for entry in form.members],
     )
 

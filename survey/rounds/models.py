@@ -85,6 +85,10 @@ class Round(Base):
     parent_body: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: The place name before the date in the header ("Điện Biên Phủ, ngày … tháng … năm …").
     locality: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: The minutes' number after "Số: " (e.g. "05-BB/ĐU"); empty: a blank to fill by hand.
+    minutes_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: The summary's (report's) number after "Số: " (e.g. "06-BC/ĐU"); empty: a blank.
+    report_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
     #: Who chaired the conference, as the minutes name them.
     chair: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: When the conference began (local time, on ``held_on``).
@@ -94,6 +98,9 @@ class Round(Base):
     #: Paper ballots counted as wholly invalid (survey.paper): a counter, so that no stored
     #: ballot says where it came from.
     paper_invalid: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Paper ballots handed out, as the officer recorded them: identical sheets, counted, never
+    #: numbered (an appraisal round records its paper voters by name instead, survey.paper).
+    paper_issued: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # -- appraisal rounds (survey.appraisal); frozen at open like every rule --
     #: Fewer raters than this and a subject gets no figure and no comment anywhere.
@@ -104,6 +111,9 @@ class Round(Base):
     quota_group: Mapped[str] = mapped_column(String(8), default="round", server_default="round")
     #: Raters see and rate only the subjects of their own unit.
     same_unit_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The list was taken from an earlier step's result (survey.procedures): names are added or
+    #: removed only there, each with a recorded reason.
+    list_locked: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     subjects: Mapped[list[Subject]] = relationship(
         back_populates="round", order_by="Subject.order", cascade="all, delete-orphan"
@@ -142,6 +152,15 @@ class Round(Base):
             raise RoundStateError(
                 _l("Đợt lấy phiếu đã mở: danh sách và quy tắc không thể thay đổi nữa.")
             )
+
+    def require_list_editable(self) -> None:
+        """:raises RoundStateError: once the round is open, or if its list was derived."""
+        self.require_draft()
+        if self.list_locked:
+            raise RoundStateError(_l(
+                "Danh sách của đợt này được lập từ kết quả bước trước của quy trình: chỉ thêm "
+                "hoặc bớt người ở trang quy trình, kèm lý do."
+            ))
 
     def open(self, now: datetime) -> None:
         """Open voting; needs subjects and a quorum of those summoned."""

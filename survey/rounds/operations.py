@@ -100,7 +100,7 @@ def update_round(
 
 def replace_subjects(session: Session, round_: Round, rows: Iterable[SubjectRow]) -> None:
     """Make ``rows`` the ballot, in the order given."""
-    round_.require_draft()
+    round_.require_list_editable()
     round_.subjects.clear()
     for order, row in enumerate(rows, start=1):
         round_.subjects.append(
@@ -109,7 +109,7 @@ def replace_subjects(session: Session, round_: Round, rows: Iterable[SubjectRow]
 
 
 def add_subject(session: Session, round_: Round, *, name: str, position: str, unit: str) -> Subject:
-    round_.require_draft()
+    round_.require_list_editable()
     name = " ".join(name.split())
     if not name:
         raise InvalidInput(_l("Cần có họ và tên."))
@@ -132,7 +132,7 @@ def _subject_of(round_: Round, subject_id: int) -> Subject:
 
 
 def remove_subject(session: Session, round_: Round, subject_id: int) -> None:
-    round_.require_draft()
+    round_.require_list_editable()
     round_.subjects.remove(_subject_of(round_, subject_id))
     for order, subject in enumerate(round_.subjects, start=1):
         subject.order = order

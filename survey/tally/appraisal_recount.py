@@ -1,9 +1,12 @@
-"""The ballot file of a closed appraisal round, and the recount from that file alone.
+"""The ballot file of a closed appraisal round, version 1, and the recount from such a file
+alone.
 
 Writer and reader side by side, as :mod:`survey.tally.recount` does for the poll; see
 docs/appraisal.md, "Ballot file". The file is JSON Lines (UTF-8): a header line, then one line
 per *rated line* of a ballot, ``[subject order, level, general score, tasks score]`` (a score not
-given is ``null``). A skipped subject has no line.
+given is ``null``). A skipped subject has no line. The app now writes version 2
+(:mod:`survey.tally.appraisal_file`), whose records hold one value each, so that a level cannot
+be found through scores a superior dictated with it; version 1 files are read here.
 
 Why lines and not whole ballots: an appraisal ballot is opened by a named card and leaves out its
 holder's own line, so a whole ballot that rates everyone but one person would name its rater.
@@ -27,37 +30,27 @@ from survey.tally.appraisal import (
     TASKS_MAX,
     AppraisalResult,
     Level,
-    QuotaGroup,
-    Stats,
     SubjectInput,
     tally_appraisal,
 )
-from survey.tally.files import FORMAT, VERSION, RecountError, header_count, json_line, read_file
-from survey.tally.recount import SubjectEntry
+from survey.tally.appraisal_file import KIND, LEVELS, bad_header, read_head
 
-KIND = "appraisal"
-LEVELS = tuple(level.value for level in Level)
+# re-exported: the tally document and the rules are shared with version 2
+from survey.tally.appraisal_file import Rules as Rules
+from survey.tally.appraisal_file import tally_document as tally_document
+from survey.tally.files import (
+    FORMAT,
+    WHOLE_BALLOTS,
+    RecountError,
+    header_count,
+    json_line,
+    read_file,
+    recount_round,
+)
+from survey.tally.recount import SubjectEntry
 
 #: One rated line: subject order (1-based), level, general score, tasks score.
 RatedLine = tuple[int, str, int | None, int | None]
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The round's frozen rules that the tally needs."""
-
-    min_raters: int = 3
-    quota_percent: int = 20
-    quota_group: str = QuotaGroup.round.value
-    same_unit_only: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "min_raters": self.min_raters,
-            "quota_percent": self.quota_percent,
-            "quota_group": self.quota_group,
-            "same_unit_only": self.same_unit_only,
-        }
 
 
 @dataclass(frozen=True)
@@ -99,7 +92,7 @@ def encode(
     raters: Sequence[int],
     lines: Iterable[RatedLine],
 ) -> bytes:
-    """The file's bytes: the header, then ``lines`` in the order given.
+    """A version 1 file's bytes: the header, then ``lines`` in the order given.
 
     ``raters`` are the counts of every subject; the header gives none for a subject below
     ``rules.min_raters``. ``lines`` must hold no line of such a subject (the caller leaves them
@@ -117,7 +110,7 @@ def encode(
             raise ValueError("a tasks score is out of range")
     header = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": WHOLE_BALLOTS,
         "kind": KIND,
         "round": dict(round_info),
         "summoned": summoned,
@@ -137,36 +130,6 @@ def encode(
     return json_line(header) + b"".join(json_line(row) for row in rows)
 
 
-def _bad(name: str) -> RecountError:
-    return RecountError("bad_header", f"header field {name!r} is wrong", field=name)
-
-
-def _rules(value: Any) -> Rules:
-    if not isinstance(value, dict) or set(value) != {
-        "min_raters", "quota_percent", "quota_group", "same_unit_only"
-    }:
-        raise _bad("rules")
-    min_raters = header_count(value["min_raters"], "rules")
-    quota = header_count(value["quota_percent"], "rules")
-    assert min_raters is not None and quota is not None
-    group = value["quota_group"]
-    if min_raters < 1 or not isinstance(group, str) or group not in {g.value for g in QuotaGroup}:
-        raise _bad("rules")
-    if not isinstance(value["same_unit_only"], bool):
-        raise _bad("rules")
-    return Rules(min_raters, quota, value["quota_group"], value["same_unit_only"])
-
-
-def _raters(item: dict[str, Any], min_raters: int) -> tuple[int | None, bool]:
-    """A subject's rater count in the header, and whether it is below the minimum: ``null``
-    is (the count is not given); a file written before gives the count in every case."""
-    if "raters" in item and item["raters"] is None:
-        return None, True
-    count = header_count(item.get("raters"), "subjects")
-    assert count is not None
-    return count, count < min_raters
-
-
 def _score(value: Any, top: int) -> bool:
     return value is None or (
         isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= top
@@ -174,42 +137,15 @@ def _score(value: Any, top: int) -> bool:
 
 
 def decode(data: bytes) -> AppraisalFile:
-    """Read an appraisal ballot file, checking every line.
+    """Read a version 1 appraisal ballot file, checking every line.
 
-    :raises RecountError: if the file is not a well-formed appraisal ballot file.
+    :raises RecountError: if the file is not a well-formed version 1 appraisal ballot file.
     """
-    header, rows = read_file(data)
-    if header.get("kind") != KIND:
-        raise RecountError("bad_kind", "unknown kind of round", kind=header.get("kind"))
-    if header.get("levels") != list(LEVELS):
-        raise _bad("levels")
-    round_info = header.get("round")
-    if not isinstance(round_info, dict):
-        raise _bad("round")
-    rules = _rules(header.get("rules"))
-    raw_subjects = header.get("subjects")
-    if not isinstance(raw_subjects, list) or not raw_subjects:
-        raise _bad("subjects")
-    subjects: list[SubjectEntry] = []
-    raters: list[int | None] = []
-    for number, item in enumerate(raw_subjects, start=1):
-        if (
-            not isinstance(item, dict)
-            or item.get("order") != number
-            or not all(isinstance(item.get(key), str) for key in ("name", "position", "unit"))
-        ):
-            raise _bad("subjects")
-        count, below = _raters(item, rules.min_raters)
-        if item.get("suppressed") is not below:
-            raise _bad("subjects")
-        subjects.append(SubjectEntry(number, item["name"], item["position"], item["unit"]))
-        raters.append(count)
-    issued = header_count(header.get("issued"), "issued")
-    collected = header_count(header.get("collected"), "collected")
+    header, rows = read_file(data, WHOLE_BALLOTS)
+    head = read_head(header)
     expected = header_count(header.get("lines"), "lines")
-    assert issued is not None and collected is not None and expected is not None
-    summoned = header_count(header.get("summoned"), "summoned", optional=True)
-    present = header_count(header.get("present"), "present", optional=True)
+    assert expected is not None
+    subjects, raters, rules = head.subjects, head.raters, head.rules
 
     lines: list[RatedLine] = []
     found = [0] * len(subjects)
@@ -243,10 +179,10 @@ def decode(data: bytes) -> AppraisalFile:
         )
     for n, count in zip(found, raters, strict=True):
         if count is not None and count >= rules.min_raters and n != count:
-            raise _bad("subjects")
+            raise bad_header("subjects")
     return AppraisalFile(
-        round=round_info, summoned=summoned, present=present, issued=issued,
-        collected=collected, rules=rules, subjects=tuple(subjects), raters=tuple(raters),
+        round=head.round, summoned=head.summoned, present=head.present, issued=head.issued,
+        collected=head.collected, rules=rules, subjects=subjects, raters=raters,
         lines=tuple(lines),
     )
 
@@ -292,109 +228,12 @@ def recount(ballot_file: AppraisalFile) -> AppraisalResult:
     )
 
 
-# -- the tally JSON: one builder for `survey tally` and `survey recount` ------------------------
-
-
-def _dec(value: Any) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-def _stats(stats: Stats | None) -> dict[str, Any] | None:
-    if stats is None:
-        return None
-    return {"count": stats.count, "mean": _dec(stats.mean), "median": _dec(stats.median)}
-
-
-def tally_document(
-    *,
-    round_info: Mapping[str, Any],
-    rules: Rules,
-    summoned: int | None,
-    present: int | None,
-    issued: int,
-    collected: int,
-    subjects: Sequence[SubjectEntry],
-    result: AppraisalResult,
-    comments: Sequence[Sequence[str]] | None = None,
-) -> dict[str, Any]:
-    """The tally of an appraisal round as plain JSON types (docs/appraisal.md).
-
-    ``comments`` (one sequence per subject) is ``None`` for a recount: the file has none, and
-    every subject's ``comments`` is then ``null``.
-    """
-    items = []
-    for index, (s, r) in enumerate(zip(subjects, result.subjects, strict=True)):
-        item: dict[str, Any] = {
-            "order": s.order, "name": s.name, "position": s.position, "unit": s.unit,
-            "raters": r.raters, "suppressed": r.suppressed,
-        }
-        if r.suppressed:  # no figure at all, not even how many rated (``raters`` is null)
-            item.update(counts=None, percent=None, general=None, tasks=None, total=None,
-                        median_level=None, majority=None, majority_tied=None, comments=None)
-        else:
-            assert r.counts is not None and r.percent is not None
-            item.update(
-                counts=dict(r.counts),
-                percent={key: _dec(value) for key, value in r.percent.items()},
-                general=_stats(r.general),
-                tasks=_stats(r.tasks),
-                total=_stats(r.total),
-                median_level=r.median_level.value if r.median_level else None,
-                majority=[level.value for level in r.majority],
-                majority_tied=r.tied,
-                comments=None if comments is None else list(comments[index]),
-            )
-        items.append(item)
-    cohort = result.cohort
-    return {
-        "round": dict(round_info),
-        "rules": rules.as_dict(),
-        "summoned": summoned,
-        "present": present,
-        "issued": issued,
-        "collected": collected,
-        "subjects_shown": result.shown,
-        "subjects_suppressed": result.suppressed,
-        "subjects": items,
-        "quota": [
-            {
-                "group": q.group or None,
-                "excellent": q.excellent,
-                "good": q.good,
-                "quota_percent": q.quota_percent,
-                "allowed": q.allowed,
-                "share": _dec(q.share),
-                "breach": q.breach,
-            }
-            for q in result.quota
-        ],
-        "cohort": {
-            "subjects": cohort.subjects,
-            "undecided": cohort.undecided,
-            "completed_or_better": cohort.completed_or_better,
-            "good_or_better": cohort.good_or_better,
-            "excellent": cohort.excellent,
-            "percent": {key: _dec(value) for key, value in cohort.percent.items()},
-        },
-    }
-
-
 def recount_document(ballot_file: AppraisalFile) -> dict[str, Any]:
-    """The recount as the same JSON object as ``survey tally --format json`` (comments
-    ``null``; ``round.status`` is ``"closed"``, the state in which the count was made)."""
-    info = ballot_file.round
-    round_info = {
-        "id": info.get("id"),
-        "title": info.get("title"),
-        "body": info.get("body"),
-        "kind": KIND,
-        "status": "closed",
-        "place": info.get("place"),
-        "date": info.get("date"),
-    }
+    """The recount of a version 1 file as the same JSON object as ``survey tally --format
+    json`` (comments ``null``; ``round.status`` is ``"closed"``)."""
     return tally_document(
-        round_info=round_info, rules=ballot_file.rules, summoned=ballot_file.summoned,
-        present=ballot_file.present, issued=ballot_file.issued,
+        round_info=recount_round(ballot_file.round, KIND), rules=ballot_file.rules,
+        summoned=ballot_file.summoned, present=ballot_file.present, issued=ballot_file.issued,
         collected=ballot_file.collected, subjects=ballot_file.subjects,
         result=recount(ballot_file),
     )

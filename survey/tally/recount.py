@@ -1,10 +1,17 @@
-"""The ballot file of a closed round, and the recount from that file alone.
+"""The ballot file of a closed round, version 1, the recount from such a file alone, and the
+poll's tally document.
 
 After the close the anonymised ballots can be written to one file (JSON Lines, UTF-8) whose
 SHA-256 is printed in the minutes; anyone holding the file can recompute the tally on another
 computer (``survey recount FILE``) and compare the fingerprint with the printed one, as a
-counting committee re-counts paper ballots. The format is defined here, writer and reader side
-by side, so that the two cannot drift apart. See docs/formats.md, "Ballot file".
+counting committee re-counts paper ballots. Version 1 of the format, defined here, listed whole
+ballots, one line per ballot: a pattern over many lines that a superior dictated to a
+subordinate could be looked for in it. The app now writes version 2, one record per ballot
+line (:mod:`survey.tally.marks_file`, :mod:`survey.tally.nomination_file`,
+:mod:`survey.tally.appraisal_file`); version 1 files are still read and recounted here, so that
+the fingerprints printed in earlier minutes can still be checked. The version 1 writer stays
+beside its reader so that the reader's tests write files exactly as they were written. See
+docs/formats.md, "Ballot file".
 
 Pure code: standard library and :mod:`survey.tally` only.
 """
@@ -17,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from survey.tally import approval as ap
 from survey.tally import no_confidence as nc
 from survey.tally.confidence import (
     Denominator,
@@ -26,8 +34,20 @@ from survey.tally.confidence import (
     SubjectCounts,
     tally_round,
 )
-from survey.tally.files import FORMAT, VERSION, RecountError, header_count, json_line, read_file
-from survey.tally.files import quorum_met as quorum_met  # re-exported: callers import it from here
+from survey.tally.files import (
+    FORMAT,
+    WHOLE_BALLOTS,
+    RecountError,
+    header_counts,
+    json_line,
+    read_file,
+    read_sources,
+    recount_round,
+)
+
+# re-exported: callers import them from here
+from survey.tally.files import BallotSources as BallotSources
+from survey.tally.files import quorum_met as quorum_met
 from survey.tally.recount_kinds import (
     NO_CONFIDENCE_LEVELS,
     NominationFile,
@@ -39,10 +59,11 @@ from survey.tally.recount_kinds import (
     recount_nomination,
 )
 
-KINDS = ("confidence", "no_confidence", "nomination")
+KINDS = ("confidence", "no_confidence", "nomination", "approval", "collective_vote")
 LEVELS = tuple(level.value for level in Level)
 #: The levels a ballot file of each kind with subjects must list, in ballot order.
-KIND_LEVELS = {"confidence": LEVELS, "no_confidence": NO_CONFIDENCE_LEVELS}
+KIND_LEVELS = {"confidence": LEVELS, "no_confidence": NO_CONFIDENCE_LEVELS,
+               "approval": ap.LEVELS, "collective_vote": ap.LEVELS}
 
 @dataclass(frozen=True)
 class SubjectEntry:
@@ -52,22 +73,6 @@ class SubjectEntry:
     name: str
     position: str = ""
     unit: str = ""
-
-
-@dataclass(frozen=True)
-class BallotSources:
-    """How many ballots collected came from phones and from paper (see docs/paper-ballots.md).
-
-    Counts only: no stored ballot says where it came from.
-    """
-
-    phone: int
-    paper: int = 0
-    #: Paper ballots counted as wholly invalid (they are among ``paper``).
-    paper_invalid: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {"phone": self.phone, "paper": self.paper, "paper_invalid": self.paper_invalid}
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,7 @@ def encode(
     levels: Sequence[str] = LEVELS,
     sources: BallotSources | None = None,
 ) -> bytes:
-    """The ballot file's bytes: a header line, then one line per ballot, in the order given.
+    """A version 1 file's bytes: a header line, then one line per ballot, in the order given.
 
     The caller decides the order of ``ballots`` (it must not follow the order of casting) and
     must pass only values that do not change after the close, so that the same round always
@@ -147,7 +152,7 @@ def encode_lines(
     """
     header = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": WHOLE_BALLOTS,
         "kind": kind,
         "round": dict(round_info),
         "summoned": summoned,
@@ -177,24 +182,14 @@ def encode_lines(
         raise ValueError("the header's count of ballots is wrong")
 
 
-def decode(data: bytes) -> BallotFile | NominationFile:
-    """Read a ballot file of any kind, checking every line.
+def read_lines_header(
+    header: Mapping[str, Any], kind: str
+) -> tuple[tuple[str, ...], Denominator, dict[str, Any], tuple[SubjectEntry, ...]]:
+    """The levels, denominator, round and subjects of a file of ``kind`` (a kind of one level
+    per line), checked.
 
-    :raises RecountError: if the file is not a well-formed ballot file.
+    :raises RecountError: naming the first header field that is wrong.
     """
-    header, rows = read_file(data)
-    kind = header.get("kind")
-    if kind not in KINDS:
-        raise RecountError("bad_kind", "unknown kind of round", kind=kind)
-    counts = {
-        "min_ballots": header_count(header.get("min_ballots"), "min_ballots"),
-        "issued": header_count(header.get("issued"), "issued"),
-        "collected": header_count(header.get("collected"), "collected"),
-        "summoned": header_count(header.get("summoned"), "summoned", optional=True),
-        "present": header_count(header.get("present"), "present", optional=True),
-    }
-    if kind == "nomination":
-        return decode_nomination(header, rows, counts)
     levels = KIND_LEVELS[kind]
     if header.get("levels") != list(levels):
         raise RecountError("bad_header", "header field 'levels' is wrong", field="levels")
@@ -223,6 +218,22 @@ def decode(data: bytes) -> BallotFile | NominationFile:
         subjects.append(
             SubjectEntry(number, item["name"], item.get("position", ""), item.get("unit", ""))
         )
+    return levels, denominator, round_info, tuple(subjects)
+
+
+def decode(data: bytes) -> BallotFile | NominationFile:
+    """Read a version 1 ballot file of any kind but appraisal, checking every line.
+
+    :raises RecountError: if the file is not a well-formed version 1 ballot file.
+    """
+    header, rows = read_file(data, WHOLE_BALLOTS)
+    kind = header.get("kind")
+    if kind not in KINDS:
+        raise RecountError("bad_kind", "unknown kind of round", kind=kind)
+    counts = header_counts(header)
+    if kind == "nomination":
+        return decode_nomination(header, rows, counts)
+    levels, denominator, round_info, subjects = read_lines_header(header, kind)
     min_ballots, issued, collected = counts["min_ballots"], counts["issued"], counts["collected"]
     assert min_ballots is not None and issued is not None and collected is not None
 
@@ -249,7 +260,7 @@ def decode(data: bytes) -> BallotFile | NominationFile:
             found=len(ballots),
             expected=collected,
         )
-    sources = _sources(header.get("sources"), collected)
+    sources = read_sources(header.get("sources"), collected)
     return BallotFile(
         round=round_info,
         kind=kind,
@@ -259,26 +270,11 @@ def decode(data: bytes) -> BallotFile | NominationFile:
         collected=collected,
         denominator=denominator,
         min_ballots=min_ballots,
-        subjects=tuple(subjects),
+        subjects=subjects,
         ballots=tuple(ballots),
         sources=sources,
         levels=levels,
     )
-
-
-def _sources(value: Any, collected: int) -> BallotSources | None:
-    """The optional ``sources`` header field, checked against the ballots collected."""
-    if value is None:
-        return None
-    if not isinstance(value, dict) or set(value) != {"phone", "paper", "paper_invalid"}:
-        raise RecountError("bad_header", "header field 'sources' is wrong", field="sources")
-    phone, paper, invalid = (
-        header_count(value[key], "sources") for key in ("phone", "paper", "paper_invalid")
-    )
-    assert phone is not None and paper is not None and invalid is not None
-    if phone + paper != collected or invalid > paper:
-        raise RecountError("bad_header", "header field 'sources' is wrong", field="sources")
-    return BallotSources(phone, paper, invalid)
 
 
 def subject_counts(ballots: Iterable[Sequence[str | None]], width: int) -> list[SubjectCounts]:
@@ -318,11 +314,13 @@ def tally_document(
     subjects: Sequence[SubjectEntry],
     result: RoundResult,
     sources: BallotSources | None = None,
+    invalid_ballots: int | None = None,
 ) -> dict[str, Any]:
     """The tally as the JSON object of ``survey tally --format json`` (docs/formats.md).
 
     ``round_info`` is the ``round`` object (id, title, body, kind, status, place, date);
-    ``sources`` says where the ballots came from (``None``: all from phones).
+    ``sources`` says where the ballots came from (``None``: all from phones);
+    ``invalid_ballots`` how many had no line marked (shown only with the other figures).
     """
     figures = result.figures
     items = []
@@ -355,31 +353,20 @@ def tally_document(
         data[key] = value
         if key == "collected":  # where the ballots came from (all from phones unless said)
             data["sources"] = (sources or BallotSources(figures.collected)).as_dict()
+            data["invalid_ballots"] = None if result.suppressed else invalid_ballots
     data["subjects"] = items
     return data
 
 
 def recount_document(ballot_file: BallotFile | NominationFile) -> dict[str, Any]:
-    """The recount as the same JSON object as ``survey tally --format json`` gives for the
-    round's kind.
-
-    The file does not know whether the round was published since: ``round.status`` is
-    ``"closed"``, the state in which the count was made.
-    """
-    info = ballot_file.round
+    """The recount of a version 1 file as the same JSON object as ``survey tally --format
+    json`` gives for the round's kind (``round.status`` is ``"closed"``)."""
     kind = "nomination" if isinstance(ballot_file, NominationFile) else ballot_file.kind
-    round_info = {
-        "id": info.get("id"),
-        "title": info.get("title"),
-        "body": info.get("body"),
-        "kind": kind,
-        "status": "closed",
-        "place": info.get("place"),
-        "date": info.get("date"),
-    }
+    round_info = recount_round(ballot_file.round, kind)
     if isinstance(ballot_file, NominationFile):
         return nomination_document(round_info, ballot_file.positions,
                                    recount_nomination(ballot_file))
+    blank = blank_ballots(ballot_file.ballots)
     if kind == "no_confidence":
         figures = RoundFigures(summoned=ballot_file.summoned, present=ballot_file.present,
                                issued=ballot_file.issued, collected=len(ballot_file.ballots))
@@ -387,7 +374,7 @@ def recount_document(ballot_file: BallotFile | NominationFile) -> dict[str, Any]
             figures, no_confidence_counts(ballot_file.ballots, len(ballot_file.subjects)),
             min_ballots=ballot_file.min_ballots,
         )
-        return no_confidence_document(round_info, ballot_file.subjects, result)
+        return no_confidence_document(round_info, ballot_file.subjects, result, blank)
     return tally_document(
-        round_info, ballot_file.subjects, recount(ballot_file), ballot_file.sources
+        round_info, ballot_file.subjects, recount(ballot_file), ballot_file.sources, blank
     )

@@ -1,12 +1,13 @@
-"""Ballot files and tally documents of the confidence vote and of nomination rounds.
+"""Ballot files (version 1) and tally documents of the confidence vote and of nomination rounds.
 
 The confidence vote's file is the poll's (:mod:`survey.tally.recount`) with two levels; its
-tally document is built here. A nomination round's file lists positions instead of subjects
-and holds, per ballot, one entry per position: ``null`` for a line over the seats, otherwise
-``[agreed, written]`` (the agreed candidates' 1-based places in the position, ascending, and
-the written-in names, sorted). Writer, reader and the JSON documents of both kinds sit side by
-side here, so that ``survey tally`` and ``survey recount`` give the same object and cannot
-drift apart. See docs/nomination.md.
+tally document is built here. A nomination round's version 1 file lists positions instead of
+subjects and holds, per ballot, one entry per position: ``null`` for a line over the seats,
+otherwise ``[agreed, written]`` (the agreed candidates' 1-based places in the position,
+ascending, and the written-in names, sorted). The app now writes version 2
+(:mod:`survey.tally.nomination_file`); version 1 files are read here. Writer, reader and the
+JSON documents of both kinds sit side by side here, so that ``survey tally`` and ``survey
+recount`` give the same object and cannot drift apart. See docs/nomination.md.
 
 Pure code: standard library and :mod:`survey.tally` only.
 """
@@ -22,7 +23,7 @@ from typing import Any
 from survey.tally import no_confidence as nc
 from survey.tally import nomination as nom
 from survey.tally.confidence import RoundFigures
-from survey.tally.files import FORMAT, VERSION, RecountError, json_line, quorum_met
+from survey.tally.files import FORMAT, WHOLE_BALLOTS, RecountError, json_line, quorum_met
 
 #: The confidence vote's levels, in ballot order, as its ballot file lists them.
 NO_CONFIDENCE_LEVELS = tuple(level.value for level in nc.Level)
@@ -65,14 +66,21 @@ def no_confidence_counts(ballots: Iterable[Sequence[str | None]],
 
 
 def no_confidence_document(round_info: Mapping[str, Any], subjects: Sequence[Any],
-                           result: nc.RoundResult) -> dict[str, Any]:
+                           result: nc.RoundResult,
+                           invalid_ballots: int | None = None) -> dict[str, Any]:
     """The confidence vote's tally as ``survey tally --format json`` prints it.
 
     :param subjects: in ballot order, each with ``order``, ``name``, ``position``, ``unit``.
+    :param invalid_ballots: ballots with no line marked (shown only with the other figures).
     """
-    data = document_head(round_info, result.figures, denominator="collected",
+    head = document_head(round_info, result.figures, denominator="collected",
                          base=result.base, min_ballots=result.min_ballots,
                          suppressed=result.suppressed)
+    data: dict[str, Any] = {}
+    for key, value in head.items():
+        data[key] = value
+        if key == "collected":
+            data["invalid_ballots"] = None if result.suppressed else invalid_ballots
     data["levels"] = list(NO_CONFIDENCE_LEVELS)
     items = []
     for index, subject in enumerate(subjects):
@@ -145,7 +153,7 @@ def encode_nomination(
     positions: Sequence[PositionEntry],
     ballots: Iterable[Sequence[Line | None]],
 ) -> bytes:
-    """The file's bytes: a header line, then one line per ballot in the order given."""
+    """A version 1 file's bytes: a header line, then one line per ballot in the order given."""
     rows = []
     for ballot in ballots:
         if len(ballot) != len(positions):
@@ -155,7 +163,7 @@ def encode_nomination(
         ])
     header = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": WHOLE_BALLOTS,
         "kind": "nomination",
         "round": dict(round_info),
         "summoned": summoned,
@@ -184,7 +192,12 @@ def _bad_positions() -> RecountError:
     return RecountError("bad_header", "header field 'positions' is wrong", field="positions")
 
 
-def _positions(raw: Any) -> tuple[PositionEntry, ...]:
+def read_positions(raw: Any) -> tuple[PositionEntry, ...]:
+    """The ``positions`` of a nomination file's header, checked (keys other than the ones
+    read are left to the caller).
+
+    :raises RecountError: if they are not a list of positions with their candidates.
+    """
     if not isinstance(raw, list) or not raw:
         raise _bad_positions()
     positions, place = [], 0
@@ -246,7 +259,7 @@ def decode_nomination(header: Mapping[str, Any], lines: Sequence[str],
     round_info = header.get("round")
     if not isinstance(round_info, dict):
         raise RecountError("bad_header", "header field 'round' is wrong", field="round")
-    positions = _positions(header.get("positions"))
+    positions = read_positions(header.get("positions"))
     ballots = []
     for number, text in enumerate(lines, start=2):
         try:

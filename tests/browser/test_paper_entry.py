@@ -9,7 +9,7 @@ from survey.auth.models import User
 from survey.ballots.models import Ballot, Mark
 from survey.desk.operations import open_round
 from survey.paper.entry import enter_paper_ballot, read_ballot
-from survey.paper.slots import create_paper_ballots, issue_paper_ballots
+from survey.paper.slots import record_paper_issued
 from tests.browser.conftest import (
     LAPTOP,
     axe_check,
@@ -29,7 +29,7 @@ STORED = {1: "high", 2: "confidence", 3: "low", 7: "low", 8: "low", 9: "confiden
 
 
 def enter_by_keyboard(page, serial: int) -> None:
-    assert focused(page) == "serial:"  # the serial field has the focus, empty
+    assert focused(page) == "number:"  # the counting number's field has the focus, empty
     page.keyboard.type(str(serial))
     page.keyboard.press("Enter")  # to the first line, not a submit
     assert focused(page).startswith("s")
@@ -48,8 +48,8 @@ def test_two_people_enter_a_paper_ballot_with_the_keyboard_alone(
     make_user("kiemphieu1")
     make_user("kiemphieu2")
     round_ = make_round(cards=0, min_ballots=1)
-    serial, other = create_paper_ballots(session, round_, 2)
-    issue_paper_ballots(session, round_, [serial, other])
+    record_paper_issued(session, round_, 2)
+    serial, other = 16, 17  # the numbers written on two ballots out of the box
     open_round(session, round_, NOW)
     session.commit()
     entry = f"{server}/rounds/{round_.id}/paper/entry"
@@ -62,7 +62,7 @@ def test_two_people_enter_a_paper_ballot_with_the_keyboard_alone(
     axe_check(first, "paper-entry")
     enter_by_keyboard(first, serial)
     first.get_by_text(f"Đã nhập phiếu số {serial} (lần 1/2).").wait_for()
-    assert focused(first) == "serial:"  # back to an empty serial field, ready for the next
+    assert focused(first) == "number:"  # back to an empty number field, ready for the next
     screenshot(first, "paper-entry-after-first")
     session.rollback()
     assert session.scalar(select(Ballot.id)) is None  # one entry counts nothing
@@ -84,7 +84,8 @@ def test_two_people_enter_a_paper_ballot_with_the_keyboard_alone(
     users = dict(session.execute(select(User.username, User.id)).all())
     for name, level in (("kiemphieu1", "high"), ("kiemphieu2", "low")):
         reading = read_ballot(round_, False, {s.id: level for s in round_.subjects})
-        enter_paper_ballot(session, round_, serial=other, user_id=users[name], reading=reading)
+        enter_paper_ballot(session, round_, counting_number=other, user_id=users[name],
+                           reading=reading)
     session.commit()
     second.goto(f"{server}/rounds/{round_.id}/paper")
     second.get_by_role("heading", name=f"Phiếu số {other}").wait_for()

@@ -9,12 +9,12 @@ from survey.ballots.models import Mark
 from survey.ballots.operations import issue_cards
 from survey.desk.operations import create_round, open_round
 from survey.kinds.appraisal.models import AppraisalMark, Member
-from survey.kinds.appraisal.paper import create_paper_forms
+from survey.kinds.appraisal.paper import record_paper_voters
 from survey.kinds.appraisal.roster import create_named_cards
 from survey.kinds.nomination.models import WriteIn
 from survey.kinds.nomination.positions import replace_nominations
 from survey.kinds.nomination.sheet import parse_nominations
-from survey.paper.slots import create_paper_ballots, issue_paper_ballots
+from survey.paper.slots import record_paper_issued
 from survey.rounds.operations import record_attendance
 from tests.browser.conftest import LAPTOP, axe_check, focused, no_horizontal_scroll, sign_in
 from tests.conftest import NOW
@@ -38,8 +38,8 @@ def test_nomination_ballot_with_write_ins_by_keyboard(new_page, server, session,
                           body="Ban Chấp hành Đảng bộ thành phố", min_ballots=1)
     replace_nominations(session, round_, parse_nominations(SHEET, "quy-hoach.csv"))
     record_attendance(session, round_, summoned=10, present=10)
-    (serial,) = create_paper_ballots(session, round_, 1)
-    issue_paper_ballots(session, round_, [serial])
+    record_paper_issued(session, round_, 1)
+    serial = 1
     open_round(session, round_, NOW)
     session.commit()
     entry = f"{server}/rounds/{round_.id}/paper/entry"
@@ -48,7 +48,7 @@ def test_nomination_ballot_with_write_ins_by_keyboard(new_page, server, session,
     for page, typed in zip(pages, ("Nguyễn Văn A", "nguyễn văn a"), strict=True):
         page.goto(entry, wait_until="networkidle")
         no_horizontal_scroll(page)
-        assert focused(page) == "serial:"
+        assert focused(page) == "number:"
         page.keyboard.type(str(serial))
         page.keyboard.press("Enter")
         # secretary: agree, blank, x; then two write-in lines: one name, one empty
@@ -82,10 +82,10 @@ def test_appraisal_form_with_scores_by_keyboard(new_page, server, session, make_
     record_attendance(session, round_, summoned=8, present=8)
     session.flush()
     first_member = session.scalar(select(Member).where(Member.order == 1))
-    (serial,) = create_paper_forms(session, round_, [first_member.order])
+    record_paper_voters(session, round_, [first_member.order])  # An votes on paper
     create_named_cards(session, round_)
     issue_cards(session, round_)  # the named cards
-    issue_paper_ballots(session, round_, [serial])  # and the paper form, handed out
+    serial = 1
     open_round(session, round_, NOW)
     session.commit()
     entry = f"{server}/rounds/{round_.id}/paper/entry"
@@ -93,10 +93,10 @@ def test_appraisal_form_with_scores_by_keyboard(new_page, server, session, make_
 
     for page in pages:
         page.goto(entry, wait_until="networkidle")
-        assert focused(page) == "serial:"
+        assert focused(page) == "number:"
         page.keyboard.type(str(serial))
         page.keyboard.press("Enter")
-        page.keyboard.press("0")  # An's own line: not on the form, left blank
+        page.keyboard.press("0")  # An's line: left blank (it is An's own form)
         page.keyboard.press("2")  # Bình: good, then its two scores
         assert focused(page).startswith("g")
         page.keyboard.type("25")

@@ -1,4 +1,5 @@
-"""The appraisal ballot file, pure: writing, reading, refusing, recounting."""
+"""The appraisal ballot file of version 1 (still read), pure: writing, reading, refusing,
+recounting."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The poll's ballot file, pure: writing, reading, refusing each malformed file, recounting,
-and the tally documents of every kind of round with subjects or positions; no app is built."""
+"""The poll's ballot file of version 1 (whole ballots, still read), pure: writing, reading,
+refusing each malformed file, recounting, and the tally documents of every kind of round with
+subjects or positions; no app is built."""
 
 from __future__ import annotations
 
@@ -99,8 +100,8 @@ def test_recount_document_has_the_tally_shape():
     data = decode(confidence_file([["high", None], ["low", "low"]]))
     document = recount_document(data)
     assert list(document) == ["round", "summoned", "present", "absent", "quorum", "issued",
-                              "collected", "sources", "denominator", "denominator_value",
-                              "min_ballots", "suppressed", "subjects"]
+                              "collected", "sources", "invalid_ballots", "denominator",
+                              "denominator_value", "min_ballots", "suppressed", "subjects"]
     # a file that does not say where its ballots came from: all from phones
     assert document["sources"] == {"phone": 2, "paper": 0, "paper_invalid": 0}
     assert document["round"] == {"id": 7, "title": "Thử", "body": "", "kind": "confidence",
@@ -400,6 +401,7 @@ def test_recount_document_of_a_poll_figure_by_figure():
         "round": ROUND,
         "summoned": 10, "present": 9, "absent": 1, "quorum": True, "issued": 9,
         "collected": 4, "sources": {"phone": 3, "paper": 1, "paper_invalid": 1},
+        "invalid_ballots": 1,  # the ballot with no line marked
         "denominator": "collected", "denominator_value": 4, "min_ballots": 1,
         "suppressed": False,
         "subjects": [

@@ -1,5 +1,6 @@
-"""The ballot files and tally documents of the confidence vote and of nomination rounds, pure:
-writing, reading, refusing each malformed file, recounting; no app is built."""
+"""The version 1 ballot files (whole ballots, still read) and the tally documents of the
+confidence vote and of nomination rounds, pure: writing, reading, refusing each malformed file,
+recounting; no app is built."""
 
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ def test_recount_document_of_a_confidence_vote_figure_by_figure():
     assert recount_document(parsed) == {
         "round": _round("no_confidence"),
         "summoned": 5, "present": 4, "absent": 1, "quorum": True, "issued": 4, "collected": 4,
-        "denominator": "collected", "denominator_value": 4, "min_ballots": 1,
+        "invalid_ballots": 0, "denominator": "collected", "denominator_value": 4, "min_ballots": 1,
         "suppressed": False,
         "levels": ["confidence", "no_confidence"],
         "subjects": [

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from survey.ballots.operations import CardCheck, reject
 from survey.documents.frame import Frame
-from survey.documents.pdf import Document
 from survey.errors import InvalidInput
 from survey.i18n import _l
 from survey.kinds.appraisal import ballot, pages, paper, report_pages, roster
@@ -33,11 +32,19 @@ from survey.kinds.appraisal.summary_pdf import summary_pdf
 from survey.kinds.appraisal.views import bp
 from survey.kinds.base import BallotIds, Form, Kind, Label
 from survey.kinds.paper import APPRAISAL as APPRAISAL_FORM
-from survey.kinds.paper import PaperLayout, PaperLevel, Reading, lines_table
+from survey.kinds.paper import (
+    PaperGroup,
+    PaperLayout,
+    PaperLevel,
+    PaperTable,
+    Reading,
+    lines_table,
+)
 from survey.rounds.importing import SubjectRow
 from survey.rounds.models import Round, Subject
-from survey.tally import appraisal_recount
+from survey.tally import appraisal_file, appraisal_recount
 from survey.tally.appraisal import Level
+from survey.tally.files import whole_ballots
 
 LEVEL_LABELS: Mapping[str, Label] = {
     Level.excellent: _l("Hoàn thành xuất sắc nhiệm vụ"),
@@ -63,8 +70,9 @@ class Appraisal(Kind):
     paper = PaperLayout(
         title=_l("PHIẾU ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG"),
         instruction=_l(
-            "Đánh dấu X vào một ô mức xếp loại ở mỗi dòng (để trống nếu không có ý kiến); có thể "
-            "ghi điểm tiêu chí chung (0–30) và điểm kết quả nhiệm vụ (0–70)."
+            "Không tự đánh giá: để trống dòng có tên của chính mình. Ở mỗi dòng khác, đánh dấu X "
+            "vào một ô mức xếp loại (để trống nếu không có ý kiến); có thể ghi điểm tiêu chí "
+            "chung (0–30) và điểm kết quả nhiệm vụ (0–70). Không ghi tên mình lên phiếu."
         ),
         levels=(
             PaperLevel("excellent", _l("Hoàn thành xuất sắc nhiệm vụ"), "1"),
@@ -123,11 +131,10 @@ class Appraisal(Kind):
                     ballot: Mapping[int, Any]) -> ResponseReturnValue:
         return pages.review_page(session, card, code, ballot)
 
-    # -- paper forms: named like the cards, without their member's own line ----------------------
+    # -- paper forms: identical within a group; paper voters recorded by name -------------------
 
-    def paper_lines(self, session: Session, round_: Round, serial: int | None) -> list[Subject]:
-        subjects = paper.form_subjects(session, round_, serial)
-        return list(round_.subjects) if subjects is None else subjects
+    def paper_groups(self, round_: Round) -> list[PaperGroup]:
+        return paper.groups(round_)
 
     def paper_read(self, round_: Round, reading: Reading, printed: Sequence[Subject],
                    write_ins: Mapping[int, Sequence[str]],
@@ -138,17 +145,16 @@ class Appraisal(Kind):
                     reading: Reading) -> None:
         paper.store(session, round_, ballot_id, reading)
 
-    def create_paper_forms(self, session: Session, round_: Round,
-                           orders: Sequence[int]) -> list[int]:
-        return paper.create_paper_forms(session, round_, orders)
+    def record_paper_voters(self, session: Session, round_: Round,
+                            orders: Sequence[int]) -> list[int]:
+        return paper.record_paper_voters(session, round_, orders)
 
-    def paper_holders(self, session: Session, round_id: int,
-                      serials: Sequence[int]) -> dict[int, Any] | None:
-        return paper.holders(session, round_id, serials)
+    def paper_voters(self, session: Session, round_id: int) -> dict[int, Any] | None:
+        return paper.voters(session, round_id)
 
-    def paper_table(self, pdf: Document, round_: Round, subjects: Sequence[Subject]) -> None:
+    def paper_table(self, round_: Round, subjects: Sequence[Subject]) -> PaperTable:
         assert self.paper is not None
-        lines_table(pdf, self.paper, subjects, scores=True)
+        return lines_table(self.paper, subjects, scores=True)
 
     # -- the close -------------------------------------------------------------------------------
 
@@ -193,11 +199,14 @@ class Appraisal(Kind):
         return appraisal_xlsx(*report)
 
     def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
-        """One line per rated line, never a whole form; its minimum is per subject."""
+        """One record per value given, never a whole form or line; its minimum is per
+        subject."""
         yield appraisal_ballot_file(session, round_)
 
     def recount(self, data: bytes) -> dict[str, Any]:
-        return appraisal_recount.recount_document(appraisal_recount.decode(data))
+        if whole_ballots(data):  # version 1: read, never written any more
+            return appraisal_recount.recount_document(appraisal_recount.decode(data))
+        return appraisal_file.recount_document(appraisal_file.decode(data))
 
     def recount_text(self, document: dict[str, Any]) -> str:
         return recount_text(document)

@@ -1,8 +1,10 @@
-"""The ballot file of a closed appraisal round (format: :mod:`survey.tally.appraisal_recount`).
+"""The ballot file of a closed appraisal round (format: :mod:`survey.tally.appraisal_file`).
 
-One line per rated ballot line, never a whole ballot (a named card leaves out its holder's own
-line, so a whole ballot could name its rater), in the order of the lines' own random ids, given
-afresh at the close; no comment; no line of a subject below the minimum of raters. Only values
+One record per value a rater gave (a level, a general score, a tasks score, the total of a line
+that gave both), never a whole form or a whole line: a named card's form leaves out its holder's
+own line, so a whole form could name its rater, and a level written beside its scores could be
+found through scores a superior dictated with it. Written from the tally's own inputs, in the
+format's one order; no comment; no record of a subject below the minimum of raters. Only values
 frozen at the close go in, so the bytes, and the SHA-256 printed in the minutes, never change.
 """
 
@@ -10,36 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.i18n import _
-from survey.kinds.appraisal.models import AppraisalMark
-from survey.kinds.appraisal.results import level_label, rules_of
+from survey.kinds.appraisal.results import level_label, rules_of, subject_inputs
 from survey.kinds.counts import collected, issued
 from survey.kinds.info import file_round_info, subject_entries
 from survey.rounds.models import Round
-from survey.tally.appraisal_recount import RatedLine, encode
+from survey.tally.appraisal_file import encode
 
 
 def appraisal_ballot_file(session: Session, round_: Round) -> bytes:
     """The file's bytes (the caller has checked that the round's results are ready)."""
-    subjects = subject_entries(round_)
-    order = {s.id: s.order for s in round_.subjects}
-    raters = dict.fromkeys(order.values(), 0)
-    keyed: list[tuple[str, RatedLine]] = []
-    rows = session.execute(
-        select(AppraisalMark.id, AppraisalMark.subject_id, AppraisalMark.level,
-               AppraisalMark.score_general, AppraisalMark.score_tasks)
-        .where(AppraisalMark.round_id == round_.id)
-    )
-    for line_id, subject_id, level, general, tasks in rows:
-        n = order[subject_id]
-        raters[n] += 1
-        keyed.append((line_id, (n, level, general, tasks)))
-    shown = {n for n, count in raters.items() if count >= round_.min_raters}
-    # sorted in Python: the database's collation cannot change the order
-    lines = [line for key, line in sorted(keyed) if line[0] in shown]
     return encode(
         round_info=file_round_info(round_),
         summoned=round_.summoned,
@@ -47,9 +31,8 @@ def appraisal_ballot_file(session: Session, round_: Round) -> bytes:
         issued=issued(session, round_.id),
         collected=collected(session, round_.id),
         rules=rules_of(round_),
-        subjects=subjects,
-        raters=[raters[s.order] for s in subjects],
-        lines=lines,
+        subjects=subject_entries(round_),
+        inputs=subject_inputs(session, round_),
     )
 
 

@@ -7,14 +7,16 @@ and cohort notes are the appraisal's.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fpdf.fonts import FontFace
 
 from survey.documents.frame import Frame
 from survey.documents.minutes import minutes_pdf as frame_minutes_pdf
-from survey.documents.pdf import Document, table
+from survey.documents.pdf import Document, fitted_widths, table
 from survey.documents.text import number, printed
 from survey.i18n import _
-from survey.kinds.appraisal.results import AppraisalReport, level_label
+from survey.kinds.appraisal.results import AppraisalLine, AppraisalReport, level_label
 from survey.tally.appraisal import Level
 
 
@@ -33,7 +35,21 @@ def rules_text(report: AppraisalReport) -> list[str]:
     ]
     if report.round.same_unit_only:
         texts.append(_("Mỗi người chỉ đánh giá những người cùng đơn vị."))
+    if report.paper:
+        texts.append(paper_text(report))
     return texts
+
+
+def paper_text(report: AppraisalReport) -> str:
+    """How paper forms differ from the phone's ("" when none was counted)."""
+    if not report.paper:
+        return ""
+    return _(
+        "Trong số phiếu thu về có %(n)d phiếu giấy. Phiếu giấy của mỗi nhóm giống hệt nhau và "
+        "có đủ tên trong nhóm, kể cả người điền phiếu, để không ai biết phiếu nào của ai; người "
+        "điền được hướng dẫn để trống dòng của chính mình, nhưng một dấu ở dòng đó không thể "
+        "phân biệt với các dấu khác nên vẫn được tính. Trên điện thoại, dòng của chính người "
+        "đánh giá không có trên phiếu.", n=report.paper)
 
 
 def quota_texts(report: AppraisalReport) -> list[tuple[bool, str]]:
@@ -101,16 +117,37 @@ def short_labels() -> dict[Level, str]:
     }
 
 
+def figure_widths(pdf: Document, widths: Sequence[float], lines: Sequence[AppraisalLine],
+                  headings: Sequence[str]) -> list[float]:
+    """``widths`` with the figure columns (order, raters, each level's count and share, mean
+    and median) as wide as their content on one line; the name column takes the rest."""
+    rated = [line.rating for line in lines if not line.rating.suppressed]
+    columns: dict[int, list[str]] = {0: [str(line.subject.order) for line in lines],
+                                     2: [str(r.raters) for r in rated]}
+    for index, level in enumerate(Level, start=3):
+        columns[index] = [f"{r.counts[level.value]}\n{number(r.percent[level.value])}%"
+                          for r in rated if r.counts is not None and r.percent is not None]
+    mean = 3 + len(Level)
+    columns[mean] = [number(r.total.mean) for r in rated
+                     if r.total is not None and r.total.mean is not None]
+    columns[mean + 1] = [number(r.total.median) for r in rated
+                         if r.total is not None and r.total.median is not None]
+    return fitted_widths(pdf, widths, columns, {i: headings[i] for i in columns},
+                         size=8.0, heading_size=7.5, padding=0.8)
+
+
 def _table(pdf: Document, report: AppraisalReport) -> None:
     bold = FontFace(emphasis="BOLD")
     short = short_labels()
-    widths = (8, 36, 12, 13, 13, 13, 13, 13, 14, 16, 14)
+    headings = (_("STT"), _("Họ và tên, chức vụ, đơn vị"), _("Số người đánh giá"),
+                *(short[level] for level in Level),
+                _("Tổng điểm TB"), _("Tổng điểm trung vị"), _("Mức đa số"),
+                _("Mức theo trung vị"))
+    widths = figure_widths(pdf, (8, 36, 12, 13, 13, 13, 13, 13, 14, 16, 14), report.lines,
+                           headings)
     with table(pdf, widths, size=8.0, heading_size=7.5, padding=(0.8, 0.8)) as made:
         row = made.row()
-        for text in (_("STT"), _("Họ và tên, chức vụ, đơn vị"), _("Số người đánh giá"),
-                     *(short[level] for level in Level),
-                     _("Tổng điểm TB"), _("Tổng điểm trung vị"), _("Mức đa số"),
-                     _("Mức theo trung vị")):
+        for text in headings:
             row.cell(text)
         for line in report.lines:
             s, r = line.subject, line.rating
@@ -136,4 +173,4 @@ def _table(pdf: Document, report: AppraisalReport) -> None:
     pdf.font()
 
 
-__all__ = ["level_label", "minutes_pdf"]
+__all__ = ["figure_widths", "level_label", "minutes_pdf"]

@@ -1,12 +1,16 @@
-"""Paper appraisal forms: named like the cards, printed without the member's own line.
+"""Paper appraisal forms: identical within a group, so that no form says whose it is.
 
-An appraisal card belongs to a roster member so that their own line is left out; a paper form
-does the same. It is a paper slot (``cards`` row with ``medium="paper"``, no code) tied to the
-member, so a member has a card or a paper form, never both (:func:`create_named_cards` skips
-members who have either). Its serial is that slot; the form lists the member's ballot lines
-(:func:`survey.kinds.appraisal.ballot.ballot_subjects`). An agreed entry is stored by
-:func:`survey.kinds.appraisal.ballot.store_appraisal`, like a phone appraisal; comments are not
-entered from paper.
+A group is the round, or one unit when members rate their own unit only; its form lists every
+subject of the group, its holder's own line included (:func:`groups`). The form asks the rater
+to leave their own line blank; a mark there cannot be told from any other (the form is
+nobody's in particular), so it is entered and counted like any other. That is the difference
+from a phone ballot, which leaves the holder's own line out; the round's documents state it.
+
+Who votes on paper is recorded by name, so that they get no card: a ``cards`` row with
+``medium="paper"``, no code, issued, tied to the member (:func:`record_paper_voters`). A member
+has a card or a paper form, never both (:func:`create_named_cards` skips members who have
+either). An agreed entry is stored by :func:`survey.kinds.appraisal.ballot.store_appraisal`,
+like a phone appraisal; comments are not entered from paper.
 """
 
 from __future__ import annotations
@@ -21,34 +25,37 @@ from survey.ballots.models import Card
 from survey.ballots.operations import MAX_CARDS
 from survey.errors import InvalidInput, RoundStateError
 from survey.i18n import _l
-from survey.kinds.appraisal.ballot import (
-    LEVELS,
-    SKIP,
-    Line,
-    ballot_subjects,
-    read_lines,
-    store_appraisal,
-)
+from survey.kinds.appraisal.ballot import LEVELS, SKIP, Line, read_lines, store_appraisal
 from survey.kinds.appraisal.models import Member
 from survey.kinds.appraisal.roster import require_appraisal
-from survey.kinds.paper import Reading
+from survey.kinds.paper import PaperGroup, Reading
 from survey.rounds.models import Round, RoundState, Subject
 
 PAPER = "paper"
 
 
-def create_paper_forms(session: Session, round_: Round, orders: Iterable[int]) -> list[int]:
-    """One paper form for each roster member numbered ``orders`` (their STT on the roster).
+def groups(round_: Round) -> list[PaperGroup]:
+    """The round's paper forms: one listing every subject, or with "same unit only" one per
+    unit (in the order units first appear in the list), listing that unit's subjects."""
+    subjects = list(round_.subjects)
+    if not round_.same_unit_only:
+        return [PaperGroup("", tuple(subjects))]
+    units = list(dict.fromkeys(s.unit for s in subjects))
+    return [PaperGroup(unit, tuple(s for s in subjects if s.unit == unit)) for unit in units]
 
-    :returns: the new serials, in roster order.
-    A member whose card or form was voided (lost) may be given a new paper form.
 
+def record_paper_voters(session: Session, round_: Round, orders: Iterable[int]) -> list[int]:
+    """Record that the roster members numbered ``orders`` (their STT) vote on paper: each
+    gets their group's form, handed out, and no card.
+
+    :returns: the records' numbers (after the cards'), in roster order. A member whose card or
+        record was voided (lost) may be recorded again.
     :raises InvalidInput: if a number is not on the roster, or that member already has a card
-        or a paper form not voided; nothing is made then.
+        or a record not voided; nothing is written then.
     """
     require_appraisal(round_)
     if round_.state not in (RoundState.draft, RoundState.open):
-        raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể in thêm phiếu giấy."))
+        raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể ghi thêm phiếu giấy."))
     wanted = sorted(set(orders))
     if not 1 <= len(wanted) <= MAX_CARDS:
         raise InvalidInput(_l("Số phiếu giấy phải từ 1 đến %(max)d.", max=MAX_CARDS))
@@ -72,26 +79,14 @@ def create_paper_forms(session: Session, round_: Round, orders: Iterable[int]) -
                orders=", ".join(map(str, having)))
         )
     last = session.scalar(select(func.max(Card.serial)).where(Card.round_id == round_.id)) or 0
-    serials = list(range(last + 1, last + len(members) + 1))
+    numbers = list(range(last + 1, last + len(members) + 1))
     session.execute(
         insert(Card),
-        [{"round_id": round_.id, "serial": serial, "code_hash": None, "medium": PAPER,
-          "member_id": member.id}
-         for serial, member in zip(serials, members, strict=True)],
+        [{"round_id": round_.id, "serial": number, "code_hash": None, "medium": PAPER,
+          "member_id": member.id, "issued": True}
+         for number, member in zip(numbers, members, strict=True)],
     )
-    return serials
-
-
-def form_subjects(session: Session, round_: Round, serial: int | None) -> list[Subject] | None:
-    """The lines printed on the paper form ``serial``: its member's ballot; ``None`` if the
-    serial is not a named slot (the entry then refuses it for what it is)."""
-    if serial is None:
-        return None
-    member = session.scalar(
-        select(Member).join(Card, Card.member_id == Member.id)
-        .where(Card.round_id == round_.id, Card.serial == serial)
-    )
-    return None if member is None else ballot_subjects(round_, member)
+    return numbers
 
 
 def read(subjects: Sequence[Subject], reading: Reading,
@@ -129,11 +124,11 @@ def store(session: Session, round_: Round, ballot_id: str, reading: Reading) -> 
     store_appraisal(session, round_.id, lines)
 
 
-def holders(session: Session, round_id: int, serials: Iterable[int]) -> dict[int, Member]:
-    """The member each paper form ``serials`` is for."""
+def voters(session: Session, round_id: int) -> dict[int, Member]:
+    """The members recorded as voting on paper (voided records left out), by record number."""
     rows = session.execute(
         select(Card.serial, Member)
         .join(Member, Member.id == Card.member_id)
-        .where(Card.round_id == round_id, Card.serial.in_(list(serials)))
+        .where(Card.round_id == round_id, Card.medium == PAPER, Card.voided.is_(False))
     )
-    return {serial: member for serial, member in rows}
+    return {number: member for number, member in rows}

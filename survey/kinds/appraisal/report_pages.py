@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 
 from survey.documents.frame import Frame
 from survey.documents.text import number
-from survey.kinds.appraisal.minutes import cohort_text, quota_texts, rules_text, short_labels
+from survey.kinds.appraisal.minutes import (
+    cohort_text,
+    paper_text,
+    quota_texts,
+    rules_text,
+    short_labels,
+)
 from survey.kinds.appraisal.results import AppraisalReport, build_appraisal
 from survey.kinds.appraisal.summary import (
     ORDER_LABELS,
@@ -58,6 +64,7 @@ def summary_context(report: AppraisalReport, frame: Frame,
         "short": short_labels(),
         "number": number,
         "cohort": cohort_text(report),
+        "paper_note": paper_text(report),
         "quota_rows": quota_rows(report),
         "method": method_lines(report),
         "legend": legend(),

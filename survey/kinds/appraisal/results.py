@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from survey.documents.csv import csv_text
 from survey.i18n import _
 from survey.kinds.appraisal.models import AppraisalMark, Comment
-from survey.kinds.counts import collected, issued
+from survey.kinds.counts import ballot_sources, collected, issued
 from survey.kinds.info import round_info, subject_entries
 from survey.rounds.models import Round, Subject
 from survey.tally.appraisal import (
@@ -27,7 +27,7 @@ from survey.tally.appraisal import (
     SubjectRating,
     tally_appraisal,
 )
-from survey.tally.appraisal_recount import Rules, tally_document
+from survey.tally.appraisal_file import Rules, tally_document
 
 
 def level_label(level: Level | str) -> str:
@@ -114,6 +114,8 @@ class AppraisalReport:
     collected: int
     result: AppraisalResult
     lines: tuple[AppraisalLine, ...]
+    #: Of the forms collected, those on paper (identical forms that list their holder's line).
+    paper: int = 0
 
 
 def build_appraisal(session: Session, round_: Round) -> AppraisalReport:
@@ -128,6 +130,7 @@ def build_appraisal(session: Session, round_: Round) -> AppraisalReport:
             AppraisalLine(subject, rating, tuple(comments.get(subject.id, ())))
             for subject, rating in zip(round_.subjects, result.subjects, strict=True)
         ),
+        paper=ballot_sources(session, round_).paper,
     )
 
 
@@ -142,7 +145,7 @@ def rules_of(round_: Round) -> Rules:
 def appraisal_json(report: AppraisalReport) -> dict[str, Any]:
     """The tally of an appraisal round as plain JSON types (docs/appraisal.md).
 
-    Built by :func:`survey.tally.appraisal_recount.tally_document`, as ``survey recount``
+    Built by :func:`survey.tally.appraisal_file.tally_document`, as ``survey recount``
     builds its own from the ballot file.
     """
     round_ = report.round

@@ -161,7 +161,8 @@ def holders(session: Session, round_id: int, serials: Iterable[int]) -> dict[int
 
 
 def turnout_by_unit(session: Session, round_id: int) -> list[tuple[str, int, int]]:
-    """``(unit, used, issued)`` of the named cards, per unit: counts only, never names."""
+    """``(unit, used, issued)`` of the named cards, per unit: counts only, never names. Paper
+    forms are not cards: nobody knows whose form was counted."""
     rows = session.execute(
         select(
             Member.unit,
@@ -170,7 +171,8 @@ def turnout_by_unit(session: Session, round_id: int) -> list[tuple[str, int, int
             func.count(),
         )
         .join(Card, Card.member_id == Member.id)
-        .where(Member.round_id == round_id, Card.issued.is_(True), Card.voided.is_(False))
+        .where(Member.round_id == round_id, Card.issued.is_(True), Card.voided.is_(False),
+               Card.medium == "phone")
         .group_by(Member.unit)
     )
     return [(unit, used, issued) for unit, _first, used, issued in

@@ -14,7 +14,12 @@ from survey.documents.minutes import method_section, summary_document
 from survey.documents.pdf import BAND_FILL, Document, table
 from survey.documents.text import number, printed
 from survey.i18n import _
-from survey.kinds.appraisal.minutes import cohort_text, short_labels
+from survey.kinds.appraisal.minutes import (
+    cohort_text,
+    figure_widths,
+    paper_text,
+    short_labels,
+)
 from survey.kinds.appraisal.results import AppraisalLine, AppraisalReport, level_label
 from survey.kinds.appraisal.summary import (
     FILLS,
@@ -45,6 +50,8 @@ def summary_pdf(frame: Frame, report: AppraisalReport,
         summoned=round_.summoned if round_.summoned is not None else "—",
         present=round_.present if round_.present is not None else "—",
         issued=report.issued, collected=report.collected))])
+    if report.paper:
+        pdf.paragraph([("", paper_text(report))])
     pdf.paragraph([("", _(
         "%(shown)d người có kết quả; %(hidden)d người được ít hơn %(min)d người đánh giá nên "
         "không ghi số liệu.", shown=result.shown, hidden=result.suppressed,
@@ -73,7 +80,7 @@ def summary_pdf(frame: Frame, report: AppraisalReport,
             draw_bar(pdf, name, segments(line), FILLS)
 
     method_section(pdf, _("V. PHƯƠNG PHÁP TÍNH"), method_lines(report), frame)
-    return bytes(pdf.output())
+    return pdf.finished()
 
 
 def _quota_table(pdf: Document, report: AppraisalReport) -> None:
@@ -105,12 +112,13 @@ def _quota_table(pdf: Document, report: AppraisalReport) -> None:
 def _table(pdf: Document, lines: list[AppraisalLine]) -> None:
     bold = FontFace(emphasis="BOLD")
     short = short_labels()
-    widths = (8, 36, 12, 15, 15, 15, 15, 13, 13, 23)
+    headings = (_("STT"), _("Họ và tên, chức vụ, đơn vị"), _("Số người đánh giá"),
+                *(short[level] for level in Level),
+                _("Tổng điểm TB"), _("Tổng điểm trung vị"), _("Mức đa số"))
+    widths = figure_widths(pdf, (8, 36, 12, 15, 15, 15, 15, 13, 13, 23), lines, headings)
     with table(pdf, widths, size=8.0, heading_size=7.5, padding=(0.8, 0.8)) as made:
         row = made.row()
-        for text in (_("STT"), _("Họ và tên, chức vụ, đơn vị"), _("Số người đánh giá"),
-                     *(short[level] for level in Level),
-                     _("Tổng điểm TB"), _("Tổng điểm trung vị"), _("Mức đa số")):
+        for text in headings:
             row.cell(text)
         for line in lines:
             s, r = line.subject, line.rating

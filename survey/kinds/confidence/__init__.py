@@ -27,12 +27,13 @@ from survey.kinds.confidence.report import (
 )
 from survey.kinds.confidence.result import confidence_result
 from survey.kinds.confidence.sheet import poll_workbook
-from survey.kinds.counts import ballot_sources
+from survey.kinds.counts import ballot_sources, blank_ballots
 from survey.kinds.lines import LinesKind
 from survey.kinds.paper import PaperLayout, paper_levels
 from survey.rounds.models import Round
 from survey.security import audit
 from survey.tally.confidence import Level
+from survey.tally.procedure import Shares, unique_shares
 
 
 def poll_context(report: RoundReport, order: str) -> dict[str, Any]:
@@ -70,7 +71,7 @@ class Confidence(LinesKind):
 
     def tally_json(self, session: Session, round_: Round) -> dict[str, Any]:
         return result_json(round_, confidence_result(session, round_),
-                           ballot_sources(session, round_))
+                           ballot_sources(session, round_), blank_ballots(session, round_.id))
 
     def tally_csv(self, session: Session, round_: Round) -> str:
         return result_csv(round_, confidence_result(session, round_))
@@ -102,6 +103,17 @@ class Confidence(LinesKind):
 
     def recount_text(self, document: dict[str, Any]) -> str:
         return recount_text(document)
+
+    def shares_by_name(self, session: Session, round_: Round) -> dict[str, Shares]:
+        """The three levels' shares of each official (none when figures are withheld)."""
+        result = confidence_result(session, round_)
+        if result.suppressed:
+            return {}
+        return unique_shares(
+            (subject.name, tuple((str(LEVEL_LABELS[level]), line.percent[level.value])
+                                 for level in Level))
+            for subject, line in zip(round_.subjects, result.subjects, strict=True)
+        )
 
 
 CONFIDENCE = Confidence()

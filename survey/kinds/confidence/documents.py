@@ -13,14 +13,14 @@ from survey.documents.minutes import (
     Section,
     document,
     draw_heading,
-    fingerprints,
     issued_and_collected,
     method_section,
     minutes_pdf,
     situation,
+    summary_close,
     summary_document,
 )
-from survey.documents.pdf import BAND_FILL, Document, table
+from survey.documents.pdf import BAND_FILL, Document, fitted_widths, table
 from survey.documents.text import count_text, number, printed, signed
 from survey.i18n import _
 from survey.kinds.confidence import charts
@@ -67,7 +67,7 @@ def _results_table(pdf: Document, report: RoundReport, lines: Sequence[Line], *,
     bold = FontFace(emphasis="BOLD")
     small = FontFace(size_pt=8.0)
     levels = report.levels
-    widths = (10, 50, 12, 13, 13, 13, 13, 13, 13, 15)
+    widths = _widths(pdf, report, lines)
     top_borders = CellBordersLayout.LEFT | CellBordersLayout.RIGHT | CellBordersLayout.TOP
     mid_borders = CellBordersLayout.LEFT | CellBordersLayout.RIGHT
     end_borders = CellBordersLayout.LEFT | CellBordersLayout.RIGHT | CellBordersLayout.BOTTOM
@@ -108,6 +108,23 @@ def _results_table(pdf: Document, report: RoundReport, lines: Sequence[Line], *,
                 row = made.row()
                 row.cell(text, align="LEFT", style=small.replace(fill_color=fill),
                          border=end_borders if last else mid_borders)
+
+
+def _widths(pdf: Document, report: RoundReport, lines: Sequence[Line]) -> list[float]:
+    """The table's columns as wide as their figures (a "100,00" never breaks), and the name
+    column the rest of the line."""
+    columns: dict[int, list[str]] = {0: [str(line.order) for line in lines]}
+    columns[2] = [str(line.result.valid) for line in lines if line.result is not None]
+    for index, level in enumerate(report.levels):
+        columns[3 + 2 * index] = [str(line.count(level)) for line in lines]
+        columns[4 + 2 * index] = [number(line.percent(level)) for line in lines]
+    columns[3 + 2 * len(report.levels)] = [
+        str(line.result.invalid) for line in lines if line.result is not None]
+    headings = {0: _("STT"), 2: _("Phiếu hợp lệ"), 3 + 2 * len(report.levels): _("Không hợp lệ")}
+    for index in range(len(report.levels)):
+        headings[3 + 2 * index] = _("Số phiếu")
+        headings[4 + 2 * index] = _("Tỷ lệ") + " %"
+    return fitted_widths(pdf, [10, 50] + [13] * (2 + 2 * len(report.levels)), columns, headings)
 
 
 def _earlier_text(line: Line) -> str:
@@ -179,7 +196,7 @@ def lines_summary_pdf(report: RoundReport, title: str, results: Section,
         results(pdf)
     method_section(pdf, _("%(n)s. PHƯƠNG PHÁP TÍNH", n="III" if report.suppressed else "V"),
                    method_lines, report)
-    return bytes(pdf.output())
+    return pdf.finished()
 
 
 def _chart(pdf: Document, line: Line, base: int) -> None:
@@ -196,7 +213,7 @@ def summary_pdf(report: RoundReport, order: Order | str = Order.ballot) -> bytes
     order = Order(order)
     pdf = document(report, _("Báo cáo kết quả – %(title)s"),
                    _("Báo cáo kết quả lấy phiếu tín nhiệm"))
-    draw_heading(pdf, report)
+    draw_heading(pdf, report, report.report_number_text())
     pdf.title_block(_("BÁO CÁO KẾT QUẢ LẤY PHIẾU TÍN NHIỆM"), printed(report.title))
     situation(pdf, report)
     if report.suppressed:
@@ -221,8 +238,8 @@ def summary_pdf(report: RoundReport, order: Order | str = Order.ballot) -> bytes
         pdf.bullet([("", _(
             "“Lần trước” là kết quả của cùng người đó (cùng họ tên) trong đợt lấy phiếu gần "
             "nhất trước đây của cùng cơ quan; thay đổi tính bằng điểm phần trăm."))])
-    fingerprints(pdf, report)
-    return bytes(pdf.output())
+    summary_close(pdf, report)
+    return pdf.finished()
 
 
 def _bands_section(pdf: Document, report: RoundReport) -> None:

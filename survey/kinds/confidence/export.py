@@ -14,13 +14,15 @@ from survey.tally.recount import BallotSources, tally_document
 
 
 def result_json(
-    round_: Round, result: RoundResult, sources: BallotSources | None = None
+    round_: Round, result: RoundResult, sources: BallotSources | None = None,
+    invalid_ballots: int | None = None,
 ) -> dict[str, Any]:
     """The round's tally as plain JSON types; percentages are strings with 2 decimals.
 
     Built by :func:`survey.tally.recount.tally_document`, as ``survey recount`` builds its own.
     """
-    return tally_document(round_info(round_), subject_entries(round_), result, sources)
+    return tally_document(round_info(round_), subject_entries(round_), result, sources,
+                          invalid_ballots)
 
 
 def result_csv(round_: Round, result: RoundResult) -> str:

@@ -13,6 +13,7 @@ from survey.documents.text import number
 from survey.i18n import _l
 from survey.kinds.confidence import poll_context
 from survey.kinds.confidence.report import RoundReport, build_report
+from survey.kinds.counts import blank_ballots
 from survey.kinds.lines import LinesKind
 from survey.kinds.no_confidence import summary
 from survey.kinds.no_confidence.derive import KIND, bp
@@ -53,7 +54,8 @@ class NoConfidence(LinesKind):
 
 
     def tally_json(self, session: Session, round_: Round) -> dict[str, Any]:
-        return no_confidence_json(round_, no_confidence_result(session, round_))
+        return no_confidence_json(round_, no_confidence_result(session, round_),
+                                  blank_ballots(session, round_.id))
 
     def tally_csv(self, session: Session, round_: Round) -> str:
         return no_confidence_csv(self.tally_json(session, round_))

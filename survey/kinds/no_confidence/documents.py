@@ -37,7 +37,7 @@ def _table(pdf: Document, lines: Sequence[ks.VoteLine]) -> None:
             str(line.count("no_confidence")), number(line.percent("no_confidence")),
             str(line.result.invalid), str(DISMISSAL) if line.dismissal else "",
         ], line.dismissal))
-    ruled_table(pdf, WIDTHS, heading, rows)
+    ruled_table(pdf, WIDTHS, heading, rows, figures=(0, 2, 3, 4, 5, 6, 7))
     pdf.ln(1.5)
 
 

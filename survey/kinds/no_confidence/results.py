@@ -38,8 +38,10 @@ def no_confidence_result(session: Session, round_: Round) -> nc.RoundResult:
     )
 
 
-def no_confidence_json(round_: Round, result: nc.RoundResult) -> dict[str, Any]:
-    return rk.no_confidence_document(round_info(round_), subject_entries(round_), result)
+def no_confidence_json(round_: Round, result: nc.RoundResult,
+                       invalid_ballots: int | None = None) -> dict[str, Any]:
+    return rk.no_confidence_document(round_info(round_), subject_entries(round_), result,
+                                     invalid_ballots)
 
 
 def no_confidence_csv(data: dict[str, Any]) -> str:

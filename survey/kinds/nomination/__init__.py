@@ -14,10 +14,8 @@ from sqlalchemy.orm import Session
 from survey.ballots.forms import CardOnPage
 from survey.ballots.operations import CardCheck, reject
 from survey.documents.frame import Frame
-from survey.documents.pdf import Document
 from survey.documents.text import number
 from survey.i18n import _l
-from survey.kinds.ballot_file import ballot_ids
 from survey.kinds.base import BallotIds, ListImport
 from survey.kinds.confidence import poll_context
 from survey.kinds.confidence.report import RoundReport, build_report
@@ -29,7 +27,7 @@ from survey.kinds.nomination.documents import (
     nomination_workbook,
 )
 from survey.kinds.nomination.file import nomination_ballot_file
-from survey.kinds.nomination.models import InvalidLine, WriteIn
+from survey.kinds.nomination.models import InvalidLine, WriteIn, positions_of
 from survey.kinds.nomination.results import (
     nomination_csv,
     nomination_json,
@@ -39,10 +37,15 @@ from survey.kinds.nomination.results import (
 from survey.kinds.nomination.sheet import parse_nominations
 from survey.kinds.nomination.views import bp
 from survey.kinds.paper import NOMINATION as NOMINATION_FORM
-from survey.kinds.paper import PaperLayout, PaperLevel, Reading
+from survey.kinds.paper import PaperLayout, PaperLevel, PaperTable, Reading
 from survey.rounds.models import Round, Subject
 from survey.security.audit import head as audit_head
 from survey.tally.confidence import Denominator
+from survey.tally.files import whole_ballots
+from survey.tally.nomination_file import decode, recount_document
+from survey.tally.procedure import Nominee, Post, Shares, Standing, unique_shares
+from survey.tally.recount import decode as decode_v1
+from survey.tally.recount import recount_document as recount_v1
 
 LEVEL_LABELS = {ballot.AGREE: _l("Đồng ý"), ballot.DISAGREE: _l("Không đồng ý")}
 
@@ -143,9 +146,9 @@ class Nomination(LinesKind):
                     reading: Reading) -> None:
         paper.store(session, round_, ballot_id, reading)
 
-    def paper_table(self, pdf: Document, round_: Round, subjects: Sequence[Subject]) -> None:
+    def paper_table(self, round_: Round, subjects: Sequence[Subject]) -> PaperTable:
         assert self.paper is not None
-        paper.nomination_tables(pdf, round_, self.paper)
+        return paper.nomination_table(round_, self.paper, subjects)
 
     def paper_differences(self, round_: Round, readings: Sequence[Reading],
                           whole: str) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -186,10 +189,45 @@ class Nomination(LinesKind):
         return nomination_workbook(report)
 
     def ballot_lines(self, session: Session, round_: Round) -> Iterator[bytes]:
-        yield nomination_ballot_file(session, round_, ballot_ids(session, round_))
+        yield nomination_ballot_file(session, round_)
+
+    def recount(self, data: bytes) -> dict[str, Any]:
+        if whole_ballots(data):  # version 1: read, never written any more
+            return recount_v1(decode_v1(data))
+        return recount_document(decode(data))
 
     def recount_text(self, document: dict[str, Any]) -> str:
         return recount_text(document)
+
+    # -- a step of a procedure -------------------------------------------------------------------
+
+    def nominees(self, round_: Round) -> list[Nominee]:
+        titles = {p.id: p.title for p in positions_of(round_)}
+        return [Nominee(titles[s.position_id], s.name, s.position) for s in round_.subjects
+                if s.position_id in titles]
+
+    def set_nominees(self, session: Session, round_: Round, posts: Sequence[Post],
+                     nominees: Sequence[Nominee], *, write_ins: bool) -> None:
+        positions.replace_with_nominees(session, round_, posts, nominees, write_ins=write_ins)
+
+    def standings(self, session: Session, round_: Round) -> list[Standing] | None:
+        """Everyone who stood or was written in; those nominated (the most votes among those
+        with more than half of those summoned) pass, those tied at the last seat are marked."""
+        result = nomination_result(session, round_)
+        if result.suppressed:
+            return None
+        return [
+            Standing(post=position.title, name=entry.name, current=entry.current_position,
+                     votes=entry.votes, base=result.base, percent=entry.percent,
+                     passed=entry.nominated, tied=entry.tied, written_in=not entry.listed)
+            for position in result.positions for entry in position.entries
+        ]
+
+    def shares_by_name(self, session: Session, round_: Round) -> dict[str, Shares]:
+        label = str(_l("Giới thiệu"))
+        return unique_shares((s.name, ((label, s.percent),))
+                             for s in self.standings(session, round_) or []
+                             if s.percent is not None)
 
 
 NOMINATION = Nomination()

@@ -52,7 +52,7 @@ def _entries_table(pdf: Document, entries: Iterable[tuple[int, nom.Entry]], *,
         verdict = ks.verdict(entry) if summary else _minutes_verdict(entry)
         rows.append(([str(place), name, str(entry.votes), number(entry.percent), verdict],
                      entry.nominated or (summary and entry.tied)))
-    ruled_table(pdf, WIDTHS, _heading(), rows)
+    ruled_table(pdf, WIDTHS, _heading(), rows, figures=(0, 2, 3))
     pdf.ln(1)
 
 

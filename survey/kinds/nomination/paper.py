@@ -11,18 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from fpdf.fonts import FontFace
 from sqlalchemy.orm import Session
 
-from survey.documents.pdf import WIDTH, Document
 from survey.documents.text import printed
 from survey.errors import InvalidInput
 from survey.i18n import _, _l
 from survey.kinds.nomination.ballot import AGREE, clean_write_ins, store_lines
 from survey.kinds.nomination.models import positions_of
-from survey.kinds.paper import PaperLayout, Reading, ballot_table
+from survey.kinds.paper import TABLE_WIDTH, PaperCell, PaperLayout, PaperRow, PaperTable, Reading
 from survey.rounds.importing import MAX_NAME_LENGTH
-from survey.rounds.models import Round
+from survey.rounds.models import Round, Subject
 from survey.tally.nomination import clean_name, name_key
 
 
@@ -61,41 +59,54 @@ def store(session: Session, round_: Round, ballot_id: str, reading: Reading) -> 
     store_lines(session, round_, ballot_id, choices, reading.write_ins)
 
 
-def nomination_tables(pdf: Document, round_: Round, layout: PaperLayout) -> None:
-    """One table per position: its title and seats, its candidates, then its blank lines."""
-    level_w = 20.0
-    widths = (10.5, 50.0, WIDTH - 10.5 - 50.0 - 2 * level_w, level_w, level_w)
+#: The height of a blank line for a name written in by hand (mm), at any type size.
+WRITE_IN_HEIGHT = 6.0
+
+
+def nomination_table(round_: Round, layout: PaperLayout,
+                     subjects: Sequence[Subject]) -> PaperTable:
+    """One table: each position's title and seats on a row of its own, its candidates, then
+    its blank lines for names written in.
+
+    ``subjects`` are the candidates to list (all of them). A position none of whose
+    candidates is among them is left out; its blank lines follow its last candidate, if
+    listed. A position without candidates keeps its place after the candidate before it.
+    """
+    level_w = 19.0
+    widths = (10.0, 50.0, TABLE_WIDTH - 10.0 - 50.0 - 2 * level_w, level_w, level_w)
+    drawn = {s.id for s in subjects}
+    everyone = list(round_.subjects)
+    rows: list[PaperRow] = []
     for position in positions_of(round_):
-        pdf.ensure(24)
-        pdf.paragraph([("B", _("%(n)d. %(title)s", n=position.order,
-                                title=printed(position.title))),
-                       ("", _(" (quy hoạch %(seats)d người)", seats=position.seats))],
-                      indent=0, size=11)
-        with ballot_table(pdf, widths) as made:
-            row = made.row()
-            row.cell(_("STT"))
-            row.cell(_("Họ và tên"))
-            row.cell(_("Chức vụ hiện tại"))
-            for level in layout.levels:
-                row.cell(str(level.label))
-            candidates = [s for s in round_.subjects if s.position_id == position.id]
-            for subject in candidates:
-                row = made.row()
-                row.cell(str(subject.order))
-                row.cell(printed(subject.name), align="LEFT", style=FontFace(emphasis="BOLD"))
-                row.cell(printed(subject.position), align="LEFT")
-                row.cell("")
-                row.cell("")
-            if position.allow_write_ins:
-                for _line in range(position.seats):
-                    row = made.row()
-                    row.cell("")
-                    row.cell(_("Ghi thêm: ……………"), align="LEFT",
-                             style=FontFace(emphasis="ITALICS"))
-                    row.cell("")
-                    row.cell("")
-                    row.cell("")
-        pdf.ln(2)
+        listed = [s for s in everyone if s.position_id == position.id]
+        candidates = [s for s in listed if s.id in drawn]
+        if not candidates if listed else not _holds_place(round_, everyone, drawn,
+                                                          position.order):
+            continue
+        title = _("%(n)d. %(title)s (quy hoạch %(seats)d người)", n=position.order,
+                  title=printed(position.title), seats=position.seats)
+        rows.append(PaperRow((PaperCell(title, "B", left=True, span=5),), title=True))
+        rows += [PaperRow((PaperCell(str(s.order)), PaperCell(printed(s.name), "B", left=True),
+                           PaperCell(printed(s.position), left=True), PaperCell(), PaperCell()))
+                 for s in candidates]
+        if position.allow_write_ins and (not listed or candidates[-1] is listed[-1]):
+            rows += [PaperRow((PaperCell(), PaperCell(_("Ghi thêm: ……………"), "I", left=True,
+                                                      span=2), PaperCell(), PaperCell()),
+                              least=WRITE_IN_HEIGHT)] * position.seats
+    heading = (_("STT"), _("Họ và tên"), _("Chức vụ hiện tại"),
+               *(str(level.label) for level in layout.levels))
+    return PaperTable(widths, tuple(PaperCell(text) for text in heading), tuple(rows))
+
+
+def _holds_place(round_: Round, everyone: Sequence[Subject], drawn: set[int],
+                 order: int) -> bool:
+    """Whether the part drawn holds the place of the position ``order``, which has no
+    candidates: the part with the candidate before it (the first part, if none is)."""
+    orders = {p.id: p.order for p in positions_of(round_)}
+    before = [s for s in everyone if orders.get(s.position_id or 0, 0) < order]
+    if not before:
+        return not everyone or everyone[0].id in drawn
+    return before[-1].id in drawn
 
 
 def differences(round_: Round, readings: Sequence[Reading],

@@ -5,7 +5,7 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -15,10 +15,11 @@ from survey.kinds.nomination.models import MAX_SEATS, Position, positions_of
 from survey.kinds.nomination.sheet import NominationImport
 from survey.rounds.models import Round, Subject
 from survey.tally.nomination import name_key
+from survey.tally.procedure import Nominee, Post
 
 
 def _require_nomination(round_: Round) -> None:
-    round_.require_draft()
+    round_.require_list_editable()
     if round_.kind != "nomination":
         raise InvalidInput(_l("Chỉ đợt giới thiệu quy hoạch mới có chức danh quy hoạch."))
 
@@ -110,6 +111,38 @@ def replace_nominations(session: Session, round_: Round, parsed: NominationImpor
             order += 1
             round_.subjects.append(Subject(order=order, name=row.name, position=row.current,
                                            unit="", position_id=position.id))
+    session.flush()
+
+
+def replace_with_nominees(session: Session, round_: Round, posts: Sequence[Post],
+                          nominees: Sequence[Nominee], *, write_ins: bool) -> None:
+    """Make ``posts`` the positions and ``nominees`` their candidates, in the order given.
+
+    A post without a nominee is kept only where write-ins are offered (a voter can then name
+    someone); a nominee for a post not in ``posts`` is refused.
+    """
+    _require_nomination(round_)
+    wanted = {name_key(p.title) for p in posts}
+    if stray := [n.post for n in nominees if name_key(n.post) not in wanted]:
+        raise InvalidInput(_l("Không có chức danh “%(title)s”.", title=stray[0]))
+    round_.subjects.clear()
+    session.flush()  # the lines first: deleting a position would take its lines with it
+    positions_of(round_).clear()
+    session.flush()
+    order = 0
+    for post in posts:
+        listed = [n for n in nominees if name_key(n.post) == name_key(post.title)]
+        if not listed and not write_ins:
+            continue
+        position = Position(order=len(positions_of(round_)) + 1, title=post.title,
+                            seats=_seats(post.seats), allow_write_ins=write_ins)
+        positions_of(round_).append(position)
+        session.flush()
+        for nominee in listed:
+            order += 1
+            round_.subjects.append(Subject(order=order, name=nominee.name,
+                                           position=nominee.current, unit="",
+                                           position_id=position.id))
     session.flush()
 
 

@@ -1,7 +1,7 @@
 """form tokens: a form that creates cards is accepted once
 
 Revision ID: 0009_form_tokens
-Revises: 0008_purge
+Revises: 0009_procedures
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_form_tokens"
-down_revision = "0008_purge"
+down_revision = "0009_procedures"
 branch_labels = None
 depends_on = None
 

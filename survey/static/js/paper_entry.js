@@ -1,5 +1,5 @@
-// Paper ballot entry with the keyboard alone: type the serial, Enter; then one key per line
-// (the keys shown in the legend: 1/2/3… a level, 0 or space blank, x invalid), which moves to
+// Paper ballot entry with the keyboard alone: type the counting number, Enter; then one key per
+// line (the keys shown in the legend: 1/2/3… a level, 0 or space blank, x invalid), which moves to
 // the next line; Enter saves. Arrow up/down move between lines. Without JavaScript the same
 // form works with the radio buttons and the save button. A line with typed fields (scores)
 // moves to them after its key; Enter in a typed field moves to the next field or line.
@@ -7,7 +7,7 @@
   "use strict";
   var form = document.getElementById("paper-entry");
   if (!form) return;
-  var serial = form.elements.serial;
+  var number = form.elements.number;
   var rows = Array.prototype.slice.call(form.querySelectorAll(".entry-row"));
   var save = document.getElementById("entry-save");
 
@@ -22,7 +22,7 @@
 
   function focusRow(index) {
     if (index >= rows.length) { save.focus(); return; }
-    if (index < 0) { serial.focus(); return; }
+    if (index < 0) { number.focus(); return; }
     var inputs = radios(rows[index]);
     if (!inputs.length) { texts(rows[index])[0].focus(); return; }
     var checked = inputs.filter(function (r) { return r.checked; })[0];
@@ -37,10 +37,10 @@
   form.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;
-    if (target === serial) {
+    if (target === number) {
       if (event.key === "Enter") {
         event.preventDefault();
-        if (serial.value.trim()) focusRow(0);
+        if (number.value.trim()) focusRow(0);
       }
       return;
     }
