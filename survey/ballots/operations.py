@@ -73,8 +73,7 @@ def create_cards(session: Session, round_: Round, count: int, *,
 
 
 def code_for(seed: bytes | None, serial: int) -> str:
-    """A new card's code: derived from the batch's ``seed``, or random without one."""
-    return new_code() if seed is None else derived_code(seed, serial)
+    return new_code() if seed is None else derived_code(seed, serial)  # random without a seed
 
 
 def batch_cards(session: Session, round_: Round, seed: bytes, first: int,
