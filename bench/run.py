@@ -369,6 +369,24 @@ def cmd_steps(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_officer(args: argparse.Namespace) -> int:
+    from bench.officer import officer_costs, officer_table
+
+    results = [officer_costs(engine, args.pg_url, repeats=args.repeats) for engine in args.engines
+               if engine == "sqlite" or not _pg_skipped(args.pg_url)]
+    for result in results:
+        print(officer_table(result))
+    _write_json(args.json, results)
+    return 0
+
+
+def _pg_skipped(pg_url: str) -> bool:
+    reason = postgres_available(pg_url)
+    if reason:
+        print(f"PostgreSQL skipped: {reason}", file=sys.stderr)
+    return reason is not None
+
+
 def cmd_documents(args: argparse.Namespace) -> int:
     from bench.documents import documents_table, run_documents_bench
 
@@ -380,7 +398,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
     return 0 if results and all(r["ok"] for r in results) else 1
 
 
-COMMANDS = ("vote", "scale", "tally", "steps", "documents")
+COMMANDS = ("vote", "scale", "tally", "steps", "officer", "documents")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -445,6 +463,13 @@ def main(argv: list[str] | None = None) -> None:
     steps.add_argument("--engine", default="sqlite", choices=["sqlite", "postgresql"])
     steps.set_defaults(func=cmd_steps)
 
+    officer = sub.add_parser("officer", parents=[common],
+                             help="the officer's jobs: 600 cards and their PDF, a roster of "
+                                  "1,200, the close of 480 x 45 with its documents")
+    officer.add_argument("--repeats", type=int, default=5)
+    officer.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"],
+                         choices=["sqlite", "postgresql"])
+    officer.set_defaults(func=cmd_officer)
     documents = sub.add_parser("documents", parents=[common],
                                help="the minutes and the summary PDFs of a 50-subject round")
     documents.add_argument("--subjects", type=int, default=50)

@@ -356,6 +356,69 @@ def confidence_file(ballots, **overrides) -> bytes:
     return encode(**options)
 
 
+# -- cards made on the organizer's pages ---------------------------------------------------------
+
+#: A card code as printed: 7 groups of 4 symbols.
+CODE = re.compile(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){6}")
+
+
+def once_token(client, round_id: int) -> str:
+    """The one-time token of the card form on the round's page (each page view gives a new one)."""
+    page = client.get(f"/rounds/{round_id}")
+    match = re.search(r'name="once" type="hidden" value="([^"]+)"', page.text)
+    assert match, "no card form on the round's page"
+    return match[1]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF, page after page."""
+    import io
+
+    import pypdf
+
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def pdf_qr_texts(pdf: bytes, dpi: int = 150) -> list[str]:
+    """What a QR decoder (zxing-cpp) reads on each page of a PDF rendered by pdfium."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    found: list[str] = []
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for page in document:
+            image = page.render(scale=dpi / 72).to_pil()
+            codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+            found += [c.text for c in sorted(codes, key=lambda c: (
+                round(c.position.top_left.y / 50), c.position.top_left.x))]
+            page.close()
+    finally:
+        document.close()
+    return found
+
+
+def pdf_codes(pdf: bytes) -> list[str]:
+    """The card codes printed in a cards PDF, in the order of the cards."""
+    return CODE.findall(pdf_text(pdf))
+
+
+def web_cards(client, round_id: int, count: int | None = None, *,
+              named: bool = False, **request) -> tuple[object, list[str]]:
+    """Create cards with the round page's form (named cards with ``named``), then download
+    their sheet: the response with the PDF, and the codes printed in it."""
+    data = {"once": once_token(client, round_id)}
+    if count is not None:
+        data["count"] = str(count)
+    made = client.post(f"/rounds/{round_id}/cards{'/named' if named else ''}", data=data,
+                       **request)
+    assert made.status_code == 302, made.status_code
+    assert made.headers["Location"] == f"/rounds/{round_id}/cards/new"
+    pdf = client.post(f"/rounds/{round_id}/cards/pdf", **request)
+    assert pdf.mimetype == "application/pdf", pdf.status_code
+    return pdf, pdf_codes(pdf.data)
+
+
 # -- procedures: a round run over HTTP from attendance to close ----------------------------------
 
 

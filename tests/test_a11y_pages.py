@@ -12,7 +12,7 @@ import pytest
 
 from survey.rounds.importing import SubjectRow
 from tests.conftest import PASSWORD
-from tests.factories import assert_accessible_basics
+from tests.factories import assert_accessible_basics, once_token
 
 #: The ballot page for a large body (the National Assembly rates about 45 officials), with the
 #: CSS and JS it links, must stay under this many bytes: cheap phones on a busy hall Wi-Fi.
@@ -113,9 +113,10 @@ def test_account_pages_label_every_control(client, make_user):
 
 def test_card_sheet_and_import_preview(logged_in, make_round):
     round_ = make_round()
-    sheet = logged_in.post(f"/rounds/{round_.id}/cards", data={"count": "2"}).text
-    assert_accessible_basics(sheet, "the card sheet")
-    assert sheet.count('role="img" aria-label="Mã QR của thẻ số') == 2
+    made = logged_in.post(f"/rounds/{round_.id}/cards", follow_redirects=True,
+                          data={"count": "2", "once": once_token(logged_in, round_.id)}).text
+    assert_accessible_basics(made, "the page of new cards")
+    assert "Đã tạo 2 thẻ" in made and "Tải tệp PDF để in" in made
     bad = "STT,Họ và tên\n1,\n".encode()
     import io
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from survey.ballots.cards import hash_code
 from survey.ballots.models import Ballot, Card
 from survey.ballots.operations import issue_cards
 from survey.desk.operations import close_round, create_round, open_round
@@ -20,7 +21,7 @@ from survey.reports.cli import recount_command, tally_command
 from survey.rounds.importing import parse_subjects
 from survey.rounds.models import Subject
 from tests.conftest import DATA, NOW, PASSWORD
-from tests.factories import UNITS, appraise, refused, small_roster
+from tests.factories import UNITS, appraise, once_token, pdf_text, refused, small_roster, web_cards
 
 
 def subject_ids(round_) -> dict[str, int]:
@@ -61,14 +62,11 @@ def test_named_card_sheet_shows_each_members_name(client, logged_in, session):
     round_ = create_round(session, title="Đánh giá", kind="appraisal", subjects=small_roster(),
                           now=NOW)
     session.commit()
-    page = client.post(f"/rounds/{round_.id}/cards/named")
-    assert page.status_code == 200
-    html = unescape(page.text)
+    pdf, codes = web_cards(client, round_.id, named=True)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and len(codes) == 8
+    text = " ".join(pdf_text(pdf.data).split())
     for row in small_roster():
-        assert f'<div class="card-holder">{row.name}</div>' in html
-    codes = re.findall(r'name="codes" type="hidden" value="([^"]+)"', page.text)
-    pdf = client.post(f"/rounds/{round_.id}/cards/pdf", data={"codes": unescape(codes[0])})
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+        assert row.name in text
     session.rollback()
     assert session.scalar(select(func.count()).where(Card.member_id.is_not(None))) == 8
 
@@ -98,6 +96,8 @@ def test_an_anonymous_card_cannot_vote_in_an_appraisal_round(client, session, ma
     from survey.ballots.operations import create_cards
 
     round_ = make_appraisal(open_=False)
+    round_.summoned += 1  # one more present, so that one more card may be issued
+    round_.present += 1
     [card] = create_cards(session, round_, 1)
     issue_cards(session, round_)
     open_round(session, round_, NOW)
@@ -117,16 +117,17 @@ def test_anonymous_cards_are_refused_for_an_appraisal_round(logged_in, runner, s
     before = session.scalars(select(Card.serial).order_by(Card.serial)).all()
     stderr = refused(runner, "cards", "create", round_.id, "--count", "3")
     assert "thẻ có tên" in stderr and f"survey appraisal cards {round_.id}" in stderr
-    page = logged_in.post(f"/rounds/{round_.id}/cards", data={"count": "3"},
-                          follow_redirects=True)
+    page = logged_in.post(f"/rounds/{round_.id}/cards", follow_redirects=True,
+                          data={"count": "3", "once": once_token(logged_in, round_.id)})
     assert "Đợt đánh giá, xếp loại dùng thẻ có tên" in unescape(page.text)
     session.rollback()
     assert session.scalars(select(Card.serial).order_by(Card.serial)).all() == before
     assert session.scalar(select(func.count()).select_from(Card).where(
         Card.member_id.is_(None))) == 0
     # an English screen reads it in English; the named cards still come from their command
-    english = logged_in.post(f"/rounds/{round_.id}/cards", data={"count": "3"},
-                             headers={"Accept-Language": "en"}, follow_redirects=True)
+    english = logged_in.post(f"/rounds/{round_.id}/cards", headers={"Accept-Language": "en"},
+                             data={"count": "3", "once": once_token(logged_in, round_.id)},
+                             follow_redirects=True)
     assert "survey appraisal cards" in english.text and "thẻ có tên" not in english.text
 
 
@@ -459,10 +460,11 @@ def test_danh_gia_phong_ban_end_to_end(app, client, logged_in, runner, session, 
     assert settings.status_code == 302
     assert client.post(f"/rounds/{round_id}/attendance",
                        data={"summoned": "61", "present": "61"}).status_code == 302
-    sheet = client.post(f"/rounds/{round_id}/cards/named")
-    html = unescape(sheet.text)
-    holders = re.findall(r'<div class="card-holder">([^<]+)</div>', html)
-    codes = re.findall(r'<div class="card-code">([^<]+)</div>', html)
+    _, codes = web_cards(client, round_id, named=True)
+    session.rollback()
+    names = dict(session.execute(select(Card.code_hash, Member.name)
+                                 .join(Member, Card.member_id == Member.id)).all())
+    holders = [names[hash_code(code)] for code in codes]
     assert holders == [r.name for r in rows] and len(codes) == 61
     assert client.post(f"/rounds/{round_id}/cards/issue", data={"serials": ""}).status_code == 302
     opened = client.post(f"/rounds/{round_id}/open", data={"password": PASSWORD})

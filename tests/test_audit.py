@@ -11,7 +11,7 @@ from survey.security import audit
 from survey.security.cli import audit_cli
 from survey.security.models import AuditEntry
 from tests.conftest import NOW, PASSWORD
-from tests.factories import vote
+from tests.factories import once_token, vote
 
 
 def actions(session):
@@ -23,7 +23,8 @@ def actions(session):
 def test_organizer_actions_are_logged_and_votes_are_not(client, logged_in, session, make_round):
     round_ = make_round(cards=0, summoned=None)
     client.post(f"/rounds/{round_.id}/attendance", data={"summoned": 10, "present": 9})
-    client.post(f"/rounds/{round_.id}/cards", data={"count": 6})
+    client.post(f"/rounds/{round_.id}/cards",
+                data={"count": 6, "once": once_token(client, round_.id)})
     client.post(f"/rounds/{round_.id}/cards/issue", data={"serials": ""})
     client.post(f"/rounds/{round_.id}/cards/void", data={"serial": 6})
     client.post(f"/rounds/{round_.id}/open", data={"password": "wrong password"})

@@ -23,7 +23,7 @@ from survey.schema import import_models
 from survey.security.cli import audit_cli
 from survey.security.models import AuditEntry
 from tests.conftest import PG_URL, make_test_app
-from tests.factories import vote
+from tests.factories import once_token, vote
 
 
 @pytest.fixture
@@ -113,7 +113,8 @@ def test_backup_during_voting_restores_the_same_ballots_cards_and_audit_chain(
     app, client, logged_in, session, runner, make_round, tmp_path, set_aside, restored
 ):
     draft = make_round(title="Chưa mở", cards=0)
-    client.post(f"/rounds/{draft.id}/cards", data={"count": 4})  # organizer actions: audited
+    client.post(f"/rounds/{draft.id}/cards",  # organizer actions: audited
+                data={"count": 4, "once": once_token(client, draft.id)})
     client.post(f"/rounds/{draft.id}/cards/issue", data={"serials": ""})
     round_ = make_round(cards=10, open_=True)
     cast_some(client, round_, round_.codes[:6])  # 6 of 10 cards used, the round still open

@@ -72,6 +72,18 @@ def test_step_costs_cover_every_step():
     assert result["requests_per_vote"] >= 5
 
 
+def test_officer_jobs_run_and_answer_short_pages():
+    from bench.officer import officer_costs, officer_table
+
+    kwargs = {"pg_url": PG_URL} if PG_URL else {}
+    result = officer_costs(ENGINE, repeats=1, cards=9, roster=12, voters=6, subjects=3, **kwargs)
+    assert result["created_page_bytes"] < 20_000 and result["cards_pdf_bytes"] > 0
+    assert result["roster_import_rows"] == 12
+    assert all(result[k]["median"] > 0 for k in ("create_cards", "cards_pdf", "roster_import",
+                                                 "roster_store", "close", "close_documents"))
+    assert "create 9 cards" in officer_table(result)
+
+
 def test_documents_benchmark_draws_both_pdfs():
     result = run_documents_bench(ENGINE, subjects=3, ballots=10, repeats=1,
                                  **({"pg_url": PG_URL} if PG_URL else {}))

@@ -151,7 +151,7 @@ def test_whole_round_by_cli_json(runner, client, session, tmp_path):
 
 
 def test_open_without_quorum_is_refused(runner, session, make_round):
-    round_ = make_round(summoned=40, present=26, cards=30)
+    round_ = make_round(summoned=40, present=26, cards=26)
     message = refused(runner, "round", "open", round_.id)
     assert "Không đủ số người có mặt" in message and "40" in message and "26" in message
     session.rollback()  # a fresh snapshot, not just expired objects

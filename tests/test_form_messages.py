@@ -31,6 +31,7 @@ from survey.ballots.operations import create_cards, issue_cards
 from survey.paper.slots import record_paper_issued
 from survey.procedures.operations import create_procedure
 from survey.procedures.planning import add_entry
+from survey.rounds.operations import record_attendance
 from survey.schema import create_all
 from survey.tally.procedure import Nominee, Post
 from survey.web.forms import FORM_MESSAGES, MESSAGES, PLURALS, EmptyForm, Form, SubForm
@@ -227,6 +228,7 @@ def world(session, make_user, make_round, make_closed, make_appraisal):
     appraisal = make_appraisal(open_=False)
     nomination = draft_nomination(session)
     position = nomination.positions[0].id
+    record_attendance(session, nomination, summoned=1, present=1)  # one card may be issued
     create_cards(session, nomination, 1)
     issue_cards(session, nomination)
     procedure = create_procedure(session, title="Bổ nhiệm Phó Giám đốc Sở", purpose="appointment",
@@ -262,6 +264,7 @@ def _pages(w: dict) -> list[tuple[str, str, str, bool]]:
         ("SerialForm", f"/rounds/{d}/cards/void", "", True),
         ("SerialForm", f"/rounds/{d}/cards/replace", "", True),
         ("CardsPdfForm", f"/rounds/{d}/cards/pdf", "", True),
+        ("OnceForm", f"/rounds/{a}/cards/named", "", True),
         ("IssuedForm", f"/rounds/{o}/paper/issue", "issued", True),
         ("PaperVotersForm", f"/rounds/{a}/paper/voters", "voters", True),
         ("PrintForm", f"/rounds/{d}/paper/pdf", "print", True),

@@ -5,18 +5,18 @@ from __future__ import annotations
 import http.client
 import re
 import ssl
-from html import unescape
 from urllib.parse import urlencode
 
 import pytest
 
-from survey.ballots.cards import card_url, qr_svg
+from survey.ballots.cards import card_url
 from survey.ballots.operations import issue_cards
 from survey.certificates import make_certificates
 from survey.desk.operations import create_round, open_round
 from survey.rounds.operations import get_round, record_attendance
 from survey.schema import create_all
 from tests.conftest import NOW, btv_rows, csrf_token, make_test_app
+from tests.factories import pdf_codes, pdf_qr_texts, pdf_text
 from tests.liveserver import LiveServer, Phone
 
 ONE_YEAR = "max-age=31536000"
@@ -75,7 +75,8 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
-        text = response.read().decode()
+        data = response.read()
+        text = data if response.headers.get("Content-Type") == "application/pdf" else data.decode()
         connection.close()
         for name, cookie in set_cookies(response.headers).items():
             self.cookies[name] = cookie["value"]
@@ -113,15 +114,20 @@ def test_survey_serve_speaks_https_with_a_generated_certificate(https_server, da
         # the printed card sheet: every QR code carries the https address
         status, _, page = browser("GET", f"/rounds/{round_id}")
         assert status == 200
-        status, _, sheet = browser("POST", f"/rounds/{round_id}/cards",
-                                   {"csrf_token": csrf_token(page), "count": "2"})
+        once = re.search(r'name="once" type="hidden" value="([^"]+)"', page)[1]
+        status, _, _ = browser("POST", f"/rounds/{round_id}/cards",
+                               {"csrf_token": csrf_token(page), "count": "2", "once": once})
+        assert status == 302
+        status, _, made = browser("GET", f"/rounds/{round_id}/cards/new")
         assert status == 200
-        codes = re.findall(r'<div class="card-code">([A-Z2-9-]+)</div>', sheet)
+        status, headers, sheet = browser("POST", f"/rounds/{round_id}/cards/pdf",
+                                         {"csrf_token": csrf_token(made)})
+        assert status == 200 and headers["Content-Type"] == "application/pdf"
+        codes = pdf_codes(sheet)
         assert len(codes) == 2
-        for code in codes:
-            assert qr_svg(card_url(base, code)) in sheet
-        assert f"mở {base}/v và nhập mã" in unescape(sheet)
-        assert "http://127.0.0.1" not in sheet
+        assert pdf_qr_texts(sheet) == [card_url(base, code) for code in codes]
+        text = " ".join(pdf_text(sheet).split())
+        assert f"mở {base}/v và nhập mã" in text and "http://127.0.0.1" not in text
 
         # the language switch: a __Host- cookie too, and read back under that name
         status, headers, _ = browser("GET", "/lang/en?next=/v")

@@ -17,6 +17,7 @@ import survey.i18n
 from survey.extensions import babel
 from survey.i18n import TRANSLATIONS, compile_catalogs
 from tests.conftest import make_test_app
+from tests.factories import once_token
 
 ROOT = Path(__file__).resolve().parent.parent
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
@@ -191,10 +192,10 @@ def test_documents_stay_vietnamese_for_an_english_organizer(logged_in, make_roun
     round_ = make_round(cards=2, open_=True)
     logged_in.set_cookie("lang", "en")
     assert "Voting cards" in logged_in.get(f"/rounds/{round_.id}").text  # the screen: English
-    sheet = logged_in.post(f"/rounds/{round_.id}/cards", data={"count": "1"})
-    assert "1 new card" in sheet.text
-    codes = sheet.text.split('name="codes" type="hidden" value="')[1].split('"')[0]
-    pdf = logged_in.post(f"/rounds/{round_.id}/cards/pdf", data={"codes": codes})
+    made = logged_in.post(f"/rounds/{round_.id}/cards", follow_redirects=True,
+                          data={"count": "1", "once": once_token(logged_in, round_.id)})
+    assert "1 card created" in made.text
+    pdf = logged_in.post(f"/rounds/{round_.id}/cards/pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Mỗi thẻ chỉ bỏ phiếu được một lần" in " ".join(text.split())

@@ -32,7 +32,7 @@ NO_BALLOT_CONTENT = {"rounds", "subjects", "counting_members", "members", "posit
                      "login_sessions", "failed_attempts", "audit_log", "head_decisions",
                      "procedures", "procedure_posts", "procedure_steps", "step_people",
                      "step_changes", "planning_entries", "planning_reviews",
-                     "planning_proposals"}
+                     "planning_proposals", "form_tokens"}
 BALLOT_CONTENT = {"cards", "ballots", "marks", "paper_entries", "paper_counted",
                   "appraisal_marks", "comments", "write_ins", "invalid_lines"}
 

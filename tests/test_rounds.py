@@ -12,14 +12,23 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.auth.models import User
-from survey.ballots.cards import card_url, hash_code, qr_svg
+from survey.ballots.cards import hash_code
 from survey.ballots.models import Ballot, Card
 from survey.db import Base
 from survey.kinds.confidence import confidence_result
 from survey.rounds.models import Round, RoundState, Subject
 from survey.schema import create_all
 from tests.conftest import DATA, NOW, PASSWORD, csrf_token, make_test_app
-from tests.factories import BTV, new_round_form, vote
+from tests.factories import (
+    BTV,
+    CODE,
+    new_round_form,
+    once_token,
+    pdf_codes,
+    pdf_text,
+    vote,
+    web_cards,
+)
 
 BASE_URL = "http://192.0.2.10:8000"
 LEVEL_TEXTS = ("Tín nhiệm cao", "Tín nhiệm thấp", "Tín nhiệm")
@@ -381,8 +390,8 @@ def test_subjects_are_frozen_once_open(logged_in, session, make_round):
 
 
 def test_quorum_is_two_thirds_exactly(logged_in, session, make_round):
-    round_ = make_round(summoned=None, cards=30)
-    url = f"/rounds/{round_.id}"
+    round_ = make_round(summoned=None, cards=30, issue=False)  # no card is issued before
+    url = f"/rounds/{round_.id}"                                   # the attendance
 
     response = logged_in.post(f"{url}/attendance", data={"summoned": "40", "present": "26"},
                               follow_redirects=True)
@@ -416,12 +425,22 @@ def test_attendance_is_checked(logged_in, session, make_round):
         assert _round(session, round_.id).present is None, data
 
 
-def test_attendance_cannot_change_once_open(logged_in, session, make_round):
+def test_attendance_can_only_grow_once_open(logged_in, session, make_round):
+    """While voting, a late arrival can be recorded; nothing else about the attendance moves."""
     round_ = make_round(open_=True)
-    response = logged_in.post(f"/rounds/{round_.id}/attendance",
-                              data={"summoned": "40", "present": "20"}, follow_redirects=True)
-    assert "Đợt lấy phiếu đã mở" in response.text
+    url = f"/rounds/{round_.id}/attendance"
+    response = logged_in.post(url, data={"summoned": "40", "present": "20"},
+                              follow_redirects=True)
+    assert "chỉ có thể ghi thêm người đến muộn" in response.text
     assert _round(session, round_.id).present == 38
+    response = logged_in.post(url, data={"summoned": "45", "present": "39"},
+                              follow_redirects=True)
+    assert "không thể đổi số người được triệu tập" in response.text
+    assert (_round(session, round_.id).summoned, _round(session, round_.id).present) == (40, 38)
+    response = logged_in.post(url, data={"summoned": "40", "present": "39"},
+                              follow_redirects=True)
+    assert "Đã ghi số người có mặt." in response.text
+    assert _round(session, round_.id).present == 39
 
 
 @pytest.mark.parametrize(("state", "step", "after"), [
@@ -469,10 +488,6 @@ def test_step_out_of_order_is_refused(logged_in, session, make_round):
 # -- cards ---------------------------------------------------------------------------------------
 
 
-def _sheet_codes(html: str) -> list[str]:
-    return re.findall(r'<div class="card-code">([A-Z2-9-]+)</div>', html)
-
-
 def _all_stored_text(session) -> str:
     _fresh(session)
     dump = []
@@ -481,67 +496,84 @@ def _all_stored_text(session) -> str:
     return "\n".join(dump)
 
 
-def test_create_cards_shows_each_code_once_and_stores_only_hashes(logged_in, session,
-                                                                   make_round):
+def test_create_cards_answers_a_short_page_and_prints_the_codes_once(logged_in, session,
+                                                                      make_round):
+    """The page after "create cards" names no code; the PDF, downloadable once, is the only
+    place the codes appear, and the server keeps only their hashes."""
     round_ = make_round()
-    response = logged_in.post(f"/rounds/{round_.id}/cards", data={"count": "5"})
-    assert response.status_code == 200
-    html = response.text
-    codes = _sheet_codes(html)
+    made = logged_in.post(f"/rounds/{round_.id}/cards",
+                          data={"count": "5", "once": once_token(logged_in, round_.id)})
+    assert made.status_code == 302 and made.headers["Location"] == f"/rounds/{round_.id}/cards/new"
+    page = logged_in.get(made.headers["Location"])
+    assert page.status_code == 200 and "Đã tạo 5 thẻ" in page.text
+    assert not CODE.search(page.text) and "<svg" not in page.text
+    assert len(page.data) < 20_000
+
+    pdf = logged_in.post(f"/rounds/{round_.id}/cards/pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Disposition"] == f'attachment; filename="the-{round_.id}-1-5.pdf"'
+    codes = pdf_codes(pdf.data)
     assert len(codes) == len(set(codes)) == 5
-    assert html.count("<svg") == 5
-    for code in codes:
-        # the QR code is drawn inline and carries BASE_URL/v#CODE; the link is not printed as text
-        assert qr_svg(card_url(BASE_URL, code)) in html
-        assert f"/v#{code}" not in html
-    assert f"mở {BASE_URL}/v và nhập mã" in html
-    assert "Mã trên thẻ chỉ hiện một lần" in html
+    text = pdf_text(pdf.data)
+    assert f"mở {BASE_URL}/v và nhập mã" in " ".join(text.split())
 
     cards = session.scalars(select(Card).where(Card.round_id == round_.id)
                             .order_by(Card.serial)).all()
     assert [c.serial for c in cards] == [1, 2, 3, 4, 5]
-    assert {c.code_hash for c in cards} == {hash_code(code) for code in codes}
+    assert [c.code_hash for c in cards] == [hash_code(code) for code in codes]
     assert not any(c.issued or c.used or c.voided for c in cards)
     stored = _all_stored_text(session)
     for code in codes:
         assert code not in stored and code.replace("-", "") not in stored
 
+    # once: the sheet cannot be downloaded again, and no page shows a code
+    again = logged_in.post(f"/rounds/{round_.id}/cards/pdf")
+    assert again.status_code == 302 and again.mimetype != "application/pdf"
+    assert "chỉ tải được một lần" in logged_in.get(again.headers["Location"]).text
+    for url in (f"/rounds/{round_.id}", f"/rounds/{round_.id}/cards/new"):
+        assert not CODE.search(logged_in.get(url, follow_redirects=True).text), url
     show = logged_in.get(f"/rounds/{round_.id}")
     assert "Đã tạo: 5 · Đã kích hoạt (phát ra): 0 · Đã hủy: 0" in show.text
-    for code in codes:
-        assert code not in show.text  # shown once, on the sheet only
 
 
-def test_cards_pdf_from_the_sheet(logged_in, session, make_round):
+def test_a_double_submit_or_reload_of_create_cards_makes_one_batch(logged_in, session,
+                                                                     make_round):
+    """The same form sent twice (a double click, a reload of the POST, the back button) makes
+    one batch; the second answer says why."""
     round_ = make_round()
-    sheet = logged_in.post(f"/rounds/{round_.id}/cards", data={"count": "5"})
-    codes = _sheet_codes(sheet.text)
-    posted = re.search(r'name="codes" type="hidden" value="([^"]*)"', sheet.text)[1]
-    assert posted.split() == codes
-    response = logged_in.post(f"/rounds/{round_.id}/cards/pdf", data={"codes": posted})
-    assert response.status_code == 200
-    assert response.mimetype == "application/pdf"
-    assert response.data.startswith(b"%PDF")
-    assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="the-{round_.id}-1-5.pdf"'
-    )
+    data = {"count": "4", "once": once_token(logged_in, round_.id)}
+    first = logged_in.post(f"/rounds/{round_.id}/cards", data=data)
+    second = logged_in.post(f"/rounds/{round_.id}/cards", data=data)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == f"/rounds/{round_.id}#cards"
+    assert "đã được gửi một lần" in logged_in.get(second.headers["Location"]).text
+    assert _count(session, Card, round_.id) == 4
+    # the batch of the first submission is still the one printed
+    codes = pdf_codes(logged_in.post(f"/rounds/{round_.id}/cards/pdf").data)
+    assert [hash_code(c) for c in codes] == [
+        c.code_hash for c in session.scalars(select(Card).where(Card.round_id == round_.id)
+                                             .order_by(Card.serial))]
+    # a reload of the page after the redirect makes nothing either
+    logged_in.get(f"/rounds/{round_.id}/cards/new")
+    assert _count(session, Card, round_.id) == 4
+    # a form without its token is refused; a fresh page's form makes a new batch
+    assert logged_in.post(f"/rounds/{round_.id}/cards", data={"count": "2"}).status_code == 302
+    assert _count(session, Card, round_.id) == 4
+    web_cards(logged_in, round_.id, 2)
+    assert _count(session, Card, round_.id) == 6
 
 
-def test_cards_pdf_refuses_a_code_of_another_round(logged_in, session, make_round):
-    round_ = make_round(cards=2)
-    other = make_round(title="Khác", cards=1)
-    for codes, message in [
-        ([*round_.codes, other.codes[0]], "Có mã không thuộc đợt lấy phiếu này."),
-        ([other.codes[0]], "Có mã không thuộc đợt lấy phiếu này."),
-        (["ABCD-EFGH"], "Mã thẻ không hợp lệ."),
-    ]:
-        response = logged_in.post(f"/rounds/{round_.id}/cards/pdf",
-                                  data={"codes": "\n".join(codes)})
-        assert response.status_code == 302, codes
-        assert response.headers["Location"] == f"/rounds/{round_.id}#cards"
-        assert message in logged_in.get(response.headers["Location"]).text
-    ok = logged_in.post(f"/rounds/{round_.id}/cards/pdf", data={"codes": " ".join(round_.codes)})
-    assert ok.mimetype == "application/pdf"
+def test_cards_pdf_needs_a_batch_of_this_round(logged_in, session, make_round):
+    round_ = make_round()
+    other = make_round(title="Khác")
+    web_cards(logged_in, round_.id, 2)
+    logged_in.post(f"/rounds/{other.id}/cards",
+                   data={"count": "1", "once": once_token(logged_in, other.id)})
+    refused = logged_in.post(f"/rounds/{round_.id}/cards/pdf")  # the batch waiting is other's
+    assert refused.status_code == 302
+    assert refused.headers["Location"] == f"/rounds/{round_.id}#cards"
+    ok = logged_in.post(f"/rounds/{other.id}/cards/pdf")
+    assert ok.mimetype == "application/pdf" and len(pdf_codes(ok.data)) == 1
 
 
 def test_issue_void_and_replace_cards(logged_in, session, make_round):
@@ -559,10 +591,11 @@ def test_issue_void_and_replace_cards(logged_in, session, make_round):
     assert "Đã hủy thẻ số 4." in response.text
     assert _card(session, round_.id, 4).voided
 
-    replaced = logged_in.post(f"{url}/replace", data={"serial": "5"})
+    replaced = logged_in.post(f"{url}/replace", data={"serial": "5"}, follow_redirects=True)
     assert replaced.status_code == 200
     assert "Đã hủy thẻ số 5 và tạo thẻ thay thế số 6 (đã kích hoạt)." in replaced.text
-    [code] = _sheet_codes(replaced.text)
+    assert not CODE.search(replaced.text)
+    [code] = pdf_codes(logged_in.post(f"{url}/pdf").data)
     new = _card(session, round_.id, 6)
     assert new.code_hash == hash_code(code)
     assert new.issued and not new.voided and not new.used

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -26,8 +27,11 @@ def print_cards(round_: Round, cards: Sequence[NewCard], names: Mapping[int, str
                for c in cards]
     if pdf_path is not None:
         try:
-            pdf_path.write_bytes(cards_pdf(title=round_.title, body=round_.body,
-                                           vote_address=f"{base}/v", cards=printed))
+            with click.progressbar(length=len(printed), label=_("Đang vẽ tệp in thẻ"),
+                                   file=sys.stderr) as bar:
+                pdf = cards_pdf(title=round_.title, body=round_.body, vote_address=f"{base}/v",
+                                cards=printed, progress=bar.update)
+            pdf_path.write_bytes(pdf)
         except OSError as exc:
             raise click.ClickException(
                 _("Không ghi được tệp in thẻ %(path)s (%(error)s); chưa tạo thẻ nào.",

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import secrets
 from types import SimpleNamespace
 
 from flask import abort, current_app, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import HiddenField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from survey.ballots.operations import MAX_CARDS, MAX_SERIAL
 from survey.i18n import _l
@@ -59,7 +60,19 @@ class CardOnPage:
         return Markup(html)
 
 
-class CreateCardsForm(Form):
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class OnceForm(Form):
+    """A form accepted once (:func:`survey.ballots.issuing.spend_form_token`): each page
+    that shows it gives it a fresh token."""
+
+    #: sent by the form (InputRequired: the default, a fresh token, fills only the page)
+    once = HiddenField(validators=[InputRequired(), Length(max=64)], default=new_form_token)
+
+
+class CreateCardsForm(OnceForm):
     count = IntegerField(
         _l("Số thẻ cần in"), validators=[DataRequired(), NumberRange(min=1, max=MAX_CARDS)]
     )
@@ -79,5 +92,5 @@ class SerialForm(Form):
 
 
 class CardsPdfForm(Form):
-    #: The codes just shown on the sheet, one per line; each is checked against its hash.
-    codes = HiddenField(validators=[DataRequired(), Length(max=64 * MAX_CARDS)])
+    """The button that draws the batch just made as a PDF (the batch's secret is in the
+    officer's session, never in a form)."""

@@ -83,3 +83,14 @@ class Mark(Base):
         ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     choice: Mapped[str] = mapped_column(String(16))
+
+
+class FormToken(Base):
+    """A form that creates cards, once submitted: the same form sent again (a double click, a
+    reload, the back button) is refused instead of creating a second batch."""
+
+    __tablename__ = "form_tokens"
+
+    #: SHA-256 of the random token the form carried.
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)

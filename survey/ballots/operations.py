@@ -19,7 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from survey.ballots.cards import hash_code, new_code, normalize_code
+from survey.ballots.cards import derived_code, hash_code, new_code, normalize_code
+from survey.ballots.issuing import check_room
 from survey.ballots.models import Ballot, Card, new_ballot_id
 from survey.errors import CardRejected, InvalidInput, NotFound, RoundStateError
 from survey.i18n import _l
@@ -48,14 +49,19 @@ class CardCounts:
     used: int
 
 
-def create_cards(session: Session, round_: Round, count: int) -> list[NewCard]:
-    """Create ``count`` cards with the next serials; their codes are returned, never stored."""
+def create_cards(session: Session, round_: Round, count: int, *,
+                 seed: bytes | None = None) -> list[NewCard]:
+    """Create ``count`` cards with the next serials; their codes are returned, never stored.
+
+    With ``seed``, each code is derived from it and the serial (:func:`derived_code`), so that
+    the sheet can be printed later from the seed (:func:`batch_cards`); otherwise random.
+    """
     if round_.state not in (RoundState.draft, RoundState.open):
         raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể tạo thêm thẻ."))
     if not 1 <= count <= MAX_CARDS:
         raise InvalidInput(_l("Số thẻ phải từ 1 đến %(max)d.", max=MAX_CARDS))
     last = session.scalar(select(func.max(Card.serial)).where(Card.round_id == round_.id)) or 0
-    cards = [NewCard(serial=last + i, code=new_code()) for i in range(1, count + 1)]
+    cards = [NewCard(serial=last + i, code=code_for(seed, last + i)) for i in range(1, count + 1)]
     session.execute(
         insert(Card),
         [
@@ -63,6 +69,30 @@ def create_cards(session: Session, round_: Round, count: int) -> list[NewCard]:
             for c in cards
         ],
     )
+    return cards
+
+
+def code_for(seed: bytes | None, serial: int) -> str:
+    return new_code() if seed is None else derived_code(seed, serial)  # random without a seed
+
+
+def batch_cards(session: Session, round_: Round, seed: bytes, first: int,
+                last: int) -> list[NewCard]:
+    """The cards ``first``..``last`` of ``round_`` made with ``seed``, their codes derived
+    again to print them.
+
+    :raises InvalidInput: if a card is not there with that code (voided cards are printed
+        all the same: they never vote).
+    """
+    cards = [NewCard(serial, derived_code(seed, serial)) for serial in range(first, last + 1)]
+    by_hash = {hash_code(c.code): c.serial for c in cards}
+    found = session.execute(
+        select(Card.code_hash, Card.serial).where(
+            Card.round_id == round_.id, Card.serial.between(first, last)
+        )
+    ).all()
+    if len(cards) == 0 or {(h, serial) for h, serial in found} != set(by_hash.items()):
+        raise InvalidInput(_l("Các thẻ này không còn in được từ trang này."))
     return cards
 
 
@@ -114,9 +144,7 @@ def issue_cards(session: Session, round_: Round, serials: Iterable[int] | None =
     """
     if round_.state not in (RoundState.draft, RoundState.open):
         raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể kích hoạt thẻ."))
-    query = update(Card).where(
-        Card.round_id == round_.id, Card.issued.is_(False), Card.voided.is_(False)
-    )
+    where = [Card.round_id == round_.id, Card.issued.is_(False), Card.voided.is_(False)]
     if serials is not None:
         wanted = set(serials)
         known = set(
@@ -128,10 +156,11 @@ def issue_cards(session: Session, round_: Round, serials: Iterable[int] | None =
             raise NotFound(
                 _l("Không có thẻ số %(serials)s.", serials=", ".join(map(str, missing[:10])))
             )
-        query = query.where(Card.serial.in_(wanted))
+        where.append(Card.serial.in_(wanted))
     else:
-        query = query.where(Card.medium == "phone")
-    # an UPDATE's result is a CursorResult (Session.execute types it as any Result)
+        where.append(Card.medium == "phone")
+    check_room(session, round_, session.scalar(select(func.count()).where(*where)) or 0)
+    query = update(Card).where(*where)
     return cast(CursorResult[Any], session.execute(query.values(issued=True))).rowcount
 
 
@@ -166,7 +195,8 @@ def void_card(session: Session, round_: Round, serial: int) -> Card:
     return card
 
 
-def replace_card(session: Session, round_: Round, serial: int) -> NewCard:
+def replace_card(session: Session, round_: Round, serial: int, *,
+                 seed: bytes | None = None) -> NewCard:
     """Void a lost card and create an issued replacement with the next serial.
 
     A named card's replacement is named for the same member. A paper voter's record is not
@@ -179,7 +209,7 @@ def replace_card(session: Session, round_: Round, serial: int) -> NewCard:
         )
     member_id = lost.member_id
     void_card(session, round_, serial)
-    [card] = create_cards(session, round_, 1)
+    [card] = create_cards(session, round_, 1, seed=seed)
     if member_id is not None:
         session.execute(
             update(Card)

@@ -1,16 +1,36 @@
-"""The page that shows new cards once, with their QR codes, to print."""
+"""A batch of new cards between its creation and its printed sheet.
+
+The page that answers the creation is short and never shows a code: the codes exist only in
+the PDF. The batch's secret (:func:`survey.ballots.cards.new_seed`), from which every code is
+derived, is kept in the officer's signed session cookie, never on the server, until the sheet
+is downloaded once; then it is forgotten, and the codes with it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from flask import current_app, render_template, request
+from flask import current_app, request, session
 
-from survey.ballots.cards import card_url, qr_svg
-from survey.ballots.forms import CardsPdfForm
+from survey.ballots.cards import card_url
 from survey.ballots.operations import NewCard
 from survey.ballots.printing import PrintedCard
-from survey.rounds.models import Round
+
+#: The session key of the batch waiting to be printed.
+BATCH = "card_batch"
+
+
+@dataclass(frozen=True)
+class Batch:
+    round_id: int
+    seed: bytes
+    first: int
+    last: int
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
 
 
 def base_url() -> str:
@@ -29,13 +49,19 @@ def printed(cards: Sequence[NewCard], names: Mapping[int, str]) -> list[PrintedC
             for c in cards]
 
 
-def card_sheet(round_: Round, cards: Sequence[NewCard], names: Mapping[int, str]) -> str:
-    """New cards shown once, as a printable page; its button asks for the same cards as a PDF."""
-    pdf_form = CardsPdfForm(formdata=None, codes="\n".join(c.code for c in cards))
-    return render_template(
-        "cards/sheet.html",
-        round=round_,
-        cards=[(card, qr_svg(card.url)) for card in printed(cards, names)],
-        vote_address=f"{base_url()}/v",
-        pdf_form=pdf_form,
-    )
+def remember_batch(round_id: int, seed: bytes, cards: Sequence[NewCard]) -> None:
+    """Keep the batch just made (one at a time) until its sheet is downloaded."""
+    session[BATCH] = {"round": round_id, "seed": seed.hex(),
+                      "first": cards[0].serial, "last": cards[-1].serial}
+
+
+def batch_of(round_id: int) -> Batch | None:
+    """The batch of ``round_id`` waiting to be printed, if any."""
+    data = session.get(BATCH)
+    if not isinstance(data, dict) or data.get("round") != round_id:
+        return None
+    return Batch(round_id, bytes.fromhex(data["seed"]), int(data["first"]), int(data["last"]))
+
+
+def forget_batch() -> None:
+    session.pop(BATCH, None)

@@ -113,7 +113,7 @@ def _created(data: dict[str, Any], as_json: bool) -> None:
 def attendance_command(round_id: int, summoned: int, present: int, as_json: bool) -> None:
     """Record how many were summoned and how many are present."""
     def record(session: Session, round_: Round) -> dict[str, Any]:
-        rounds.record_attendance(session, round_, summoned=summoned, present=present)
+        operations.record_attendance(session, round_, summoned=summoned, present=present)
         return {"summoned": summoned, "present": present}
 
     data = round_step(round_id, "round.attendance", record)

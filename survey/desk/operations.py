@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from survey.ballots import issuing
 from survey.ballots import operations as cards
 from survey.ballots.models import Card
 from survey.ballots.shuffle import shuffle_ballots
@@ -74,6 +75,7 @@ def open_round(session: Session, round_: Round, now: Moment) -> None:
     """Open voting; needs subjects, a quorum, and whatever the kind needs."""
     round_.require_draft()
     kind_of(round_).check_ready(round_)
+    check_counts(session, round_)
     round_.open(_at(now))
     session.flush()
 
@@ -92,6 +94,7 @@ def close_round(session: Session, round_: Round, now: Moment) -> None:
     cards.lock_round(session, round_.id)
     session.refresh(round_)  # what it is now that no cast or other close is under way
     round_.close(_at(now))
+    check_counts(session, round_)
     round_.purge_pending = True
     session.flush()
     # no paper ballot may be left entered but uncounted: the close would lose it
@@ -99,6 +102,35 @@ def close_round(session: Session, round_: Round, now: Moment) -> None:
     kind = kind_of(round_)
     shuffle_ballots(session, round_.id, kind.ballot_tables)
     kind.shuffle(session, round_.id)
+
+
+def record_attendance(session: Session, round_: Round, *, summoned: int, present: int) -> None:
+    """Record the attendance (:func:`survey.rounds.operations.record_attendance`), never below
+    the cards and ballot sheets already issued; while voting, only raised (a late arrival)."""
+    issuing.lock_counts(session, round_.id)
+    rounds.record_attendance(session, round_, summoned=summoned, present=present,
+                             issued=issuing.issued_count(session, round_.id))
+
+
+def check_counts(session: Session, round_: Round) -> None:
+    """Refuse to open or close a round whose counts do not hold together: never more cards
+    issued than people present, never more ballots collected than cards issued.
+
+    :raises RoundStateError: saying what to do.
+    """
+    issued = issuing.issued_count(session, round_.id)
+    if round_.present is not None and issued > round_.present:
+        raise RoundStateError(_l(
+            "Số thẻ phát ra (%(issued)d) nhiều hơn số người có mặt (%(present)d): hãy hủy các "
+            "thẻ không phát cho ai, hoặc ghi lại số người có mặt.",
+            issued=issued, present=round_.present,
+        ))
+    collected = issuing.collected_count(session, round_.id)
+    if collected > issued:
+        raise RoundStateError(_l(
+            "Số phiếu thu về (%(collected)d) nhiều hơn số thẻ phát ra (%(issued)d).",
+            collected=collected, issued=issued,
+        ))
 
 
 def publish_round(session: Session, round_: Round, now: Moment) -> None:
@@ -112,14 +144,15 @@ def delete_round(session: Session, round_: Round) -> None:
     session.delete(round_)
 
 
-def create_cards(session: Session, round_: Round, count: int) -> list[cards.NewCard]:
+def create_cards(session: Session, round_: Round, count: int, *,
+                 seed: bytes | None = None) -> list[cards.NewCard]:
     """``count`` anonymous cards (:func:`survey.ballots.operations.create_cards`).
 
     :raises InvalidInput: for a round whose kind names its cards (an appraisal makes one card
         per roster member, with its own command and button).
     """
     kind_of(round_).check_anonymous_cards(round_)
-    return cards.create_cards(session, round_, count)
+    return cards.create_cards(session, round_, count, seed=seed)
 
 
 def void_card(session: Session, round_: Round, serial: int) -> None:
@@ -135,6 +168,7 @@ def card_holders(session: Session, round_: Round, serials: Iterable[int]) -> dic
 
 
 __all__ = [
-    "KINDS", "Moment", "card_holders", "close_round", "create_cards", "create_round",
-    "delete_round", "open_round", "publish_round", "replace_subjects", "void_card",
+    "KINDS", "Moment", "card_holders", "check_counts", "close_round", "create_cards",
+    "create_round", "delete_round", "open_round", "publish_round", "record_attendance",
+    "replace_subjects", "void_card",
 ]

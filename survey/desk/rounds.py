@@ -265,7 +265,7 @@ def attendance(round_id: int) -> ResponseReturnValue:
         flash_error(_("Hãy ghi số người được triệu tập và số người có mặt (số nguyên)."))
         return _back(round_, "attendance")
     with write() as outcome:
-        rounds.record_attendance(get_session(), round_, summoned=form.summoned.data,
+        operations.record_attendance(get_session(), round_, summoned=form.summoned.data,
                                  present=form.present.data)
         audit(get_session(), "round.attendance", round_.id, summoned=round_.summoned,
               present=round_.present)

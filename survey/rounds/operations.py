@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from survey.errors import InvalidInput, NotFound
 from survey.i18n import _l
 from survey.rounds.importing import SubjectRow
-from survey.rounds.models import BodyKind, Round, Subject
+from survey.rounds.models import BodyKind, Round, RoundState, Subject
 from survey.tally.confidence import Denominator
 
 
@@ -148,14 +148,35 @@ def move_subject(session: Session, round_: Round, subject_id: int, offset: int) 
         subjects[index].order, subjects[other].order = subjects[other].order, subjects[index].order
 
 
-def record_attendance(session: Session, round_: Round, *, summoned: int, present: int) -> None:
-    round_.require_draft()
+def record_attendance(session: Session, round_: Round, *, summoned: int, present: int,
+                      issued: int = 0) -> None:
+    """Record how many were summoned and are present.
+
+    While voting (an open round), only a late arrival can be recorded: those summoned stay as
+    they were and the number present may only grow. Never fewer present than the ``issued``
+    cards and ballot sheets already handed out.
+    """
+    if round_.state is RoundState.open:
+        if summoned != round_.summoned:
+            raise InvalidInput(_l("Khi đang bỏ phiếu, không thể đổi số người được triệu tập."))
+        if round_.present is not None and present < round_.present:
+            raise InvalidInput(_l(
+                "Khi đang bỏ phiếu, chỉ có thể ghi thêm người đến muộn: số người có mặt không "
+                "thể giảm dưới %(present)d.", present=round_.present,
+            ))
+    else:
+        round_.require_draft()
     if summoned < 1:
         raise InvalidInput(_l("Số người được triệu tập phải lớn hơn 0."))
     if not 0 <= present <= summoned:
         raise InvalidInput(
             _l("Số người có mặt phải từ 0 đến %(summoned)d.", summoned=summoned)
         )
+    if present < issued:
+        raise InvalidInput(_l(
+            "Đã phát %(issued)d thẻ: số người có mặt không thể ít hơn số thẻ đã phát. Hãy hủy "
+            "các thẻ chưa phát trước.", issued=issued,
+        ))
     round_.summoned = summoned
     round_.present = present
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from survey.ballots.cards import hash_code, new_code
+from survey.ballots.cards import hash_code
 from survey.ballots.models import Card
-from survey.ballots.operations import MAX_CARDS, NewCard
+from survey.ballots.operations import MAX_CARDS, NewCard, code_for
 from survey.errors import InvalidInput, RoundStateError
 from survey.i18n import _l
 from survey.kinds.appraisal.models import Member
@@ -111,8 +111,10 @@ class NamedCard:
     holder: str
 
 
-def create_named_cards(session: Session, round_: Round) -> list[NamedCard]:
-    """One card for each roster member who has none yet; codes returned, never stored."""
+def create_named_cards(session: Session, round_: Round, *,
+                       seed: bytes | None = None) -> list[NamedCard]:
+    """One card for each roster member who has none yet; codes returned, never stored (with
+    ``seed``, derived from it: :func:`survey.ballots.operations.create_cards`)."""
     require_appraisal(round_)
     if round_.state not in (RoundState.draft, RoundState.open):
         raise RoundStateError(_l("Đợt lấy phiếu đã kết thúc: không thể tạo thêm thẻ."))
@@ -134,7 +136,7 @@ def create_named_cards(session: Session, round_: Round) -> list[NamedCard]:
         raise InvalidInput(_l("Số thẻ phải từ 1 đến %(max)d.", max=MAX_CARDS))
     last = session.scalar(select(func.max(Card.serial)).where(Card.round_id == round_.id)) or 0
     made = [
-        NamedCard(NewCard(serial=last + i, code=new_code()), member.name)
+        NamedCard(NewCard(serial=last + i, code=code_for(seed, last + i)), member.name)
         for i, member in enumerate(members, start=1)
     ]
     session.execute(

@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from survey.ballots.sheet import card_sheet
+from survey.ballots.cards import new_seed
+from survey.ballots.forms import OnceForm
+from survey.ballots.issuing import spend_form_token
+from survey.ballots.sheet import remember_batch
 from survey.db import get_session
 from survey.i18n import _
 from survey.kinds.appraisal import roster
@@ -65,13 +68,18 @@ def save_settings(round_id: int) -> ResponseReturnValue:
 @bp.post("/rounds/<int:round_id>/cards/named")
 @organizer_required
 def create_named_cards(round_id: int) -> ResponseReturnValue:
-    """One card per roster member without one; the sheet shows each member's name."""
+    """One card per roster member without one, once per form; the sheet, printed next, shows
+    each member's name."""
     round_ = _round(round_id, write=True)
+    form, seed = OnceForm(), new_seed()
+    if not form.validate_on_submit():
+        abort(400)
     with write() as outcome:
-        made = roster.create_named_cards(get_session(), round_)
+        spend_form_token(get_session(), round_.id, form.once.data)
+        made = roster.create_named_cards(get_session(), round_, seed=seed)
         audit(get_session(), "cards.create_named", round_.id, count=len(made),
               serials=f"{made[0].card.serial}-{made[-1].card.serial}")
     if outcome.refusal:
         return redirect(url_for("rounds.show", round_id=round_id) + "#cards")
-    return card_sheet(round_, [named.card for named in made],
-                      {named.card.serial: named.holder for named in made})
+    remember_batch(round_.id, seed, [named.card for named in made])
+    return redirect(url_for("cards.created", round_id=round_.id))
