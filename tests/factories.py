@@ -422,11 +422,6 @@ def web_cards(client, round_id: int, count: int | None = None, *,
 # -- procedures: a round run over HTTP from attendance to close ----------------------------------
 
 
-def sheet_codes(html: str) -> list[str]:
-    """The card codes printed on the card sheet page."""
-    return re.findall(r'<div class="card-code">([A-Z2-9-]+)</div>', html)
-
-
 def run_round_over_http(client, round_id: int, *, summoned: int, present: int,
                         ballots: list[dict[str, str | list[str]]]) -> list[str]:
     """Record attendance, make and issue one card per ballot, open, cast each ballot on the
@@ -435,9 +430,8 @@ def run_round_over_http(client, round_id: int, *, summoned: int, present: int,
     response = client.post(f"/rounds/{round_id}/attendance",
                            data={"summoned": summoned, "present": present})
     assert response.status_code == 302, response.text
-    sheet = client.post(f"/rounds/{round_id}/cards", data={"count": str(len(ballots))})
-    codes = sheet_codes(sheet.text)
-    assert len(codes) == len(ballots), sheet.text
+    _, codes = web_cards(client, round_id, len(ballots))
+    assert len(codes) == len(ballots)
     assert client.post(f"/rounds/{round_id}/cards/issue", data={"serials": ""}).status_code == 302
     opened = client.post(f"/rounds/{round_id}/open", data={"password": PASSWORD})
     assert opened.status_code == 302, opened.text

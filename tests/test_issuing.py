@@ -32,6 +32,11 @@ def assert_within(session, round_id: int) -> None:
     assert collected <= issued <= present, (present, issued, collected)
 
 
+def sheets(session, round_id: int) -> int:
+    session.rollback()
+    return session.scalar(select(Round.paper_issued).where(Round.id == round_id))
+
+
 def issue_web(client, round_id: int, serials: str = "") -> str:
     return client.post(f"/rounds/{round_id}/cards/issue", data={"serials": serials},
                        follow_redirects=True).text
@@ -118,6 +123,21 @@ def test_paper_sheets_count_as_issued(session, make_round):
     assert issued_count(session, round_.id) == 7
     with pytest.raises(InvalidInput, match=TOO_MANY):
         check_room(session, round_, 1)
+
+
+def test_paper_sheets_handed_out_never_outnumber_the_present(logged_in, session, make_round):
+    """Sheets recorded as handed out are checked as cards are, with the cards already issued."""
+    round_ = make_round(summoned=10, present=7, cards=5)
+    url = f"/rounds/{round_.id}/paper/issue"
+    page = logged_in.post(url, data={"issued-count": "3"}, follow_redirects=True).text
+    assert TOO_MANY in page and "Không thể phát thêm 3 thẻ" in page
+    assert sheets(session, round_.id) == 0
+    page = logged_in.post(url, data={"issued-count": "2"}, follow_redirects=True).text
+    assert "Đã ghi: 2 phiếu giấy đã phát." in page
+    assert sheets(session, round_.id) == 2
+    # a correction downwards always fits
+    logged_in.post(url, data={"issued-count": "1"})
+    assert sheets(session, round_.id) == 1
 
 
 def test_a_replacement_leaves_issued_as_it_was(client, logged_in, session, make_round):

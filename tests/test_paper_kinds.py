@@ -425,6 +425,15 @@ def test_a_member_gets_a_card_or_a_paper_form_never_both(session, appraisal_roun
 def test_the_paper_page_records_paper_voters_by_roster_number(session, logged_in):
     round_ = create_round(session, title="Đánh giá, xếp loại năm 2026", kind="appraisal",
                           subjects=small_roster(), now=NOW, body="Ủy ban nhân dân huyện")
+    record_attendance(session, round_, summoned=8, present=1)
+    session.commit()
+    # a paper form is handed out as a card is: never to more people than are present
+    response = logged_in.post(f"/rounds/{round_.id}/paper/voters", data={"voters-orders": "2-3"})
+    page = logged_in.get(response.headers["Location"]).text
+    assert "số thẻ phát ra không được nhiều hơn số người có mặt" in page
+    assert "Đã ghi 2 người" not in page
+    session.rollback()
+    record_attendance(session, session.get(type(round_), round_.id), summoned=8, present=8)
     session.commit()
     response = logged_in.post(f"/rounds/{round_.id}/paper/voters", data={"voters-orders": "2-3"})
     page = logged_in.get(response.headers["Location"]).text

@@ -161,7 +161,9 @@ def test_the_demo_ballot_takes_one_side(app, session, kind):
         data = paper_ballots_pdf(round_, layout, [(PaperGroup("", whole.subjects[:n]), 1)
                                                   for n in sizes])
     printed = ballots(page_texts(data), str(layout.title))
-    assert [len(pages) for pages in printed] == [1, 1, 2, 2] + [2] * (len(sizes) - 4)
+    # a vote of agreement's lines (two boxes, no write-in) are short enough for forty on a side
+    forty = 1 if kind in ("approval", "collective_vote") else 2
+    assert [len(pages) for pages in printed] == [1, 1, forty, 2] + [2] * (len(sizes) - 4)
     first = " ".join(page_texts(data)[:1])
     assert FOOT in first and shown(whole.subjects[11]) in first  # the demo: one side, whole
     for n, pages in zip(sizes, printed, strict=True):

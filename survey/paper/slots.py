@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from survey.ballots.issuing import check_room
 from survey.ballots.models import Card, CountedPaper
 from survey.ballots.operations import MAX_CARDS
 from survey.errors import InvalidInput, RoundStateError
@@ -84,6 +85,7 @@ def record_paper_issued(session: Session, round_: Round, count: int) -> int:
         raise InvalidInput(
             _l("Đã tính %(n)d phiếu giấy: số phiếu giấy đã phát không thể ít hơn.", n=counted)
         )
+    check_room(session, round_, count - round_.paper_issued)
     previous = round_.paper_issued
     round_.paper_issued = count
     session.flush()

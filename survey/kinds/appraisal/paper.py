@@ -21,6 +21,7 @@ from dataclasses import replace
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from survey.ballots.issuing import check_room
 from survey.ballots.models import Card
 from survey.ballots.operations import MAX_CARDS
 from survey.errors import InvalidInput, RoundStateError
@@ -78,6 +79,7 @@ def record_paper_voters(session: Session, round_: Round, orders: Iterable[int]) 
             _l("Người số %(orders)s đã có thẻ hoặc phiếu giấy: mỗi người chỉ có một trong hai.",
                orders=", ".join(map(str, having)))
         )
+    check_room(session, round_, len(members))
     last = session.scalar(select(func.max(Card.serial)).where(Card.round_id == round_.id)) or 0
     numbers = list(range(last + 1, last + len(members) + 1))
     session.execute(
