@@ -1,7 +1,7 @@
 """What the organizing officer's heavy jobs cost, in-process (the app and its test client,
 no server): creating 600 cards through the web form and the page that answers, the PDF of
-those cards, importing an appraisal roster (a file of 500 rows, the most one import takes,
-and the store of 1,200 people), and the close of a 480 x 45 round with its minutes and
+those cards, importing an appraisal roster of 1,200 rows from a file (and storing
+1,200 people alone), and the close of a 480 x 45 round with its minutes and
 summary PDFs. Each job runs ``repeats`` times on a fresh round; the figures are wall-clock
 seconds (median and range) and the CPU seconds of this process.
 """
@@ -23,8 +23,9 @@ from bench.tally import load_round
 from survey.auth.operations import create_user
 from survey.desk.operations import close_round, create_round
 from survey.kinds import kind_named, kind_of
+from survey.kinds.appraisal.roster import MAX_ROSTER
 from survey.reports.report import build_frame
-from survey.rounds.importing import MAX_ROWS, SubjectRow
+from survey.rounds.importing import SubjectRow
 from survey.rounds.models import Round
 from survey.rounds.operations import record_attendance
 
@@ -95,7 +96,7 @@ def officer_costs(engine: str = "sqlite", pg_url: str | None = None, *, repeats:
             pdf.append(sample)
             pdf_bytes = len(answer.data)
 
-            data = roster_csv(min(roster, MAX_ROWS))  # the most one file may hold
+            data = roster_csv(min(roster, MAX_ROSTER))
             with maker() as session:
                 appraisal = create_round(session, title=f"Đánh giá {i}", now=now,
                                          kind="appraisal")
@@ -111,7 +112,7 @@ def officer_costs(engine: str = "sqlite", pg_url: str | None = None, *, repeats:
                     return parsed.count
 
                 sample, count = _timed(imported)
-                assert count == min(roster, MAX_ROWS), count
+                assert count == min(roster, MAX_ROSTER), count
                 imports.append(sample)
                 whole = create_round(session, title=f"Đánh giá toàn cơ quan {i}", now=now,
                                      kind="appraisal")
@@ -146,7 +147,7 @@ def officer_costs(engine: str = "sqlite", pg_url: str | None = None, *, repeats:
         "voters": voters, "subjects": subjects,
         "create_cards": _spread(create), "created_page_bytes": page_bytes,
         "cards_pdf": _spread(pdf), "cards_pdf_bytes": pdf_bytes,
-        "roster_import": _spread(imports), "roster_import_rows": min(roster, MAX_ROWS),
+        "roster_import": _spread(imports), "roster_import_rows": min(roster, MAX_ROSTER),
         "roster_store": _spread(stores),
         "close": _spread(closes), "close_documents": _spread(documents),
         "close_with_documents": _spread(both),
@@ -157,7 +158,7 @@ def officer_table(result: dict[str, Any]) -> str:
     rows = [
         (f"create {result['cards']} cards (web form, the page after it)", "create_cards", 1.0),
         (f"their PDF ({result['cards_pdf_bytes'] / 1e6:.1f} MB)", "cards_pdf", 2.0),
-        (f"import a roster file of {result['roster_import_rows']} (the most a file may hold)",
+        (f"import a roster file of {result['roster_import_rows']} rows",
          "roster_import", 1.0),
         (f"store a roster of {result['roster']}", "roster_store", 1.0),
         (f"close {result['voters']} x {result['subjects']}", "close", None),

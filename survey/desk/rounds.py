@@ -206,7 +206,8 @@ def import_preview(round_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit() or not upload or not upload.filename:
         flash_error(_("Hãy chọn một tệp .csv hoặc .xlsx."))
         return redirect(url_for("rounds.subjects", round_id=round_.id))
-    parsed = parse_subjects(upload.read(), upload.filename)
+    parsed = parse_subjects(upload.read(), upload.filename,
+                            max_rows=kind_of(round_).max_list_rows)
     confirm = ConfirmImportForm(formdata=None)
     if parsed.ok:
         confirm.rows.data = json.dumps(

@@ -25,7 +25,7 @@ from survey.documents.frame import Frame
 from survey.errors import InvalidInput
 from survey.i18n import _l
 from survey.kinds.paper import PaperGroup, PaperLayout, PaperTable, Reading, lines_table
-from survey.rounds.importing import RowError, SubjectRow, parse_subjects
+from survey.rounds.importing import MAX_ROWS, RowError, SubjectRow, parse_subjects
 from survey.rounds.models import Round, Subject
 from survey.rounds.operations import replace_subjects
 from survey.tally.procedure import Nominee, Post, Shares, Standing
@@ -94,6 +94,8 @@ class Kind:
     settings_label: ClassVar[Label | None] = None
     #: What a closed round of this kind can lead to: the endpoint that prepares it.
     follow_up: ClassVar[str | None] = None
+    #: The most people one list of the kind may hold.
+    max_list_rows: ClassVar[int] = MAX_ROWS
     #: The kind's own ``survey`` commands (click groups), added to the command line.
     commands: ClassVar[tuple[click.Command, ...]] = ()
 
@@ -105,7 +107,7 @@ class Kind:
 
     def read_list(self, data: bytes, filename: str) -> ListImport:
         """The list of an uploaded ``.csv``/``.xlsx`` sheet: one subject per row."""
-        parsed = parse_subjects(data, filename)
+        parsed = parse_subjects(data, filename, max_rows=self.max_list_rows)
         return ListImport(parsed.errors, parsed.rows, count=len(parsed.rows))
 
     def replace_list(self, session: Session, round_: Round, parsed: ListImport) -> None:

@@ -100,16 +100,17 @@ class _Columns:
         return len(self.name) + sum(index is not None for index in others)
 
 
-def parse_subjects(data: bytes, filename: str) -> ImportResult:
+def parse_subjects(data: bytes, filename: str, max_rows: int = MAX_ROWS) -> ImportResult:
     """Read the subjects from an uploaded ``.csv`` or ``.xlsx`` file.
 
     :param filename: only its extension is used, to choose the format.
+    :param max_rows: the most people the list may hold (a longer one is refused).
     """
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".csv":
-        return _parse_csv(data)
+        return _parse_csv(data, max_rows)
     if suffix == ".xlsx":
-        return _parse_xlsx(data)
+        return _parse_xlsx(data, max_rows)
     return _failed(str(_l("Chỉ nhận tệp .csv hoặc .xlsx")))
 
 
@@ -135,7 +136,7 @@ def parse_subjects_text(text: str) -> ImportResult:
     return _parse_rows(rows[index + 1 :], columns, has_header=True)
 
 
-def _parse_csv(data: bytes) -> ImportResult:
+def _parse_csv(data: bytes, max_rows: int) -> ImportResult:
     text = decode(data)
     if text is None:
         return _failed(
@@ -159,10 +160,10 @@ def _parse_csv(data: bytes) -> ImportResult:
     if best is None:
         return _failed(_empty_file() if empty else _no_header())
     _, rows, index, columns = best
-    return _parse_rows(rows[index + 1 :], columns, has_header=True)
+    return _parse_rows(rows[index + 1 :], columns, has_header=True, max_rows=max_rows)
 
 
-def _parse_xlsx(data: bytes) -> ImportResult:
+def _parse_xlsx(data: bytes, max_rows: int) -> ImportResult:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # an untrusted upload can break the zip or XML parser in many ways
@@ -190,10 +191,11 @@ def _parse_xlsx(data: bytes) -> ImportResult:
     if found is None:
         return _failed(_empty_file() if not any_rows else _no_header())
     index, columns = found
-    return _parse_rows(rows[index + 1 :], columns, has_header=True)
+    return _parse_rows(rows[index + 1 :], columns, has_header=True, max_rows=max_rows)
 
 
-def _parse_rows(rows: Rows, columns: _Columns, *, has_header: bool) -> ImportResult:
+def _parse_rows(rows: Rows, columns: _Columns, *, has_header: bool,
+                max_rows: int = MAX_ROWS) -> ImportResult:
     """Turn data rows (blank ones already dropped) into subjects and errors."""
     if has_header:
         # lists printed across pages repeat the header; it is not a person
@@ -201,15 +203,15 @@ def _parse_rows(rows: Rows, columns: _Columns, *, has_header: bool) -> ImportRes
     if not rows:
         return _failed(str(_l("Danh sách chưa có ai: không có dòng nào dưới dòng tiêu đề")))
     errors: list[RowError] = []
-    if len(rows) > MAX_ROWS:
+    if len(rows) > max_rows:
         message = _l(
             "Danh sách có %(count)d người, nhiều hơn mức tối đa %(max)d người một lần nhập; "
             "hãy chia thành nhiều danh sách",
             count=len(rows),
-            max=MAX_ROWS,
+            max=max_rows,
         )
         errors.append(RowError(0, str(message)))
-        rows = rows[:MAX_ROWS]  # the list is refused anyway; bound the work and the preview
+        rows = rows[:max_rows]  # the list is refused anyway; bound the work and the preview
 
     subjects: list[SubjectRow] = []
     line_of_order: dict[int, int] = {}

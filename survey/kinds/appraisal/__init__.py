@@ -59,6 +59,7 @@ class Appraisal(Kind):
     label = _l("Đánh giá, xếp loại chất lượng")
     levels = LEVEL_LABELS
     named_cards = True
+    max_list_rows = roster.MAX_ROSTER
     voter_path = "a"
     blueprint = bp
     settings_endpoint = "appraisal.settings"
@@ -101,6 +102,9 @@ class Appraisal(Kind):
             "thuộc về ai nên không bỏ phiếu được. Hãy tạo thẻ bằng lệnh “survey appraisal cards "
             "%(id)d” (hoặc nút “Tạo thẻ có tên cho mỗi người trong danh sách” trên trang của "
             "đợt).", id=round_.id))
+
+    def check_ready(self, round_: Round) -> None:
+        roster.check_form_size(round_)
 
     # -- the form --------------------------------------------------------------------------------
 

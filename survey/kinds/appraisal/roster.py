@@ -5,6 +5,7 @@ Every function takes the session first, flushes at most and never commits.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from survey.ballots.operations import MAX_CARDS, NewCard, code_for
 from survey.errors import InvalidInput, RoundStateError
 from survey.i18n import _l
 from survey.kinds.appraisal.models import Member
-from survey.rounds.importing import SubjectRow
+from survey.rounds.importing import MAX_ROWS, SubjectRow
 from survey.rounds.models import Round, RoundState, Subject
 from survey.tally.appraisal import QuotaGroup
 
@@ -62,6 +63,24 @@ def replace_roster(session: Session, round_: Round, rows: Iterable[SubjectRow]) 
             Subject(order=member.order, name=member.name, position=member.position,
                     unit=member.unit, member_id=member.id)
         )
+
+
+#: The most people an appraisal roster may hold: a whole agency, rated unit by unit (a
+#: city committee's 1,200 cadres and civil servants, say); one form still has at most
+#: ``MAX_ROWS`` lines (:func:`check_form_size`).
+MAX_ROSTER = 2000
+
+
+def check_form_size(round_: Round) -> None:
+    """:raises RoundStateError: if a form would have more than ``MAX_ROWS`` lines: the whole
+    roster, or with ``same_unit_only`` the largest unit."""
+    units = Counter(s.unit for s in round_.subjects)
+    largest = max(units.values(), default=0) if round_.same_unit_only else len(round_.subjects)
+    if largest > MAX_ROWS:
+        raise RoundStateError(_l(
+            "Một phiếu đánh giá có nhiều nhất %(max)d dòng, mà phiếu của đợt này sẽ có %(n)d "
+            "dòng: hãy chọn “chỉ đánh giá người cùng đơn vị” (đơn vị lớn nhất không quá %(max)d "
+            "người) hoặc chia danh sách thành nhiều đợt.", max=MAX_ROWS, n=largest))
 
 
 def roster(session: Session, round_id: int) -> list[Member]:
