@@ -185,9 +185,10 @@ def csrf_token(html: str) -> str:
 def make_closed(session, make_round):
     """A closed round of the BTV list with ``pattern(ids, i)`` for each of ``n`` cards."""
 
-    def _make(*, n=37, pattern=btv_ballot, closed_at=CLOSED_AT, title=None, **options) -> Round:
+    def _make(*, n=37, pattern=btv_ballot, closed_at=CLOSED_AT, title=None, cards=38,
+              **options) -> Round:
         kwargs = {"title": title} if title else {}
-        round_ = make_round(cards=38, open_=True, **kwargs, **options)
+        round_ = make_round(cards=cards, open_=True, **kwargs, **options)
         ids = [s.id for s in round_.subjects]
         for i, code in enumerate(round_.codes[:n]):
             cast_ballot(session, code, pattern(ids, i))

@@ -102,7 +102,8 @@ def first(words: list[Word], text: str, page: int | None = None) -> Word:
 
 @pytest.fixture
 def long_round(session, make_closed) -> Round:
-    round_ = make_closed(n=30, pattern=pattern, rows=ROWS, summoned=30, present=30)
+    round_ = make_closed(n=30, pattern=pattern, rows=ROWS, summoned=30, present=30,
+                         cards=30)
     round_.held_on = round_.closed_at.date()
     update_minutes(session, round_, MinutesDetails(
         locality="Điện Biên Phủ", chair="đồng chí Lường Hữu Ánh",
